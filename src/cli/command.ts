@@ -1,0 +1,24 @@
+// The shape of one `sklens` sub-command. Commands print to the given streams and return an
+// exit code; they never call process.exit, so tests can run them in-process.
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Current directory, for resolving relative roots. */
+  cwd: string;
+}
+
+export interface CliCommand {
+  name: string;
+  usage: string;
+  summary: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** A user error: printed as one line on stderr, exit code 2 (no stack trace). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

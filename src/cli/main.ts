@@ -1,0 +1,33 @@
+// Dispatches `sklens <command> ...` to the command table; shared by src/cli.ts and the tests.
+import { COMMANDS } from './commands';
+import { UsageError, type CliIo } from './command';
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out('usage: sklens <command> [options]\n\ncommands:\n');
+    for (const c of COMMANDS) io.out(`  ${c.name.padEnd(12)} ${c.summary}\n      ${c.usage}\n`);
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    io.err(`sklens: unknown command '${name}' (try sklens --help)\n`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (
+      e instanceof UsageError ||
+      (e instanceof Error &&
+        e.name === 'TypeError' &&
+        'code' in e &&
+        String((e as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))
+    ) {
+      io.err(`sklens ${name}: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`sklens ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
