@@ -555,6 +555,12 @@ export function preprocess(src: string): PreprocessResult {
           i = handled;
           continue;
         }
+      } else if (depth === 0 && (lastSig === SEMI || lastSig === RB)) {
+        const r = unterminatedInvocation(e);
+        if (r >= 0) {
+          i = r;
+          continue;
+        }
       } else if (
         depth > 0 &&
         (lastSig === SEMI ||
@@ -718,6 +724,32 @@ export function preprocess(src: string): PreprocessResult {
     return -1;
   }
 
+  /**
+   * `logfn(err, LOG_ERR)` or `DEFINE_BPF_ITER_FUNC(tcp, ...)` alone at file scope, with no `;`:
+   * a macro that expands to a whole definition. It becomes `logfn(err){}`, a definition named
+   * by the macro (universal-ctags reports these under the macro's name too), instead of a
+   * declarator that swallows the next definition. Returns where to resume, or -1.
+   */
+  function unterminatedInvocation(e: number): number {
+    const p = nextCode(e);
+    if (p >= n || src.charCodeAt(p) !== LP) return -1;
+    const close = matchParen(p);
+    if (close < 0 || commas.length === 0) return -1;
+    const after = nextCode(close + 1);
+    if (after < n) {
+      const c = src.charCodeAt(after);
+      if (!isIdentStart(c) && c !== HASH) return -1;
+      if (src.indexOf('\n', close) > after || src.indexOf('\n', close) < 0) return -1;
+    }
+    const comma = commas[0];
+    if (close - comma < 2) return -1;
+    blank(comma, close + 1);
+    put(comma, '){}');
+    lastSig = RB;
+    lastWord = '';
+    return close + 1;
+  }
+
   /** Handles a preprocessor line starting at `#` (index h); returns the index of its end. */
   function directive(h: number): number {
     // Line end, honouring backslash continuations.
@@ -856,6 +888,7 @@ export function preprocess(src: string): PreprocessResult {
         break;
     }
     atLineStart = false;
+    if (depth === 0) lastSig = SEMI;
     return end;
   }
 }

@@ -9,7 +9,7 @@
 // edit given to tree-sitter is the difference between the old and the new pre-processed text
 // (common prefix and suffix), which always covers the caller's edits.
 import { preprocess } from './preprocess';
-import { parseBounded, type Parser, type Tree } from './treeSitter';
+import { Edit, parseBounded, type Parser, type Tree } from './treeSitter';
 
 export interface Point {
   row: number;
@@ -130,7 +130,7 @@ export class TreeCache {
         this.touch(uri, old);
         return old.tree;
       }
-      old.tree.edit(edit);
+      old.tree.edit(new Edit(edit));
       base = old.tree;
     }
     const { tree, timedOut, ms } = parseBounded(this.parser, pre, base, this.timeoutMs);
