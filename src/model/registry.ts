@@ -2,9 +2,10 @@
 // and the inline values all look models up here. Add a model by importing it and listing it.
 import { sendPathModel } from './sendPath';
 import { sockoptModel } from './sockopt';
+import { tsqModel } from './tsq';
 import type { ModelDefinition } from './types';
 
-export const MODELS: readonly ModelDefinition[] = [sockoptModel, sendPathModel];
+export const MODELS: readonly ModelDefinition[] = [sockoptModel, sendPathModel, tsqModel];
 
 export function findModel(id: string): ModelDefinition | undefined {
   return MODELS.find((m) => m.id === id);
