@@ -4,6 +4,7 @@ import { passtThroughputModel } from './passtThroughput';
 import { passtWindowModel } from './passtWindowModel';
 import { sendPathModel } from './sendPath';
 import { sockoptModel } from './sockopt';
+import { tsqModel } from './tsq';
 import type { ModelDefinition } from './types';
 
 export const MODELS: readonly ModelDefinition[] = [
@@ -11,6 +12,7 @@ export const MODELS: readonly ModelDefinition[] = [
   sendPathModel,
   passtWindowModel,
   passtThroughputModel,
+  tsqModel,
 ];
 
 export function findModel(id: string): ModelDefinition | undefined {
