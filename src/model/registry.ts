@@ -5,6 +5,7 @@ import { passtWindowModel } from './passtWindowModel';
 import { sendPathModel } from './sendPath';
 import { sockoptModel } from './sockopt';
 import { spliceModel } from './splice';
+import { tsqModel } from './tsq';
 import type { ModelDefinition } from './types';
 
 export const MODELS: readonly ModelDefinition[] = [
@@ -12,6 +13,7 @@ export const MODELS: readonly ModelDefinition[] = [
   sendPathModel,
   passtWindowModel,
   passtThroughputModel,
+  tsqModel,
   spliceModel,
 ];
 
