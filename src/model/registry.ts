@@ -4,6 +4,8 @@ import { passtThroughputModel } from './passtThroughput';
 import { passtWindowModel } from './passtWindowModel';
 import { sendPathModel } from './sendPath';
 import { sockoptModel } from './sockopt';
+import { spliceModel } from './splice';
+import { tsqModel } from './tsq';
 import type { ModelDefinition } from './types';
 
 export const MODELS: readonly ModelDefinition[] = [
@@ -11,6 +13,8 @@ export const MODELS: readonly ModelDefinition[] = [
   sendPathModel,
   passtWindowModel,
   passtThroughputModel,
+  tsqModel,
+  spliceModel,
 ];
 
 export function findModel(id: string): ModelDefinition | undefined {
