@@ -381,14 +381,13 @@ export function resolveFnRef(
   return d ? fnRef(d) : undefined;
 }
 
-/** The definition an edge's callee resolves to, seen from the call site's file. */
+/** The definition an edge's callee resolves to (the index resolves it from the call site's file). */
 function calleeRef(index: CodeIndex, edge: CallEdge): FnRef {
   const defs = index.functionDefs(edge.callee);
-  const local = defs.find((d) => d.item.isStatic && d.file === edge.file);
-  // An ops-table or INDIRECT_CALL target may be static in another file: that is the point of
-  // the table, so every definition counts there; a direct call sees only visible ones.
-  const direct = edge.via === 'direct';
-  const d = local ?? defs.find((x) => !direct || visibleFrom(x, edge.file));
+  const d =
+    (edge.calleeFile !== undefined ? defs.find((x) => x.file === edge.calleeFile) : undefined) ??
+    defs.find((x) => x.item.isStatic && x.file === edge.file) ??
+    defs.find((x) => visibleFrom(x, edge.file));
   if (d) return fnRef(d);
   return {
     name: edge.callee,
@@ -426,26 +425,21 @@ function groupEdges(edges: CallEdge[], ref: (e: CallEdge) => FnRef): CallGroup[]
 /** Outgoing calls of `target`: edges from call sites inside its body, grouped by callee and via. */
 export function outgoingCalls(index: CodeIndex, target: FnRef): CallGroup[] {
   if (!target.defined) return [];
+  // Same-named definitions in one file (`#ifdef` variants) are told apart by the body's span.
   const edges = index
-    .calleesOf(target.name)
+    .calleesOf(target.name, target.file)
     .filter((e) => e.file === target.file && contains(target.span, e.span.line, e.span.col));
   return groupEdges(edges, (e) => calleeRef(index, e));
 }
 
-/** Incoming calls of `target`, grouped by calling function and via. */
+/**
+ * Incoming calls of `target`, grouped by calling function and via. The index keeps only the
+ * calls that reach this definition: a static function is called directly from its own file
+ * only, while ops-table calls reach it from anywhere.
+ */
 export function incomingCalls(index: CodeIndex, target: FnRef): CallGroup[] {
   if (!target.defined) return [];
-  const edges = index.callersOf(target.name).filter((e) => {
-    if (e.via.startsWith('ops:')) return true;
-    // A direct call reaches a static function only from its own file (or anywhere for a
-    // static inline in a header); a same-named static elsewhere is another function.
-    if (target.isStatic && !target.file.endsWith('.h')) return e.file === target.file;
-    const shadow = index
-      .functionDefs(target.name)
-      .some((d) => d.item.isStatic && d.file === e.file && d.file !== target.file);
-    return !shadow;
-  });
-  return groupEdges(edges, (e) => callerRef(index, e));
+  return groupEdges(index.callersOf(target.name, target.file), (e) => callerRef(index, e));
 }
 
 function callerRef(index: CodeIndex, edge: CallEdge): FnRef {

@@ -14,7 +14,7 @@ import {
   type Vs,
 } from '../../src/features/adapters';
 import type { FnRef } from '../../src/features/navQueries';
-import { span } from './helpers/memoryIndex';
+import { span } from './helpers/facts';
 
 class Position {
   constructor(

@@ -15,13 +15,14 @@ import {
   type FilePos,
   type WordAt,
 } from '../../src/features/navQueries';
-import { facts, fn, MemoryIndex, span } from './helpers/memoryIndex';
+import { MemoryCodeIndex } from '../../src/index/codeIndex';
+import { facts, fn, span } from './helpers/facts';
 
 const TCP = 'net/ipv4/tcp.c';
 const AF = 'net/ipv4/af_inet.c';
 const SOCK_H = 'include/net/sock.h';
 
-const index = new MemoryIndex([
+const index = new MemoryCodeIndex([
   facts(TCP, {
     functions: [
       fn('tcp_sendmsg_locked', 10, 30),
