@@ -16,8 +16,16 @@ export interface ConfigSource {
 /** Settings keys relative to the `sklens` section, with their defaults. */
 export const DEFAULTS = {
   'index.include': ['**/*.c', '**/*.h'] as string[],
-  'index.exclude': ['**/.git/**', '**/node_modules/**'] as string[],
-  'index.maxFileSizeBytes': 2_000_000,
+  'index.exclude': [
+    '**/.git/**',
+    '**/.hg/**',
+    '**/.svn/**',
+    '**/node_modules/**',
+    '**/.cache/**',
+    '**/.vscode-test/**',
+    'Documentation/**',
+  ] as string[],
+  'index.maxFileSizeBytes': 2 * 1024 * 1024,
   'index.workerThreads': 0,
   'index.reparseDelayMs': 100,
   'navigation.deferToLanguageServer': 'auto' as DeferMode,

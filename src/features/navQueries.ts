@@ -457,3 +457,11 @@ function callerRef(index: CodeIndex, edge: CallEdge): FnRef {
     isStatic: false,
   };
 }
+
+/** `field`, `struct.field` or `struct::field` typed by the user. */
+export function parseFieldQuery(
+  text: string,
+): { field: string; struct: string | null } | undefined {
+  const m = /^\s*(?:(?:struct\s+)?([A-Za-z_]\w*)\s*(?:\.|::|->)\s*)?([A-Za-z_]\w*)\s*$/.exec(text);
+  return m ? { struct: m[1] ?? null, field: m[2]! } : undefined;
+}
