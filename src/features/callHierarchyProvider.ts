@@ -20,12 +20,12 @@ export class SklensCallHierarchyProvider implements vscode.CallHierarchyProvider
     private readonly service: IndexService,
   ) {}
 
-  prepareCallHierarchy(
+  async prepareCallHierarchy(
     doc: vscode.TextDocument,
     pos: vscode.Position,
-  ): vscode.CallHierarchyItem[] | undefined {
+  ): Promise<vscode.CallHierarchyItem[] | undefined> {
+    await this.service.fresh(doc);
     return this.ctx.timer.run('query', 'call hierarchy prepare', () => {
-      this.service.fresh(doc);
       const r = this.service.resolve(doc.uri);
       if (!r) return undefined;
       const w = wordAt(doc.lineAt(pos.line).text, pos.character);

@@ -15,10 +15,13 @@ export class SklensDefinitionProvider implements vscode.DefinitionProvider {
     private readonly deferral: LanguageServerDeferral,
   ) {}
 
-  provideDefinition(doc: vscode.TextDocument, pos: vscode.Position): vscode.Location[] | undefined {
+  async provideDefinition(
+    doc: vscode.TextDocument,
+    pos: vscode.Position,
+  ): Promise<vscode.Location[] | undefined> {
     if (this.deferral.defer) return undefined;
+    await this.service.fresh(doc);
     return this.ctx.timer.run('query', 'definition', () => {
-      this.service.fresh(doc);
       const r = this.service.resolve(doc.uri);
       const w = wordAt(doc.lineAt(pos.line).text, pos.character);
       if (!r || !w) return undefined;

@@ -12,9 +12,11 @@ export class SklensDocumentSymbolProvider implements vscode.DocumentSymbolProvid
     private readonly service: IndexService,
   ) {}
 
-  provideDocumentSymbols(doc: vscode.TextDocument): vscode.DocumentSymbol[] | undefined {
+  async provideDocumentSymbols(
+    doc: vscode.TextDocument,
+  ): Promise<vscode.DocumentSymbol[] | undefined> {
+    await this.service.fresh(doc);
     return this.ctx.timer.run('query', 'document symbols', () => {
-      this.service.fresh(doc);
       const r = this.service.resolve(doc.uri);
       const facts = r?.index.facts(r.file);
       if (!facts) return undefined;

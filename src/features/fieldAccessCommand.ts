@@ -11,10 +11,12 @@ import { fieldAccesses, fieldAt, parseFieldQuery, wordAt } from './navQueries';
 
 type Target = NonNullable<ReturnType<typeof parseFieldQuery>>;
 
-function fromCursor(service: IndexService): { r: Resolved; target: Target } | undefined {
+async function fromCursor(
+  service: IndexService,
+): Promise<{ r: Resolved; target: Target } | undefined> {
   const ed = vscode.window.activeTextEditor;
   if (!ed) return undefined;
-  service.fresh(ed.document);
+  await service.fresh(ed.document);
   const r = service.resolve(ed.document.uri);
   const pos = ed.selection.active;
   const w = wordAt(ed.document.lineAt(pos.line).text, pos.character);
@@ -29,7 +31,7 @@ interface AccessItem extends vscode.QuickPickItem {
 }
 
 export async function findFieldAccesses(ctx: SklensContext, service: IndexService): Promise<void> {
-  let hit = fromCursor(service);
+  let hit = await fromCursor(service);
   if (!hit) {
     const text = await vscode.window.showInputBox({
       title: 'SKLens: Find Field Accesses',

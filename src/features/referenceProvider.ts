@@ -15,14 +15,14 @@ export class SklensReferenceProvider implements vscode.ReferenceProvider {
     private readonly deferral: LanguageServerDeferral,
   ) {}
 
-  provideReferences(
+  async provideReferences(
     doc: vscode.TextDocument,
     pos: vscode.Position,
     context: vscode.ReferenceContext,
-  ): vscode.Location[] | undefined {
+  ): Promise<vscode.Location[] | undefined> {
     if (this.deferral.defer) return undefined;
+    await this.service.fresh(doc);
     return this.ctx.timer.run('query', 'references', () => {
-      this.service.fresh(doc);
       const r = this.service.resolve(doc.uri);
       const w = wordAt(doc.lineAt(pos.line).text, pos.character);
       if (!r || !w) return undefined;

@@ -1,8 +1,9 @@
 // What the extension's index service needs from the index core, for one workspace folder. The
 // implementation (src/services/workspaceEngine.ts) sits on src/index (workers, cache, CodeIndex)
-// and src/parse (tree cache, incremental reparse); the service only schedules and reports. No
-// vscode import: positions and edits are plain data.
+// (walk, worker pool, cache, CodeIndex); open documents are reparsed by the document worker
+// (docWorkerClient.ts). The service only schedules and reports. No vscode import.
 import type { CodeIndex, IndexStats } from '../index/api';
+import type { FileFacts } from '../index/facts';
 
 export interface BuildOptions {
   include: readonly string[];
@@ -31,17 +32,6 @@ export interface BuildResult {
   ms: number;
 }
 
-/** One text change of an open document, as VS Code reports it (UTF-16 offsets). */
-export interface TextEdit {
-  rangeOffset: number;
-  rangeLength: number;
-  text: string;
-  startLine: number;
-  startCol: number;
-  endLine: number;
-  endCol: number;
-}
-
 export interface IndexEngine {
   readonly index: CodeIndex;
   /** Loads the cache and indexes what is new or changed, off the extension host's thread. */
@@ -53,14 +43,10 @@ export interface IndexEngine {
     opts: Pick<BuildOptions, 'maxFileSizeBytes' | 'signal' | 'onProblem'>,
   ): Promise<{ updated: number; removed: number }>;
   /**
-   * Records the edits of an open document on its cached tree (cheap: tree.edit), in order.
-   * The reparse happens later, in reparseDocument.
+   * Replaces one file's facts (an open document reparsed from its text by the document
+   * worker). Runs on the caller's thread: only the index update, no parsing.
    */
-  editDocument(file: string, version: number, edits: readonly TextEdit[]): void;
-  /** Reparses an open document incrementally from its recorded edits and replaces its facts. */
-  reparseDocument(file: string, text: string, version: number): void;
-  /** Forgets an open document's tree (it was closed). */
-  closeDocument(file: string): void;
+  setFileFacts(facts: FileFacts): void;
   /** Writes the cache (atomically). */
   saveCache(): Promise<void>;
   dispose(): void;

@@ -5,8 +5,8 @@
 //   `ExtensionContext.storageUri`;
 // - a FileSystemWatcher feeds a ChangeBatcher, so churn (a `git checkout`) becomes a few
 //   batched refreshes of the changed files, never a full rebuild;
-// - edits of open C documents are recorded on the tree at once (cheap) and reparsed
-//   incrementally once typing pauses (sklens.index.reparseDelayMs), one short task per document.
+// - once typing pauses (sklens.index.reparseDelayMs) an open C document's text goes to the
+//   document worker, which reparses it incrementally; the host only swaps in the new facts.
 // Every handler runs through HostTimer, and an event-loop delay probe records the longest stall
 // of the host thread while indexing and while editing (both shown by "Show Extension Host
 // Timings" and logged when over sklens.diagnostics.slowTaskMs).
@@ -18,7 +18,8 @@ import type { CodeIndex } from '../index/api';
 import type { Config } from '../config';
 import { ChangeBatcher, expandDeletedFolders, type ChangeBatch } from './changeBatcher';
 import { KeyedDebouncer } from './debouncer';
-import type { EngineFactory, IndexEngine, TextEdit } from './engine';
+import { DocumentWorkerClient } from './docWorkerClient';
+import type { EngineFactory, IndexEngine } from './engine';
 import { PathFilter } from './glob';
 import type { HostTimer, Phase } from './hostTimer';
 import type { IndexState } from './indexState';
@@ -86,6 +87,8 @@ export class IndexService implements vscode.Disposable {
   private editProbeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Documents whose facts came from their text (reparsed after an edit). */
   private readonly fromText = new Set<string>();
+  /** Parses open documents incrementally in a worker thread. */
+  private readonly docs = new DocumentWorkerClient();
 
   constructor(private readonly deps: IndexServiceDeps) {
     const cfg = deps.config();
@@ -165,9 +168,11 @@ export class IndexService implements vscode.Disposable {
     return out;
   }
 
-  /** Makes the facts of `doc` current: runs its pending reparse now, if any. */
-  fresh(doc: vscode.TextDocument): void {
-    this.reparse.flush(doc.uri.toString());
+  /** Makes the facts of `doc` current: sends its pending reparse now and waits for it. */
+  async fresh(doc: vscode.TextDocument): Promise<void> {
+    const key = doc.uri.toString();
+    this.reparse.flush(key);
+    await this.docs.idle(key);
   }
 
   /** Resolves when every folder has finished its current build. */
@@ -361,6 +366,10 @@ export class IndexService implements vscode.Disposable {
 
   private onEdit(e: vscode.TextDocumentChangeEvent): void {
     if (e.contentChanges.length === 0) return;
+    this.timed('edit', 'document change', () => this.scheduleReparse(e));
+  }
+
+  private scheduleReparse(e: vscode.TextDocumentChangeEvent): void {
     const f = this.folderOf(e.document);
     if (!f) return;
     const rel = posix.relative(f.folder.uri.path, e.document.uri.path);
@@ -373,16 +382,27 @@ export class IndexService implements vscode.Disposable {
       const ms = this.stalls.edit.stop();
       this.deps.log.info(`longest extension-host stall during edits: ${ms.toFixed(1)} ms`);
     }, 2000);
-    this.timed('edit', 'record edits', () =>
-      f.engine.editDocument(rel, doc.version, e.contentChanges.map(toTextEdit)),
-    );
-    this.reparse.schedule(doc.uri.toString(), () =>
-      this.timed('edit', `reparse ${rel}`, () => {
+    const key = doc.uri.toString();
+    this.reparse.schedule(key, () =>
+      this.timed('edit', `send ${rel}`, () => {
         if (doc.isClosed) return;
-        f.engine.reparseDocument(rel, doc.getText(), doc.version);
-        this.fromText.add(doc.uri.toString());
-        this.changed.fire();
-        this.scheduleSave();
+        const cfg = this.deps.config();
+        void this.docs
+          .update(key, doc.getText(), { maxBytes: cfg.maxFileSizeBytes, timeoutMs: 5000 })
+          .then(
+            (u) => {
+              if (!u || doc.isClosed || !this.folders.has(f.folder.uri.toString())) return;
+              this.timed('edit', `index ${rel}`, () => {
+                u.facts.path = rel;
+                f.engine.setFileFacts(u.facts);
+                this.fromText.add(key);
+                for (const p of u.facts.problems) this.deps.log.warn(`${rel}: ${p}`);
+              });
+              this.changed.fire();
+              this.scheduleSave();
+            },
+            (err: unknown) => this.deps.log.error(`reparsing ${rel} failed: ${String(err)}`),
+          );
       }),
     );
   }
@@ -391,9 +411,10 @@ export class IndexService implements vscode.Disposable {
     const f = this.folderOf(doc);
     if (!f) return;
     const rel = posix.relative(f.folder.uri.path, doc.uri.path);
-    this.reparse.cancel(doc.uri.toString());
-    this.timed('edit', 'close document', () => f.engine.closeDocument(rel));
-    if (!this.fromText.delete(doc.uri.toString())) return;
+    const key = doc.uri.toString();
+    this.reparse.cancel(key);
+    this.docs.close(key);
+    if (!this.fromText.delete(key)) return;
     // Its facts came from the editor's text: back to what is on disk (closed without saving).
     void f.engine.refreshFiles([rel], [], {
       maxFileSizeBytes: this.deps.config().maxFileSizeBytes,
@@ -407,6 +428,7 @@ export class IndexService implements vscode.Disposable {
     if (this.editProbeTimer) clearTimeout(this.editProbeTimer);
     this.batcher.dispose();
     this.reparse.dispose();
+    this.docs.dispose();
     for (const f of this.folders.values()) {
       f.abort.abort();
       f.engine.dispose();
@@ -414,16 +436,4 @@ export class IndexService implements vscode.Disposable {
     this.folders.clear();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function toTextEdit(c: vscode.TextDocumentContentChangeEvent): TextEdit {
-  return {
-    rangeOffset: c.rangeOffset,
-    rangeLength: c.rangeLength,
-    text: c.text,
-    startLine: c.range.start.line,
-    startCol: c.range.start.character,
-    endLine: c.range.end.line,
-    endCol: c.range.end.character,
-  };
 }
