@@ -24,6 +24,12 @@ export interface CallEdge {
   /** The call site: file and span of the call expression (for ops edges: the `->member(` call). */
   file: string;
   span: Span;
+  /**
+   * The file of the callee's definition this edge reaches, when indexed: a definition in the
+   * caller's file first (static functions share names across files), then a header, then a
+   * non-static one.
+   */
+  calleeFile?: string;
 }
 
 export interface SymbolHit {
@@ -55,10 +61,13 @@ export interface CodeIndex {
   /** The function whose body contains this position, if any. */
   functionAt(file: string, line: number, col: number): Located<FunctionDef> | undefined;
 
-  /** Incoming edges: who calls `fn` (direct, INDIRECT_CALL candidates, resolved ops-table calls). */
-  callersOf(fn: string): CallEdge[];
-  /** Outgoing edges: what `fn` calls. */
-  calleesOf(fn: string): CallEdge[];
+  /**
+   * Incoming edges: who calls `fn` (direct, INDIRECT_CALL candidates, resolved ops-table calls).
+   * With `defFile`, only the calls that reach the definition of `fn` in that file.
+   */
+  callersOf(fn: string, defFile?: string): CallEdge[];
+  /** Outgoing edges: what `fn` calls; with `defFile`, only from its definition in that file. */
+  calleesOf(fn: string, defFile?: string): CallEdge[];
 
   /** Reads and writes of a struct field; `struct` narrows to one struct tag (unresolved accesses by name included). */
   fieldAccesses(field: string, struct?: string): Located<FieldAccess>[];

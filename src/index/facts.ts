@@ -25,6 +25,11 @@ export interface FunctionDef {
   isStatic: boolean;
   isInline: boolean;
   kind: FunctionKind;
+  /**
+   * The macro that wraps the definition (`SYSCALL_DEFINE3`, `BPF_CALL_2`, `META_COLLECTOR`):
+   * universal-ctags names such definitions by the macro.
+   */
+  macro?: string;
 }
 
 export interface MacroDef {

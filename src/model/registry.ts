@@ -1,8 +1,21 @@
 // Every buffer model SKLens knows, by id. The CLI (`sklens simulate`), the simulation webview
 // and the inline values all look models up here. Add a model by importing it and listing it.
+import { passtThroughputModel } from './passtThroughput';
+import { passtWindowModel } from './passtWindowModel';
+import { sendPathModel } from './sendPath';
+import { sockoptModel } from './sockopt';
+import { spliceModel } from './splice';
+import { tsqModel } from './tsq';
 import type { ModelDefinition } from './types';
 
-export const MODELS: readonly ModelDefinition[] = [];
+export const MODELS: readonly ModelDefinition[] = [
+  sockoptModel,
+  sendPathModel,
+  passtWindowModel,
+  passtThroughputModel,
+  tsqModel,
+  spliceModel,
+];
 
 export function findModel(id: string): ModelDefinition | undefined {
   return MODELS.find((m) => m.id === id);

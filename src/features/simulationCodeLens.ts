@@ -1,0 +1,64 @@
+// CodeLens "▶ Simulate ..." on the functions a buffer model describes (src/model/codeAnchors.ts),
+// recognised by name and shape in the parsed document, not by file path. For passt's window
+// code the lens preselects the variant the open code contains.
+import * as vscode from 'vscode';
+import { findModelledFunctions, type FunctionText } from '../model/codeAnchors';
+import type { SimulationState } from '../protocol/simulation';
+
+export const OPEN_SIMULATION_COMMAND = 'sklens.openSimulation';
+
+/** The function definitions of a document with their text (from the parse tree). */
+export type FunctionSource = (doc: vscode.TextDocument) => Promise<FunctionText[]>;
+
+export interface OpenSimulationArgs {
+  model: string;
+  scenario?: string | null;
+  params?: Record<string, string | number | boolean>;
+}
+
+export function toState(args: OpenSimulationArgs): SimulationState {
+  return {
+    model: args.model,
+    scenario: args.scenario ?? null,
+    params: { ...(args.params ?? {}) },
+    cursor: null,
+  };
+}
+
+export class SimulationCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly functions: FunctionSource) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async provideCodeLenses(
+    doc: vscode.TextDocument,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.CodeLens[]> {
+    const fns = await this.functions(doc);
+    if (token.isCancellationRequested) return [];
+    const text = doc.getText();
+    return findModelledFunctions(fns, text).map((t) => {
+      const args: OpenSimulationArgs = {
+        model: t.fn.model,
+        scenario: t.fn.scenario,
+        params: t.params,
+      };
+      const variant = t.params.variant ? ` (${t.params.variant} logic)` : '';
+      return new vscode.CodeLens(new vscode.Range(t.line, 0, t.line, 0), {
+        title: `${t.fn.title}${variant}`,
+        command: OPEN_SIMULATION_COMMAND,
+        arguments: [args],
+        tooltip: `Open the ${t.fn.model} model beside the code${t.fn.scenario ? `, scenario ${t.fn.scenario}` : ''}`,
+      });
+    });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

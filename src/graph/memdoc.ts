@@ -1,0 +1,289 @@
+// "TCP memory map": a Markdown walk through the TCP memory code of an indexed tree, in the
+// spirit of the old kernel wiki page that did this by hand (file by file, who calls what), but
+// generated from the index so it is right for the tree at hand. Sections:
+//   1. the sysctls and globals that control TCP memory, and where each is read or written;
+//   2. entry points (syscalls, softirq receive, timers) with a shortest path into memory code;
+//   3. per file (`## net/ipv4/tcp_output.c`), each memory-related function: callers, and the
+//      memory-relevant fields/globals/helpers it touches, every name a file:line link.
+import type { CodeIndex } from '../index/api';
+import { memoryInfo, type MemoryInfo, type MemoryTouch } from './memory';
+import { memoryControls, memorySymbol } from './memorySymbols';
+
+/** Files whose memory-related functions make up "the TCP memory code" (the rest of net/ is out of scope). */
+export const TCP_MEMORY_SCOPE: readonly RegExp[] = [
+  /(^|\/)net\/ipv4\/tcp[^/]*\.c$/,
+  /(^|\/)net\/ipv6\/tcp[^/]*\.c$/,
+  /(^|\/)net\/core\/sock\.c$/,
+  /(^|\/)net\/core\/stream\.c$/,
+  /(^|\/)include\/net\/sock\.h$/,
+  /(^|\/)include\/net\/tcp\.h$/,
+  // the same files when the root is net/ itself
+  /^ipv4\/tcp[^/]*\.c$/,
+  /^ipv6\/tcp[^/]*\.c$/,
+  /^core\/sock\.c$/,
+  /^core\/stream\.c$/,
+];
+
+/** Files an entry-point path may pass through: the socket layer, inet/inet6 and TCP, net/core. */
+const PATH_SCOPE =
+  /^(net\/)?(socket\.c|ipv4\/(af_inet|tcp[^/]*)\.c|ipv6\/(af_inet6|tcp[^/]*)\.c|core\/[^/]+\.c)$|(^|\/)include\/net\/(sock|tcp)\.h$/;
+
+/** Targets of entry-point paths: memory functions of the TCP files proper (not refcount drops in net/core). */
+const TARGET_SCOPE = /(^|\/)ipv[46]\/tcp[^/]*\.c$|(^|\/)core\/stream\.c$/;
+
+/**
+ * Where the kernel enters TCP: system calls, the softirq receive path, timers and the
+ * release callback. Those the tree defines and that reach memory code get a path.
+ */
+export const ENTRY_POINTS: readonly {
+  name: string;
+  kind: 'syscall' | 'softirq' | 'timer' | 'callback';
+}[] = [
+  { name: '__sys_sendto', kind: 'syscall' },
+  { name: '__sys_sendmsg', kind: 'syscall' },
+  { name: '__sys_recvfrom', kind: 'syscall' },
+  { name: '__sys_recvmsg', kind: 'syscall' },
+  { name: '__sys_setsockopt', kind: 'syscall' },
+  { name: '__sys_connect', kind: 'syscall' },
+  { name: '__sys_accept4', kind: 'syscall' },
+  { name: '__sys_shutdown', kind: 'syscall' },
+  { name: 'sock_close', kind: 'syscall' },
+  { name: 'tcp_v4_rcv', kind: 'softirq' },
+  { name: 'tcp_v6_rcv', kind: 'softirq' },
+  { name: 'tcp_write_timer', kind: 'timer' },
+  { name: 'tcp_delack_timer', kind: 'timer' },
+  { name: 'tcp_keepalive_timer', kind: 'timer' },
+  { name: 'tcp_pace_kick', kind: 'timer' },
+  { name: 'tcp_compressed_ack_kick', kind: 'timer' },
+  { name: 'tcp_tasklet_func', kind: 'callback' },
+  { name: 'tcp_release_cb', kind: 'callback' },
+];
+
+export interface MemdocOptions {
+  /** Title line: the tree's name. */
+  title?: string;
+  /** Prefix for links: '' gives `net/ipv4/tcp.c#L12` (relative to the root); a `file:///root/` URI works for untitled documents. */
+  linkBase?: string;
+  /** Callers listed per function before "and N more". */
+  maxCallers?: number;
+  /** Depth of the entry-point search. */
+  entryDepth?: number;
+}
+
+interface Ctx {
+  index: CodeIndex;
+  info: MemoryInfo;
+  base: string;
+}
+
+function link(ctx: Ctx, text: string, file: string, line0: number): string {
+  return `[${text}](${ctx.base}${encodeURI(file)}#L${line0 + 1})`;
+}
+
+function fnLink(ctx: Ctx, name: string): string {
+  const d = ctx.index.functionDefs(name)[0];
+  return d ? link(ctx, `\`${name}\``, d.file, d.item.nameSpan.line) : `\`${name}\``;
+}
+
+export function inTcpScope(file: string): boolean {
+  return TCP_MEMORY_SCOPE.some((r) => r.test(file));
+}
+
+export interface MemoryFunction {
+  name: string;
+  file: string;
+  line0: number;
+}
+
+/** The memory-related functions defined in TCP scope, by file then line. */
+export function tcpMemoryFunctions(index: CodeIndex, info = memoryInfo(index)): MemoryFunction[] {
+  const out: MemoryFunction[] = [];
+  const seen = new Set<string>();
+  for (const name of [...info.touches.keys(), ...info.helpers]) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const d of index.functionDefs(name)) {
+      if (inTcpScope(d.file)) out.push({ name, file: d.file, line0: d.item.nameSpan.line });
+    }
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line0 - b.line0);
+}
+
+export function memdoc(index: CodeIndex, opts: MemdocOptions = {}): string {
+  const info = memoryInfo(index);
+  const ctx: Ctx = { index, info, base: opts.linkBase ?? '' };
+  const maxCallers = opts.maxCallers ?? 20;
+  const out: string[] = [];
+  const fns = tcpMemoryFunctions(index, info);
+  const stats = index.stats();
+  out.push(`# TCP memory map${opts.title ? ` — ${opts.title}` : ''}`, '');
+  out.push(
+    `Generated by SKLens from ${stats.files} files (${stats.functions} functions, ${stats.calls} call sites). ` +
+      `A function is *memory-related* when it reads or writes one of the fields, globals or sysctls below, ` +
+      `or calls one of the accounting helpers; ${fns.length} such functions are defined in the TCP files. ` +
+      `Links are \`file:line\` in this tree. Dashed arrows (⇢) are calls through a function pointer ` +
+      `(ops table or \`INDIRECT_CALL_*\`).`,
+    '',
+  );
+
+  // 1. Controls
+  out.push('## Sysctls and globals that control TCP memory', '');
+  for (const s of memoryControls()) {
+    const sites = info.sites.get(s.name) ?? [];
+    if (sites.length === 0) continue;
+    const byFn = new Map<string, { file: string; line: number; access: string }>();
+    const fileScope: string[] = [];
+    for (const site of sites) {
+      if (site.fn === null)
+        fileScope.push(link(ctx, `${site.file}:${site.line + 1}`, site.file, site.line));
+      else if (!byFn.has(site.fn)) byFn.set(site.fn, site);
+    }
+    out.push(`### \`${s.name}\``, '', `${s.note}.`, '');
+    const fnsUsing = [...byFn.entries()].sort(
+      ([a, x], [b, y]) => x.file.localeCompare(y.file) || x.line - y.line || a.localeCompare(b),
+    );
+    if (fnsUsing.length > 0) {
+      const shown = fnsUsing
+        .slice(0, maxCallers)
+        .map(([fn, site]) => `${link(ctx, `\`${fn}\``, site.file, site.line)} (${site.access})`);
+      const more = fnsUsing.length > maxCallers ? `, and ${fnsUsing.length - maxCallers} more` : '';
+      out.push(`- used in: ${shown.join(', ')}${more}`);
+    }
+    if (fileScope.length > 0)
+      out.push(`- at file scope (tables, initialisers): ${fileScope.slice(0, 8).join(', ')}`);
+    out.push('');
+  }
+
+  // 2. Entry points
+  out.push('## Entry points that reach the memory code', '');
+  const targets = new Set(
+    fns.filter((f) => TARGET_SCOPE.test(f.file) || info.helpers.has(f.name)).map((f) => f.name),
+  );
+  let anyEntry = false;
+  for (const ep of ENTRY_POINTS) {
+    if (index.functionDefs(ep.name).length === 0) continue;
+    const path = shortestPath(index, ep.name, targets, opts.entryDepth ?? 8, (fn) =>
+      index.functionDefs(fn).some((d) => PATH_SCOPE.test(d.file)),
+    );
+    if (!path) continue;
+    anyEntry = true;
+    const steps = [fnLink(ctx, ep.name)];
+    for (const step of path)
+      steps.push(`${step.via === 'direct' ? '→' : `⇢ (${step.via})`} ${fnLink(ctx, step.fn)}`);
+    out.push(`- **${ep.kind}** ${steps.join(' ')}`);
+  }
+  if (!anyEntry) out.push('_No known entry point of this tree reaches the memory code._');
+  out.push('');
+
+  // 3. Per file
+  let file = '';
+  for (const f of fns) {
+    if (f.file !== file) {
+      file = f.file;
+      out.push(`## ${file}`, '');
+    }
+    out.push(`### ${link(ctx, `\`${f.name}\``, f.file, f.line0)}`, '');
+    const sym = memorySymbol(f.name);
+    if (sym) out.push(`${sym.note}.`, '');
+    const callers = new Map<string, { file: string; line: number; via: string }>();
+    for (const e of index.callersOf(f.name)) {
+      if (!callers.has(e.caller))
+        callers.set(e.caller, { file: e.file, line: e.span.line, via: e.via });
+    }
+    const list = [...callers.entries()].sort(([a], [b]) => a.localeCompare(b));
+    if (list.length === 0)
+      out.push(
+        '- called by: no caller in this tree (exported, or only used as a function pointer)',
+      );
+    else {
+      const shown = list
+        .slice(0, maxCallers)
+        .map(
+          ([c, s]) =>
+            `${link(ctx, `\`${c}\``, s.file, s.line)}${s.via === 'direct' ? '' : ` (${s.via})`}`,
+        );
+      const more = list.length > maxCallers ? `, and ${list.length - maxCallers} more` : '';
+      out.push(`- called by: ${shown.join(', ')}${more}`);
+    }
+    const touches = dedupTouches(f.name, info.touches.get(f.name) ?? []);
+    if (touches.length > 0) {
+      out.push(
+        `- touches: ${touches.map((t) => `${t.kind === 'helper' ? fnLink(ctx, t.symbol) : `\`${t.symbol}\``} (${link(ctx, `${t.access}`, t.file, t.line)})`).join(', ')}`,
+      );
+    }
+    out.push('');
+  }
+  // 4. Helpers the tree calls but does not define (e.g. include/ is not under the root).
+  const outside = [...info.helpers]
+    .filter((h) => index.functionDefs(h).length === 0)
+    .map((h) => ({ h, callers: uniqueCallers(index, h) }))
+    .filter((x) => x.callers.length > 0);
+  if (outside.length > 0) {
+    out.push('## Memory helpers defined outside this tree', '');
+    for (const { h, callers } of outside) {
+      const shown = callers
+        .slice(0, maxCallers)
+        .map((c) => link(ctx, `\`${c.fn}\``, c.file, c.line));
+      const more = callers.length > maxCallers ? `, and ${callers.length - maxCallers} more` : '';
+      out.push(
+        `- \`${h}\` (${memorySymbol(h)?.note ?? ''}) — called by: ${shown.join(', ')}${more}`,
+      );
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function uniqueCallers(index: CodeIndex, fn: string): { fn: string; file: string; line: number }[] {
+  const m = new Map<string, { fn: string; file: string; line: number }>();
+  for (const e of index.callersOf(fn)) {
+    if (!m.has(e.caller)) m.set(e.caller, { fn: e.caller, file: e.file, line: e.span.line });
+  }
+  return [...m.values()].sort((a, b) => a.fn.localeCompare(b.fn));
+}
+
+function dedupTouches(fn: string, list: MemoryTouch[]): MemoryTouch[] {
+  const seen = new Set<string>();
+  const out: MemoryTouch[] = [];
+  for (const t of list) {
+    const key = `${t.symbol}/${t.access}`;
+    if (seen.has(key) || t.symbol === fn) continue;
+    seen.add(key);
+    out.push(t);
+  }
+  return out;
+}
+
+/** Breadth-first shortest call path from `from` to any of `targets` (excluding `from` itself). */
+export function shortestPath(
+  index: CodeIndex,
+  from: string,
+  targets: Set<string>,
+  maxDepth: number,
+  /** Intermediate functions must pass this (targets need not). */
+  through: (fn: string) => boolean = () => true,
+): { fn: string; via: string }[] | undefined {
+  const prev = new Map<string, { fn: string; via: string } | null>([[from, null]]);
+  let frontier = [from];
+  for (let d = 0; d < maxDepth && frontier.length > 0; d++) {
+    const next: string[] = [];
+    for (const fn of frontier) {
+      for (const e of index.calleesOf(fn)) {
+        if (prev.has(e.callee)) continue;
+        prev.set(e.callee, { fn, via: e.via });
+        if (targets.has(e.callee)) {
+          const path: { fn: string; via: string }[] = [];
+          let cur: string = e.callee;
+          for (let p = prev.get(cur); p; p = prev.get(cur)) {
+            path.unshift({ fn: cur, via: p.via });
+            cur = p.fn;
+          }
+          return path;
+        }
+        if (through(e.callee)) next.push(e.callee);
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
+}

@@ -1,0 +1,680 @@
+// Facts of one C file (definitions, macros, structs, calls, field accesses, ops tables, value
+// references) from one tree-sitter parse of the pre-processed text and one pass over the
+// captures of grammars/queries/facts.scm. Never throws: anything that goes wrong is recorded
+// in FileFacts.problems and the facts found so far are kept.
+import { createHash } from 'node:crypto';
+import { preprocess } from '../parse/preprocess';
+import { getQuery, parseBounded, type Node, type Parser } from '../parse/treeSitter';
+import {
+  emptyFacts,
+  type CallSite,
+  type FieldDef,
+  type FileFacts,
+  type FunctionDef,
+  type FunctionKind,
+  type OpsTable,
+  type Span,
+  type StructDef,
+} from './facts';
+
+export interface ExtractOptions {
+  size?: number;
+  mtimeMs?: number;
+  /** Content hash of the bytes on disk; computed (sha1 of the text) when absent. */
+  hash?: string;
+  /** Files larger than this (UTF-16 code units / bytes) are skipped. Default 8 MiB. */
+  maxBytes?: number;
+  /** Parse time bound in milliseconds. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/** `tcp_sk(sk)` returns a `struct tcp_sock *`: kernel cast helpers (include/linux/tcp.h, ...). */
+const HELPER_TYPES: Record<string, string> = {
+  tcp_sk: 'tcp_sock',
+  inet_sk: 'inet_sock',
+  inet_csk: 'inet_connection_sock',
+  inet_twsk: 'inet_timewait_sock',
+  tcp_twsk: 'tcp_timewait_sock',
+  tcp_rsk: 'tcp_request_sock',
+  inet_rsk: 'inet_request_sock',
+  inet_reqsk: 'request_sock',
+  udp_sk: 'udp_sock',
+  raw_sk: 'raw_sock',
+  inet6_sk: 'ipv6_pinfo',
+  tcp_inet6_sk: 'ipv6_pinfo',
+  mptcp_sk: 'mptcp_sock',
+  mptcp_subflow_ctx: 'mptcp_subflow_context',
+  unix_sk: 'unix_sock',
+  sk_to_full_sk: 'sock',
+  skb_to_full_sk: 'sock',
+  sk_from_file: 'sock',
+  skb_shinfo: 'skb_shared_info',
+  tcp_hdr: 'tcphdr',
+  ip_hdr: 'iphdr',
+  ipv6_hdr: 'ipv6hdr',
+  udp_hdr: 'udphdr',
+  sock_net: 'net',
+  dev_net: 'net',
+  read_pnet: 'net',
+  TCP_SKB_CB: 'tcp_skb_cb',
+  skb_dst: 'dst_entry',
+  sk_dst_get: 'dst_entry',
+  __sk_dst_get: 'dst_entry',
+  skb_peek: 'sk_buff',
+  skb_peek_tail: 'sk_buff',
+  tcp_write_queue_head: 'sk_buff',
+  tcp_write_queue_tail: 'sk_buff',
+  tcp_send_head: 'sk_buff',
+  tcp_rtx_queue_head: 'sk_buff',
+  skb_rb_first: 'sk_buff',
+  skb_rb_last: 'sk_buff',
+  skb_rb_next: 'sk_buff',
+  alloc_skb: 'sk_buff',
+  inet_csk_ca: 'inet_connection_sock',
+  sk_user_data: 'sock',
+  tcp_sk_rw: 'tcp_sock',
+  netdev_priv: 'net_device',
+  sk_socket: 'socket',
+  page_address: 'page',
+};
+
+/** Field types of kernel structs defined outside net/ (include/net/sock.h, ...). */
+const KNOWN_FIELD_TYPES: Record<string, string> = {
+  'sock.sk_prot': 'proto',
+  'sock.__sk_common': 'sock_common',
+  'sock_common.skc_prot': 'proto',
+  'sock.sk_prot_creator': 'proto',
+  'sock.sk_socket': 'socket',
+  'sock.sk_dst_cache': 'dst_entry',
+  'sock.sk_send_head': 'sk_buff',
+  'socket.ops': 'proto_ops',
+  'socket.sk': 'sock',
+  'socket.file': 'file',
+  'inet_connection_sock.icsk_af_ops': 'inet_connection_sock_af_ops',
+  'inet_connection_sock.icsk_ca_ops': 'tcp_congestion_ops',
+  'inet_connection_sock.icsk_ulp_ops': 'tcp_ulp_ops',
+  'inet_connection_sock.icsk_inet': 'inet_sock',
+  'inet_sock.sk': 'sock',
+  'tcp_sock.inet_conn': 'inet_connection_sock',
+  'tcp_sock.af_specific': 'tcp_sock_af_ops',
+  'tcp_sock.rx_opt': 'tcp_options_received',
+  'request_sock.rsk_ops': 'request_sock_ops',
+  'request_sock.sk': 'sock',
+  'sk_buff.sk': 'sock',
+  'sk_buff.dev': 'net_device',
+  'sk_buff.next': 'sk_buff',
+  'sk_buff.prev': 'sk_buff',
+  'net_device.netdev_ops': 'net_device_ops',
+  'net_device.ethtool_ops': 'ethtool_ops',
+  'net_device.header_ops': 'header_ops',
+  'dst_entry.ops': 'dst_ops',
+  'dst_entry.dev': 'net_device',
+  'proto.h': 'proto_hash',
+  'net.ipv4': 'netns_ipv4',
+  'sk_buff_head.next': 'sk_buff',
+};
+
+/** Writes through these macros: `WRITE_ONCE(sk->f, v)` writes `f`. */
+const WRITE_MACROS = new Set([
+  'WRITE_ONCE',
+  'smp_store_release',
+  'smp_store_mb',
+  'atomic_set',
+  'atomic_add',
+  'atomic_sub',
+  'atomic_inc',
+  'atomic_dec',
+  'atomic_long_set',
+  'atomic_long_add',
+  'atomic_long_sub',
+  'atomic64_set',
+  'atomic64_add',
+  'refcount_set',
+  'refcount_inc',
+  'refcount_dec',
+  'set_bit',
+  'clear_bit',
+  'sk_wmem_queued_add',
+  'sk_forward_alloc_add',
+]);
+
+const INDIRECT_RE = /^INDIRECT_CALL_([1-4])$/;
+const SYSCALL_RE = /^(COMPAT_)?SYSCALL_DEFINE\d$/;
+const BPF_RE = /^BPF_CALL_\d$/;
+const INLINE_RE = /\b(?:inline|__inline|__inline__|__always_inline)\b/;
+const SKIP_REFS = new Set(['NULL', 'true', 'false']);
+
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+
+function spanOf(node: Node): Span {
+  const s = node.startPosition;
+  const e = node.endPosition;
+  return { line: s.row, col: s.column, endLine: e.row, endCol: e.column };
+}
+
+/** Unwraps a declarator to its name node (identifier / field_identifier / type_identifier). */
+function declName(decl: Node | null): Node | null {
+  let d = decl;
+  for (let k = 0; d !== null && k < 32; k++) {
+    switch (d.type) {
+      case 'identifier':
+      case 'field_identifier':
+      case 'type_identifier':
+        return d;
+      case 'parenthesized_declarator':
+        d = d.namedChild(0);
+        break;
+      default: {
+        const inner = d.childForFieldName('declarator');
+        if (inner === null) return null;
+        d = inner;
+      }
+    }
+  }
+  return null;
+}
+
+/** Whether a declarator chain contains a function declarator (a real function definition). */
+function hasFunctionDeclarator(decl: Node | null): boolean {
+  let d = decl;
+  for (let k = 0; d !== null && k < 32; k++) {
+    if (d.type === 'function_declarator') return true;
+    d = d.type === 'parenthesized_declarator' ? d.namedChild(0) : d.childForFieldName('declarator');
+  }
+  return false;
+}
+
+/** The struct/union tag or typedef name of a type node, else null. */
+function typeTag(type: Node | null): string | null {
+  if (type === null) return null;
+  switch (type.type) {
+    case 'struct_specifier':
+    case 'union_specifier': {
+      const n = type.childForFieldName('name');
+      return n === null ? null : n.text;
+    }
+    case 'type_identifier':
+      return type.text;
+    default:
+      return null;
+  }
+}
+
+function isBinary(bytes: Uint8Array): boolean {
+  // A NUL byte in the first 64 KiB (or anywhere in a small file) marks a binary file.
+  const lim = Math.min(bytes.length, 65536);
+  for (let k = 0; k < lim; k++) if (bytes[k] === 0) return true;
+  return false;
+}
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+const utf8Lenient = new TextDecoder('utf-8');
+
+interface FnScope {
+  name: string;
+  end: number;
+  locals: Map<string, string | null>;
+}
+
+/**
+ * Extracts the facts of one C file. `text` is the file's content (a string, or the bytes on
+ * disk, which are checked for NULs and decoded as UTF-8 with replacement). `parser` has the
+ * C language set (treeSitter.createParser()).
+ */
+export function extractFacts(
+  path: string,
+  text: string | Uint8Array,
+  parser: Parser,
+  opts: ExtractOptions = {},
+): FileFacts {
+  const size = opts.size ?? text.length;
+  const facts = emptyFacts(path, size, opts.mtimeMs ?? 0, opts.hash ?? '');
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (text.length > maxBytes) {
+    facts.problems.push(`skipped: ${text.length} bytes exceeds the ${maxBytes}-byte limit`);
+    return facts;
+  }
+  let src: string;
+  if (typeof text === 'string') {
+    if (text.indexOf('\0') >= 0) {
+      facts.problems.push('skipped: binary file (NUL bytes)');
+      return facts;
+    }
+    src = text;
+  } else {
+    if (isBinary(text)) {
+      facts.problems.push('skipped: binary file (NUL bytes)');
+      return facts;
+    }
+    try {
+      src = utf8Strict.decode(text);
+    } catch {
+      src = utf8Lenient.decode(text);
+      facts.problems.push('invalid UTF-8: decoded with replacement characters');
+    }
+    if (src.indexOf('\0') >= 0) {
+      facts.problems.push('skipped: binary file (NUL bytes)');
+      return facts;
+    }
+  }
+  if (facts.hash === '') facts.hash = createHash('sha1').update(src).digest('hex');
+
+  try {
+    const pre = preprocess(src);
+    const outcome = parseBounded(parser, pre.text, null, opts.timeoutMs ?? 10_000);
+    if (outcome.tree === null) {
+      facts.problems.push(
+        `skipped: parse abandoned after ${Math.round(outcome.ms)} ms (time limit ${opts.timeoutMs ?? 10_000} ms)`,
+      );
+      return facts;
+    }
+    const tree = outcome.tree;
+    try {
+      collect(facts, src, tree.rootNode, parser);
+    } finally {
+      tree.delete();
+    }
+  } catch (err) {
+    facts.problems.push(`extraction failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return facts;
+}
+
+/** Walks the query captures of `root` (a tree of the pre-processed `src`) into `facts`. */
+export function collect(facts: FileFacts, src: string, root: Node, parser: Parser): void {
+  const lang = parser.language;
+  if (lang === null) throw new Error('parser has no language');
+  const query = getQuery(lang, 'facts');
+
+  const globals = new Map<string, string | null>();
+  /** `struct.field` -> struct tag of the field's type, from this file's struct bodies. */
+  const fieldTypes = new Map<string, string>();
+  /** field name -> the structs of this file declaring it. */
+  const fieldOwners = new Map<string, string[]>();
+  const writeIds = new Set<number>();
+  const skipRefIds = new Set<number>();
+  const skipFieldIds = new Set<number>();
+  const fieldNodeIds: number[] = [];
+  let cur = null as FnScope | null;
+  let errors = 0;
+  let firstErrorLine = -1;
+
+  const lookupVar = (name: string): string | null => {
+    if (cur !== null) {
+      const t = cur.locals.get(name);
+      if (t !== undefined) return t;
+    }
+    return globals.get(name) ?? null;
+  };
+
+  const fieldType = (tag: string | null, field: string): string | null => {
+    if (tag !== null) {
+      const t = fieldTypes.get(`${tag}.${field}`) ?? KNOWN_FIELD_TYPES[`${tag}.${field}`];
+      if (t !== undefined) return t;
+    }
+    const owners = fieldOwners.get(field);
+    if (owners !== undefined && owners.length === 1) {
+      return fieldTypes.get(`${owners[0]}.${field}`) ?? null;
+    }
+    return null;
+  };
+
+  /** The struct tag an expression's value points to or is, when declarations tell. */
+  const typeOf = (e: Node | null, depth = 0): string | null => {
+    if (e === null || depth > 8) return null;
+    switch (e.type) {
+      case 'identifier':
+        return lookupVar(e.text);
+      case 'field_expression': {
+        const f = e.childForFieldName('field');
+        if (f === null) return null;
+        return fieldType(typeOf(e.childForFieldName('argument'), depth + 1), f.text);
+      }
+      case 'call_expression': {
+        const fn = e.childForFieldName('function');
+        if (fn === null || fn.type !== 'identifier') return null;
+        const name = fn.text;
+        const h = HELPER_TYPES[name];
+        if (h !== undefined) return h;
+        if (name.includes('entry') || name.startsWith('container_of')) {
+          // container_of(p, sock, member) after the pre-pass blanked `struct`.
+          const args = e.childForFieldName('arguments');
+          const t = args?.namedChild(1);
+          if (t !== null && t !== undefined && t.type === 'identifier') return t.text;
+        }
+        return null;
+      }
+      case 'parenthesized_expression':
+        return typeOf(e.namedChild(0), depth + 1);
+      case 'cast_expression': {
+        const tn = e.childForFieldName('type');
+        return typeTag(tn?.childForFieldName('type') ?? null);
+      }
+      case 'subscript_expression':
+      case 'pointer_expression':
+        return typeOf(e.childForFieldName('argument'), depth + 1);
+      default:
+        return null;
+    }
+  };
+
+  const recordDeclarators = (decl: Node, into: Map<string, string | null>): void => {
+    const tag = typeTag(decl.childForFieldName('type'));
+    for (const d of decl.childrenForFieldName('declarator')) {
+      const nm = declName(d);
+      if (nm !== null) into.set(nm.text, tag);
+    }
+  };
+
+  const addFunction = (node: Node): void => {
+    const decl = node.childForFieldName('declarator');
+    const type = node.childForFieldName('type');
+    let nameNode = declName(decl);
+    let name: string;
+    let kind: FunctionKind = 'function';
+    let macro: string | undefined;
+    const typeText = type?.text ?? '';
+    if (SYSCALL_RE.test(typeText)) {
+      kind = 'syscall';
+      macro = typeText;
+      name = `sys_${nameNode?.text ?? ''}`;
+    } else if (BPF_RE.test(typeText)) {
+      kind = 'bpf_call';
+      macro = typeText;
+      name = nameNode?.text ?? '';
+    } else if (!hasFunctionDeclarator(decl) && type !== null && type.type === 'type_identifier') {
+      // `META_COLLECTOR(int_dev) { ... }`: a definition made by a macro; named by the macro as
+      // ctags does, since the real name is pasted together by the preprocessor.
+      macro = typeText;
+      name = typeText;
+      nameNode = type;
+    } else {
+      name = nameNode?.text ?? '';
+    }
+    if (name === '' || nameNode === null) return;
+    let isStatic = false;
+    for (let k = 0; k < node.namedChildCount; k++) {
+      const ch = node.namedChild(k);
+      if (ch !== null && ch.type === 'storage_class_specifier' && ch.text === 'static') {
+        isStatic = true;
+      }
+    }
+    const head = src.slice(node.startIndex, nameNode.startIndex);
+    const def: FunctionDef = {
+      name,
+      span: spanOf(node),
+      nameSpan: spanOf(nameNode),
+      isStatic,
+      isInline: INLINE_RE.test(head),
+      kind,
+    };
+    if (macro !== undefined) def.macro = macro;
+    facts.functions.push(def);
+    const locals = new Map<string, string | null>();
+    cur = { name, end: node.endIndex, locals };
+  };
+
+  const addMacro = (node: Node): void => {
+    const nameNode = node.childForFieldName('name');
+    if (nameNode === null) return;
+    const value = node.childForFieldName('value');
+    const params = node.childForFieldName('parameters');
+    facts.macros.push({
+      name: nameNode.text,
+      span: spanOf(node),
+      nameSpan: spanOf(nameNode),
+      ...(params !== null
+        ? {
+            params: params.namedChildren
+              .filter((p): p is Node => p !== null && p.type !== 'comment')
+              .map((p) => p.text),
+          }
+        : {}),
+      value: value === null ? '' : value.text.trim().slice(0, 200),
+    });
+  };
+
+  const collectFields = (body: Node, owner: string, out: FieldDef[], depth = 0): void => {
+    for (const fd of body.namedChildren) {
+      if (fd === null || fd.type !== 'field_declaration') continue;
+      const type = fd.childForFieldName('type');
+      const decls = fd.childrenForFieldName('declarator');
+      if (decls.length === 0 && type !== null && depth < 4) {
+        // Anonymous struct/union member: its fields are the owner's fields.
+        const inner = type.childForFieldName('body');
+        if (inner !== null) collectFields(inner, owner, out, depth + 1);
+        continue;
+      }
+      const typeText = type === null ? '' : type.text;
+      const tag = typeTag(type);
+      for (const d of decls) {
+        let stars = '';
+        let isFn = false;
+        let x: Node | null = d;
+        for (let k = 0; x !== null && k < 16; k++) {
+          if (x.type === 'field_identifier') break;
+          if (x.type === 'pointer_declarator') stars += '*';
+          else if (x.type === 'function_declarator') isFn = true;
+          x =
+            x.type === 'parenthesized_declarator'
+              ? x.namedChild(0)
+              : x.childForFieldName('declarator');
+        }
+        if (x === null || x.type !== 'field_identifier') continue;
+        const name = x.text;
+        const shown = typeText.length > 80 ? `${typeText.slice(0, 77)}...` : typeText;
+        out.push({
+          name,
+          type: isFn ? `${shown} (${stars})()` : stars === '' ? shown : `${shown} ${stars}`,
+          span: spanOf(d),
+        });
+        if (tag !== null && !isFn) fieldTypes.set(`${owner}.${name}`, tag);
+        const owners = fieldOwners.get(name);
+        if (owners === undefined) fieldOwners.set(name, [owner]);
+        else if (!owners.includes(owner)) owners.push(owner);
+      }
+    }
+  };
+
+  const addStruct = (node: Node, nameNode: Node, kindNode: Node): void => {
+    const body = kindNode.childForFieldName('body');
+    const fields: FieldDef[] = [];
+    if (body !== null) collectFields(body, nameNode.text, fields);
+    const s: StructDef = {
+      name: nameNode.text,
+      kind: kindNode.type === 'union_specifier' ? 'union' : 'struct',
+      span: spanOf(node),
+      nameSpan: spanOf(nameNode),
+      fields,
+    };
+    facts.structs.push(s);
+  };
+
+  const addOpsTable = (decl: Node, tag: string): void => {
+    for (const d of decl.childrenForFieldName('declarator')) {
+      if (d.type !== 'init_declarator') continue;
+      const value = d.childForFieldName('value');
+      const nm = declName(d.childForFieldName('declarator'));
+      if (value === null || value.type !== 'initializer_list' || nm === null) continue;
+      const members: OpsTable['members'] = [];
+      const lists: Node[] = [value];
+      // Arrays of tables: `struct nf_hook_ops ops[] = { {...}, {...} }`.
+      for (const item of value.namedChildren) {
+        if (item !== null && item.type === 'initializer_list') lists.push(item);
+      }
+      for (const list of lists) {
+        for (const pair of list.namedChildren) {
+          if (pair === null || pair.type !== 'initializer_pair') continue;
+          const v = pair.childForFieldName('value');
+          const des = pair.childForFieldName('designator');
+          if (v === null || des === null || v.type !== 'identifier') continue;
+          if (des.type !== 'field_designator') continue;
+          const member = des.namedChild(0);
+          if (member === null) continue;
+          members.push({ member: member.text, fn: v.text, span: spanOf(pair) });
+        }
+      }
+      if (members.length > 0) {
+        facts.opsTables.push({ struct: tag, name: nm.text, span: spanOf(d), members });
+      }
+    }
+  };
+
+  const pushCall = (callee: string, via: CallSite['via'], node: Node): void => {
+    facts.calls.push({ caller: cur === null ? null : cur.name, callee, via, span: spanOf(node) });
+  };
+
+  /** `x->m(...)`, `(*x->m)(...)`: returns the member's field expression, or null. */
+  const memberCallee = (fn: Node): Node | null => {
+    let f: Node | null = fn;
+    for (let k = 0; f !== null && k < 4; k++) {
+      if (f.type === 'field_expression') return f;
+      if (f.type === 'parenthesized_expression') f = f.namedChild(0);
+      else if (f.type === 'pointer_expression') f = f.childForFieldName('argument');
+      else return null;
+    }
+    return null;
+  };
+
+  const addOpsCall = (fe: Node, site: Node): void => {
+    const member = fe.childForFieldName('field');
+    if (member === null) return;
+    skipFieldIds.add(fe.id);
+    pushCall(
+      member.text,
+      { kind: 'ops', struct: typeOf(fe.childForFieldName('argument')), member: member.text },
+      site,
+    );
+  };
+
+  const addCall = (node: Node): void => {
+    const fn = node.childForFieldName('function');
+    if (fn === null) return;
+    if (fn.type === 'identifier') {
+      const name = fn.text;
+      const args = node.childForFieldName('arguments');
+      const m = INDIRECT_RE.exec(name);
+      if (m !== null && args !== null) {
+        const list = args.namedChildren.filter(
+          (a): a is Node => a !== null && a.type !== 'comment',
+        );
+        const count = Number(m[1]);
+        const ptr = list[0];
+        if (ptr !== undefined) {
+          for (let k = 1; k <= count && k < list.length; k++) {
+            const cand = list[k];
+            if (cand.type === 'identifier') {
+              pushCall(cand.text, { kind: 'indirect', pointer: ptr.text }, node);
+            }
+          }
+          const fe = memberCallee(ptr);
+          if (fe !== null) addOpsCall(fe, node);
+          // The candidates are callees, not values taken.
+          for (let k = 0; k <= count && k < list.length; k++) skipRefIds.add(list[k].id);
+        }
+        return;
+      }
+      if (WRITE_MACROS.has(name) && args !== null) {
+        const first = args.namedChild(0);
+        if (first !== null && first.type === 'field_expression') writeIds.add(first.id);
+        else if (first !== null && first.type === 'pointer_expression') {
+          const a = first.childForFieldName('argument');
+          if (a !== null && a.type === 'field_expression') writeIds.add(a.id);
+        }
+      }
+      pushCall(name, { kind: 'direct' }, node);
+      return;
+    }
+    const fe = memberCallee(fn);
+    if (fe !== null) addOpsCall(fe, node);
+  };
+  const addField = (node: Node): void => {
+    const f = node.childForFieldName('field');
+    if (f === null) return;
+    facts.fieldAccesses.push({
+      function: cur === null ? null : cur.name,
+      struct: typeOf(node.childForFieldName('argument')),
+      field: f.text,
+      access: 'read',
+      span: spanOf(f),
+    });
+    fieldNodeIds.push(node.id);
+  };
+
+  const addRef = (node: Node): void => {
+    if (skipRefIds.has(node.id)) return;
+    const name = node.text;
+    if (SKIP_REFS.has(name)) return;
+    if (cur !== null && cur.locals.has(name)) return;
+    facts.refs.push({ name, span: spanOf(node), function: cur === null ? null : cur.name });
+  };
+
+  for (const cap of query.captures(root)) {
+    const node = cap.node;
+    if (cur !== null && node.startIndex >= cur.end) cur = null;
+    switch (cap.name) {
+      case 'definition.function':
+        addFunction(node);
+        break;
+      case 'definition.macro':
+        addMacro(node);
+        break;
+      case 'definition.struct': {
+        const nameNode = node.childForFieldName('name');
+        if (nameNode !== null) addStruct(node, nameNode, node);
+        break;
+      }
+      case 'definition.typedef_struct': {
+        const t = node.childForFieldName('type');
+        const nameNode = declName(node.childForFieldName('declarator'));
+        if (t !== null && nameNode !== null) addStruct(node, nameNode, t);
+        break;
+      }
+      case 'declaration.param':
+        if (cur !== null) recordDeclarators(node, cur.locals);
+        break;
+      case 'declaration.var': {
+        recordDeclarators(node, cur === null ? globals : cur.locals);
+        const tag = typeTag(node.childForFieldName('type'));
+        if (tag !== null) addOpsTable(node, tag);
+        break;
+      }
+      case 'reference.call':
+        addCall(node);
+        break;
+      case 'reference.field':
+        addField(node);
+        break;
+      case 'write':
+        writeIds.add(node.id);
+        break;
+      case 'reference.value':
+        addRef(node);
+        break;
+      case 'error':
+        errors++;
+        if (firstErrorLine < 0) firstErrorLine = node.startPosition.row + 1;
+        break;
+      default:
+        break;
+    }
+  }
+  // Calls through a member (`x->m(...)`) are ops calls, not field reads; writes were marked
+  // by their parents, possibly after the field's own capture.
+  if (skipFieldIds.size > 0 || writeIds.size > 0) {
+    const kept = [];
+    for (let k = 0; k < fieldNodeIds.length; k++) {
+      const id = fieldNodeIds[k];
+      if (skipFieldIds.has(id)) continue;
+      const fa = facts.fieldAccesses[k];
+      if (writeIds.has(id)) fa.access = 'write';
+      kept.push(fa);
+    }
+    facts.fieldAccesses = kept;
+  }
+  if (errors > 0) {
+    facts.problems.push(
+      `partial parse: ${errors} syntax error region${errors === 1 ? '' : 's'} (first at line ${firstErrorLine})`,
+    );
+  }
+}

@@ -1,0 +1,373 @@
+// Where the buffer models meet the code: which functions a model describes (for the CodeLens),
+// how to recognise them (name plus shape, so renamed or copied trees work and a same-named
+// function of another project does not), which passt window variant a tree contains, and which
+// lines show which model value inline. Pure data and functions: no vscode.
+
+export interface FunctionText {
+  name: string;
+  /** 0-based first line of the definition. */
+  line: number;
+  /** The definition's text, signature and body. */
+  text: string;
+}
+
+export interface ModelledFunction {
+  /** Function name as defined in the tree. */
+  name: string;
+  model: string;
+  scenario: string | null;
+  /** CodeLens title. */
+  title: string;
+  /**
+   * The shape the body must have: at least one of these patterns must match, so a function
+   * that merely shares the name (a wrapper, a stub, another project's) gets no lens.
+   */
+  shape: RegExp[];
+  /** Extra parameters to preselect (e.g. the passt window variant detected in the code). */
+  detect?: (fnText: string, allText: string) => Record<string, string>;
+}
+
+/**
+ * Which passt window logic a definition of tcp_update_seqack_wnd / tcp_wnd_from_sndbuf
+ * contains (BUFFER-MODEL.md §9.3–9.5):
+ *  - `merged`:   tcp_wnd_from_sndbuf with SO_MEMINFO and a per-segment overhead division
+ *  - `v1`:       SO_MEMINFO with the linear ratio (sb − wq)·sq/wq (Jon Maloy's v1 patch)
+ *  - `pre2026`:  SIOCOUTQ subtracted from the clamped_scale'd SNDBUF_GET, no SO_MEMINFO
+ *  - `2023`:     min(tcpi_snd_wnd, SNDBUF_GET), nothing subtracted
+ */
+export type PasstVariant = 'merged' | 'v1' | 'pre2026' | '2023';
+
+export function detectPasstVariant(text: string): PasstVariant {
+  const meminfo = /SO_MEMINFO|SK_MEMINFO_WMEM_QUEUED/.test(text);
+  if (meminfo) {
+    // The merged form divides the free buffer by (mss + per-segment overhead).
+    if (/\/\s*\(\s*\w*mss\w*\s*\+/.test(text) || /\bovh\w*\b|overhead/.test(text)) return 'merged';
+    return 'v1';
+  }
+  if (/SIOCOUTQ/.test(text)) return 'pre2026';
+  return '2023';
+}
+
+const passtDetect = (fnText: string, allText: string): Record<string, string> => {
+  // The variant lives in the window computation: prefer tcp_wnd_from_sndbuf when the file has it.
+  const helper = /\btcp_wnd_from_sndbuf\s*\(/.test(allText);
+  return { variant: detectPasstVariant(helper ? allText : fnText) };
+};
+
+export const MODELLED_FUNCTIONS: readonly ModelledFunction[] = [
+  // passt tcp.c
+  {
+    name: 'tcp_update_seqack_wnd',
+    model: 'passt-window',
+    scenario: null,
+    title: '▶ Simulate window advertisement',
+    shape: [/SNDBUF_GET|tcpi_snd_wnd|wnd_to_tap/],
+    detect: passtDetect,
+  },
+  {
+    name: 'tcp_wnd_from_sndbuf',
+    model: 'passt-window',
+    scenario: null,
+    title: '▶ Simulate window advertisement',
+    shape: [/SNDBUF|SK_MEMINFO|sndbuf/],
+    detect: passtDetect,
+  },
+  // passt tcp_splice.c
+  {
+    name: 'tcp_splice_sock_handler',
+    model: 'splice',
+    scenario: 'S15',
+    title: '▶ Simulate splice forwarding',
+    shape: [/splice\s*\(|tcp_splice_forward/],
+  },
+  {
+    name: 'tcp_splice_forward',
+    model: 'splice',
+    scenario: 'S15',
+    title: '▶ Simulate splice forwarding',
+    shape: [/splice\s*\(/],
+  },
+  // Linux net/ipv4/tcp.c, net/core/sock.c, include/net/sock.h
+  {
+    name: 'tcp_sendmsg_locked',
+    model: 'send-path',
+    scenario: 'S3',
+    title: '▶ Simulate send buffer',
+    shape: [/size_goal|sk_stream_memory_free|tcp_send_mss/],
+  },
+  {
+    name: 'tcp_sendmsg',
+    model: 'send-path',
+    scenario: 'S3',
+    title: '▶ Simulate send buffer',
+    shape: [/tcp_sendmsg_locked/],
+  },
+  {
+    name: 'sk_stream_memory_free',
+    model: 'send-path',
+    scenario: 'S6',
+    title: '▶ Simulate send buffer (writeability)',
+    shape: [/sk_wmem_queued|sk_sndbuf|__sk_stream_memory_free/],
+  },
+  {
+    name: '__sk_stream_memory_free',
+    model: 'send-path',
+    scenario: 'S6',
+    title: '▶ Simulate send buffer (writeability)',
+    shape: [/sk_wmem_queued|sk_sndbuf/],
+  },
+  {
+    name: 'tcp_stream_memory_free',
+    model: 'send-path',
+    scenario: 'S6',
+    title: '▶ Simulate send buffer (TCP_NOTSENT_LOWAT)',
+    shape: [/notsent|snd_nxt|write_seq/],
+  },
+  {
+    name: 'sk_setsockopt',
+    model: 'send-path',
+    scenario: 'S1',
+    title: '▶ Simulate SO_SNDBUF',
+    shape: [/SO_SNDBUF/],
+  },
+  {
+    name: 'sock_setsockopt',
+    model: 'send-path',
+    scenario: 'S1',
+    title: '▶ Simulate SO_SNDBUF',
+    shape: [/SO_SNDBUF/],
+  },
+  {
+    name: 'tcp_small_queue_check',
+    model: 'tsq',
+    scenario: 'S10',
+    title: '▶ Simulate TCP small queues',
+    shape: [/limit_output_bytes|sk_pacing_rate|sk_wmem_alloc/],
+  },
+  {
+    name: 'tcp_sndbuf_expand',
+    model: 'send-path',
+    scenario: 'S7',
+    title: '▶ Simulate sndbuf autotuning',
+    shape: [/sk_sndbuf|sndmem|per_mss/],
+  },
+  {
+    name: 'tcp_grow_window',
+    model: 'tcp-mem',
+    scenario: 'S8',
+    title: '▶ Simulate receive window growth',
+    shape: [/rcv_ssthresh/],
+  },
+  {
+    name: '__sk_mem_raise_allocated',
+    model: 'tcp-mem',
+    scenario: null,
+    title: '▶ Simulate tcp_mem pressure',
+    shape: [/memory_allocated|sk_prot_mem_limits|memory_pressure/],
+  },
+  {
+    name: 'tcp_rcv_space_adjust',
+    model: 'tcp-mem',
+    scenario: 'S9',
+    title: '▶ Simulate receive buffer autotuning (DRS)',
+    shape: [/rcvq_space|sk_rcvbuf/],
+  },
+];
+
+export interface LensTarget {
+  fn: ModelledFunction;
+  line: number;
+  params: Record<string, string>;
+}
+
+/** The modelled functions defined in one file, recognised by name and shape. */
+export function findModelledFunctions(
+  functions: readonly FunctionText[],
+  allText: string,
+): LensTarget[] {
+  const out: LensTarget[] = [];
+  for (const f of functions) {
+    for (const m of MODELLED_FUNCTIONS) {
+      if (m.name !== f.name) continue;
+      if (!m.shape.some((re) => re.test(f.text))) continue;
+      out.push({ fn: m, line: f.line, params: m.detect ? m.detect(f.text, allText) : {} });
+    }
+  }
+  return out;
+}
+
+/** A model value shown at the end of a line inside a modelled function. */
+export interface InlineAnchor {
+  model: string;
+  /** Function whose body holds the line. */
+  fn: string;
+  /** The first line in that function matching this pattern gets the value. */
+  line: RegExp;
+  /** Value keys to look for in the panel's values, first present wins (series keys, or `final.<key>`). */
+  keys: string[];
+  label: string;
+  unit: string;
+}
+
+export const INLINE_ANCHORS: readonly InlineAnchor[] = [
+  // passt: the computed limit beside the limit assignment, the advertised window beside wnd_to_tap.
+  {
+    model: 'passt-window',
+    fn: 'tcp_wnd_from_sndbuf',
+    line: /\blimit\s*=/,
+    keys: ['limit_bytes', 'final.limit_bytes'],
+    label: 'limit',
+    unit: 'bytes',
+  },
+  {
+    model: 'passt-window',
+    fn: 'tcp_update_seqack_wnd',
+    line: /\blimit\s*=|SNDBUF_GET\s*\(/,
+    keys: ['limit_bytes', 'final.limit_bytes'],
+    label: 'limit',
+    unit: 'bytes',
+  },
+  {
+    model: 'passt-window',
+    fn: 'tcp_update_seqack_wnd',
+    line: /wnd_to_tap\s*=/,
+    keys: ['wnd_to_tap', 'window_bytes', 'final.wnd_to_tap', 'final.window_bytes'],
+    label: 'window',
+    unit: '',
+  },
+  {
+    model: 'passt-window',
+    fn: 'tcp_get_sndbuf',
+    line: /SNDBUF_SET\s*\(/,
+    keys: ['sndbuf_get_bytes', 'final.sndbuf_get_bytes'],
+    label: 'SNDBUF_GET',
+    unit: 'bytes',
+  },
+  // kernel send path
+  {
+    model: 'send-path',
+    fn: 'sk_setsockopt',
+    line: /case\s+SO_SNDBUF\s*:/,
+    keys: ['sk_sndbuf_bytes', 'final.sk_sndbuf_bytes'],
+    label: 'sk_sndbuf',
+    unit: 'bytes',
+  },
+  {
+    model: 'send-path',
+    fn: 'sock_setsockopt',
+    line: /case\s+SO_SNDBUF\s*:/,
+    keys: ['sk_sndbuf_bytes', 'final.sk_sndbuf_bytes'],
+    label: 'sk_sndbuf',
+    unit: 'bytes',
+  },
+  {
+    model: 'send-path',
+    fn: 'tcp_xmit_size_goal',
+    line: /size_goal|gso_segs\s*\*/,
+    keys: ['size_goal_bytes', 'final.size_goal_bytes'],
+    label: 'size_goal',
+    unit: 'bytes',
+  },
+  {
+    model: 'send-path',
+    fn: 'tcp_sendmsg_locked',
+    line: /tcp_send_mss\s*\(/,
+    keys: ['size_goal_bytes', 'final.size_goal_bytes'],
+    label: 'size_goal',
+    unit: 'bytes',
+  },
+  {
+    model: 'send-path',
+    fn: 'tcp_sendmsg_locked',
+    line: /sk_stream_memory_free\s*\(/,
+    keys: ['wmem_queued_bytes', 'final.wmem_queued_bytes'],
+    label: 'wmem_queued',
+    unit: 'bytes',
+  },
+  {
+    model: 'send-path',
+    fn: 'tcp_skb_entail',
+    line: /sk_wmem_queued_add\s*\(/,
+    keys: ['wmem_queued_bytes', 'final.wmem_queued_bytes'],
+    label: 'wmem_queued',
+    unit: 'bytes',
+  },
+  {
+    model: 'send-path',
+    fn: 'tcp_sendmsg_locked',
+    line: /sk_wmem_queued_add\s*\(|skb_copy_to_page_nocache\s*\(/,
+    keys: ['wmem_queued_bytes', 'final.wmem_queued_bytes'],
+    label: 'wmem_queued',
+    unit: 'bytes',
+  },
+  {
+    model: 'send-path',
+    fn: 'tcp_sndbuf_expand',
+    line: /sk_sndbuf\s*,|WRITE_ONCE\s*\(\s*sk->sk_sndbuf/,
+    keys: ['sk_sndbuf_bytes', 'final.sk_sndbuf_bytes'],
+    label: 'sk_sndbuf',
+    unit: 'bytes',
+  },
+  // TSQ
+  {
+    model: 'tsq',
+    fn: 'tcp_small_queue_check',
+    line: /\blimit\s*=/,
+    keys: ['limit_bytes', 'tsq_limit_bytes', 'final.limit_bytes', 'final.tsq_limit_bytes'],
+    label: 'limit',
+    unit: 'bytes',
+  },
+  // splice
+  {
+    model: 'splice',
+    fn: 'tcp_splice_forward',
+    line: /pending\[[^\]]*\]\s*[-+]?=/,
+    keys: ['pending_bytes', 'pipe_bytes'],
+    label: 'pending',
+    unit: 'bytes',
+  },
+  {
+    model: 'splice',
+    fn: 'tcp_splice_sock_handler',
+    line: /readlen\s*=\s*splice/,
+    keys: ['readlen_bytes', 'read_bytes'],
+    label: 'readlen',
+    unit: 'bytes',
+  },
+];
+
+export interface InlineValue {
+  /** 0-based line. */
+  line: number;
+  text: string;
+}
+
+function fmt(v: number | string | boolean, unit: string): string {
+  if (typeof v === 'number')
+    return `${Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2)}${unit ? ` ${unit}` : ''}`;
+  return String(v);
+}
+
+/** The inline values for one file, given the functions it defines and the panel's values. */
+export function inlineValuesFor(
+  model: string,
+  values: Readonly<Record<string, number | string | boolean>>,
+  functions: readonly FunctionText[],
+): InlineValue[] {
+  const out: InlineValue[] = [];
+  const used = new Set<number>();
+  for (const a of INLINE_ANCHORS) {
+    if (a.model !== model) continue;
+    const key = a.keys.find((k) => values[k] !== undefined);
+    if (key === undefined) continue;
+    for (const f of functions) {
+      if (f.name !== a.fn) continue;
+      const lines = f.text.split('\n');
+      const i = lines.findIndex((l) => a.line.test(l));
+      if (i < 0 || used.has(f.line + i)) continue;
+      used.add(f.line + i);
+      out.push({ line: f.line + i, text: `${a.label} = ${fmt(values[key], a.unit)}` });
+    }
+  }
+  return out.sort((x, y) => x.line - y.line);
+}

@@ -1,0 +1,177 @@
+// Host side of the simulation panel: opens the webview beside the editor, restores it after a
+// reload (WebviewPanelSerializer; the webview keeps its state with setState), validates every
+// message, saves exports, copies the CLI line and forwards the values at the cursor to the
+// inline decorations.
+import * as vscode from 'vscode';
+import type { SklensContext } from '../context';
+import { findModel } from '../model/registry';
+import {
+  isSimulationState,
+  isWebviewToHost,
+  type HostToWebview,
+  type SimulationState,
+  type WebviewToHost,
+} from '../protocol/simulation';
+import { makeNonce, webviewShell } from './webviewHtml';
+
+export const SIMULATION_VIEW_TYPE = 'sklens.simulation';
+
+/** Receives the values at the panel's cursor (src/features/inlineValues.ts). */
+export interface ValuesSink {
+  setValues(model: string, values: Record<string, number | string | boolean>): void;
+  clear(model: string): void;
+}
+
+export class SimulationPanels implements vscode.WebviewPanelSerializer<unknown> {
+  private readonly panels = new Set<vscode.WebviewPanel>();
+  private readonly stateOf = new WeakMap<vscode.WebviewPanel, SimulationState>();
+
+  constructor(
+    private readonly ctx: SklensContext,
+    private readonly sink: ValuesSink,
+  ) {
+    ctx.own(vscode.window.registerWebviewPanelSerializer(SIMULATION_VIEW_TYPE, this));
+  }
+
+  /** Opens (or reveals and retargets) the panel beside the active editor. */
+  open(state: SimulationState): void {
+    if (!findModel(state.model)) {
+      void vscode.window.showErrorMessage(`SKLens: no buffer model named '${state.model}'.`);
+      this.ctx.log.error(`openSimulation: unknown model ${state.model}`);
+      return;
+    }
+    const existing = [...this.panels][0];
+    if (existing) {
+      existing.reveal(vscode.ViewColumn.Beside, true);
+      this.stateOf.set(existing, state);
+      this.post(existing, { type: 'open', state });
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      SIMULATION_VIEW_TYPE,
+      this.title(state),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      this.options(),
+    );
+    this.attach(panel, state);
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown): Promise<void> {
+    const state: SimulationState | null = isSimulationState(saved) ? saved : null;
+    if (saved !== undefined && state === null) {
+      this.ctx.log.warn('simulation panel: discarded an unreadable saved state');
+    }
+    panel.webview.options = this.options();
+    this.attach(panel, state);
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  private title(state: SimulationState | null): string {
+    const def = state ? findModel(state.model) : undefined;
+    return def ? `SKLens: ${def.title}` : 'SKLens: Simulation';
+  }
+
+  private attach(panel: vscode.WebviewPanel, initial: SimulationState | null): void {
+    this.panels.add(panel);
+    if (initial) this.stateOf.set(panel, initial);
+    const webview = panel.webview;
+    const nonce = makeNonce();
+    const script = webview.asWebviewUri(
+      vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview', 'simulation.js'),
+    );
+    webview.html = webviewShell(
+      {
+        title: 'SKLens simulation',
+        cspSource: webview.cspSource,
+        scriptUri: script.toString(),
+        nonce,
+      },
+      'sklens-simulation',
+    );
+    const subs: vscode.Disposable[] = [];
+    subs.push(
+      webview.onDidReceiveMessage((m: unknown) => {
+        if (!isWebviewToHost(m)) {
+          this.ctx.log.warn(`simulation panel: ignored a malformed message (${describe(m)})`);
+          return;
+        }
+        void this.handle(panel, m);
+      }),
+      panel.onDidDispose(() => {
+        const s = this.stateOf.get(panel);
+        if (s) this.sink.clear(s.model);
+        this.panels.delete(panel);
+        for (const d of subs) d.dispose();
+      }),
+    );
+  }
+
+  private post(panel: vscode.WebviewPanel, m: HostToWebview): void {
+    void panel.webview.postMessage(m);
+  }
+
+  private async handle(panel: vscode.WebviewPanel, m: WebviewToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready': {
+        // A fresh panel gets the state it was opened with; a restored one keeps its own.
+        const s = this.stateOf.get(panel);
+        if (s) this.post(panel, { type: 'open', state: s });
+        return;
+      }
+      case 'state': {
+        const prev = this.stateOf.get(panel);
+        if (prev && prev.model !== m.state.model) this.sink.clear(prev.model);
+        this.stateOf.set(panel, m.state);
+        panel.title = this.title(m.state);
+        return;
+      }
+      case 'values':
+        this.sink.setValues(m.model, m.values);
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        void vscode.window.setStatusBarMessage('SKLens: command line copied', 3000);
+        return;
+      case 'log':
+        this.ctx.log[m.level](`simulation panel: ${m.message}`);
+        return;
+      case 'save': {
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        const target = await vscode.window.showSaveDialog({
+          defaultUri: folder ? vscode.Uri.joinPath(folder, m.suggestedName) : undefined,
+          filters: { [m.format.toUpperCase()]: [m.format] },
+        });
+        if (!target) {
+          this.post(panel, { type: 'saved', requestId: m.requestId, ok: true, message: '' });
+          return;
+        }
+        try {
+          const bytes =
+            m.format === 'png' ? Buffer.from(m.data, 'base64') : Buffer.from(m.data, 'utf8');
+          await vscode.workspace.fs.writeFile(target, bytes);
+          this.post(panel, { type: 'saved', requestId: m.requestId, ok: true, message: '' });
+        } catch (e) {
+          const message = `Could not save ${target.fsPath}: ${e instanceof Error ? e.message : String(e)}`;
+          this.ctx.log.error(message);
+          this.post(panel, { type: 'saved', requestId: m.requestId, ok: false, message });
+        }
+        return;
+      }
+    }
+  }
+}
+
+function describe(m: unknown): string {
+  try {
+    return JSON.stringify(m).slice(0, 120);
+  } catch {
+    return typeof m;
+  }
+}

@@ -1,0 +1,894 @@
+// A length-preserving pre-pass that neutralises kernel (and passt) idioms before tree-sitter
+// sees the text. Every change replaces characters one for one (never a newline), so byte
+// offsets, lines and UTF-16 columns of the output are those of the file on disk.
+//
+// It is one linear scan over the text: comments, strings and character literals are skipped,
+// preprocessor lines are read for their conditional structure, and each identifier is looked
+// up in one table of actions. Rewrites:
+//   - annotation words (`__init`, `__rcu`, `noinline`, `INDIRECT_CALLABLE_SCOPE`...) -> spaces
+//   - annotation calls (`__releases(x)`, `__aligned(8)`, `__attribute__((...))`) -> spaces
+//   - `EXPORT_SYMBOL*(x);`, `MODULE_*(...);` statements -> spaces
+//   - loop-head macros (`list_for_each_entry(pos, head, member) {`) -> `while (pos, head, member) {`
+//   - `SYSCALL_DEFINEn(name, t, a, ...)` / `BPF_CALL_n(...)` -> `MACRO(name)(t  a, ...)`, a
+//     function declarator tree-sitter accepts (include/linux/syscalls.h, include/linux/filter.h)
+//   - `DEFINE_PER_CPU(type, name)` -> `type name` declarations (include/linux/percpu-defs.h)
+//   - `struct_group(name, members...)` -> the members inline (include/linux/stddef.h)
+//   - a `struct`/`union` keyword inside `container_of(p, struct x, m)` and friends -> spaces
+//   - `#if 0` bodies, and the `#else` branches of a conditional whose branches each open or
+//     close a brace (only the first branch is kept, as a compiler with the option set would see)
+
+/** What the pre-pass did, for diagnostics and tests. */
+export interface PreprocessResult {
+  text: string;
+  /** Number of rewrites applied (0 means `text` is the input itself). */
+  edits: number;
+}
+
+const enum Act {
+  /** The identifier alone is blanked. */
+  Word = 1,
+  /** The identifier and a balanced `( ... )` after it are blanked (if there is one). */
+  Call,
+  /** The identifier, its `( ... )` and a following `;` are blanked. */
+  Stmt,
+  /** `SYSCALL_DEFINEn` / `BPF_CALL_n`: typed parameter pairs. */
+  DefineFn,
+  /** `DEFINE_PER_CPU(type, name)`. */
+  PerCpu,
+  /** `struct_group(name, ...)`: skip one leading argument. */
+  Group1,
+  /** `struct_group_tagged(tag, name, ...)` / `struct_group_attr(name, attrs, ...)`. */
+  Group2,
+  /** Macros whose argument list contains a type (`container_of(p, struct x, m)`). */
+  TypeArg,
+}
+
+const ACTIONS = new Map<string, Act>();
+for (const w of [
+  '__init',
+  '__exit',
+  '__net_init',
+  '__net_exit',
+  '__net_initdata',
+  '__net_initconst',
+  '__initconst_or_module',
+  '__initdata',
+  '__initconst',
+  '__exitdata',
+  '__init_or_module',
+  '__meminit',
+  '__ref',
+  '__refdata',
+  '__cold',
+  '__hot',
+  'noinline',
+  'noinline_for_stack',
+  '__noinline',
+  '__always_inline',
+  '__inline',
+  '__inline__',
+  '__read_mostly',
+  '__ro_after_init',
+  '__rcu',
+  '__user',
+  '__kernel',
+  '__percpu',
+  '__iomem',
+  '__force',
+  '__bitwise',
+  '__maybe_unused',
+  '__always_unused',
+  '__must_check',
+  '__used',
+  '__weak',
+  '__pure',
+  '__packed',
+  '__noreturn',
+  '__visible',
+  '__sched',
+  '__latent_entropy',
+  '__randomize_layout',
+  '__no_randomize_layout',
+  '__cacheline_aligned',
+  '__cacheline_aligned_in_smp',
+  '____cacheline_aligned',
+  '____cacheline_aligned_in_smp',
+  '____cacheline_internodealigned_in_smp',
+  '__cacheline_group_begin',
+  '__nocast',
+  '__safe',
+  '__kprobes',
+  '__nocfi',
+  '__no_kcsan',
+  '__no_sanitize_address',
+  'noinstr',
+  'notrace',
+  'asmlinkage',
+  '__bpf_kfunc',
+  '__bpf_helper',
+  '__printf_like',
+  '__ksym',
+  '__weak_alias',
+  'INDIRECT_CALLABLE_SCOPE',
+  '__restrict',
+  '__restrict__',
+  '__extension__',
+  '__signed__',
+  '__volatile__',
+  '__const',
+]) {
+  ACTIONS.set(w, Act.Word);
+}
+for (const w of [
+  '__releases',
+  '__acquires',
+  '__must_hold',
+  '__cond_acquires',
+  '__cond_releases',
+  '__aligned',
+  '__attribute__',
+  '__attribute',
+  '__printf',
+  '__scanf',
+  '__section',
+  '__alias',
+  '__counted_by',
+  '__guarded_by',
+  '__pt_guarded_by',
+  '__nonstring',
+  '__malloc',
+  '__diag_ignore',
+  '__diag_ignore_all',
+  '__assume_aligned',
+  '__alloc_size',
+  '__deprecated',
+  '__asm__',
+  '__cacheline_group_end',
+  'NOLINTNEXTLINE',
+]) {
+  ACTIONS.set(w, Act.Call);
+}
+for (const w of [
+  'EXPORT_SYMBOL',
+  'EXPORT_SYMBOL_GPL',
+  'EXPORT_SYMBOL_NS',
+  'EXPORT_SYMBOL_NS_GPL',
+  'EXPORT_INDIRECT_CALLABLE',
+  'EXPORT_PER_CPU_SYMBOL',
+  'EXPORT_PER_CPU_SYMBOL_GPL',
+  'EXPORT_TRACEPOINT_SYMBOL',
+  'EXPORT_TRACEPOINT_SYMBOL_GPL',
+  'MODULE_LICENSE',
+  'MODULE_AUTHOR',
+  'MODULE_DESCRIPTION',
+  'MODULE_ALIAS',
+  'MODULE_ALIAS_NETPROTO',
+  'MODULE_ALIAS_NET_PF_PROTO',
+  'MODULE_ALIAS_NET_PF_PROTO_TYPE',
+  'MODULE_ALIAS_NFNL_SUBSYS',
+  'MODULE_ALIAS_RTNL_LINK',
+  'MODULE_ALIAS_CRYPTO',
+  'MODULE_ALIAS_GENL_FAMILY',
+  'MODULE_SOFTDEP',
+  'MODULE_PARM_DESC',
+  'MODULE_VERSION',
+  'MODULE_DEVICE_TABLE',
+  'MODULE_FIRMWARE',
+  'MODULE_IMPORT_NS',
+  'module_param',
+  'module_param_named',
+  'module_param_array',
+  'module_param_string',
+  'module_param_call',
+  'module_init',
+  'module_exit',
+  'late_initcall',
+  'late_initcall_sync',
+  'fs_initcall',
+  'subsys_initcall',
+  'core_initcall',
+  'device_initcall',
+  'pure_initcall',
+  'postcore_initcall',
+  'arch_initcall',
+  'rootfs_initcall',
+  '__initcall',
+  'ALLOW_ERROR_INJECTION',
+  'BTF_ID_LIST',
+  'BTF_ID_LIST_SINGLE',
+  'BTF_ID_LIST_GLOBAL',
+  'BTF_ID_LIST_GLOBAL_SINGLE',
+  'BTF_SET_START',
+  'BTF_SET_END',
+  'BTF_SET8_START',
+  'BTF_SET8_END',
+  'BTF_ID',
+  'BTF_ID_FLAGS',
+  'BTF_ID_UNUSED',
+  'BTF_TYPE_EMIT',
+  'NOKPROBE_SYMBOL',
+  'static_assert',
+  'BUILD_BUG_ON_INVALID',
+]) {
+  ACTIONS.set(w, Act.Stmt);
+}
+for (let n = 0; n <= 6; n++) {
+  ACTIONS.set(`SYSCALL_DEFINE${n}`, Act.DefineFn);
+  ACTIONS.set(`COMPAT_SYSCALL_DEFINE${n}`, Act.DefineFn);
+  ACTIONS.set(`BPF_CALL_${n}`, Act.DefineFn);
+}
+for (const w of [
+  'DEFINE_PER_CPU',
+  'DECLARE_PER_CPU',
+  'DEFINE_PER_CPU_ALIGNED',
+  'DECLARE_PER_CPU_ALIGNED',
+  'DEFINE_PER_CPU_SHARED_ALIGNED',
+  'DECLARE_PER_CPU_SHARED_ALIGNED',
+  'DEFINE_PER_CPU_READ_MOSTLY',
+  'DECLARE_PER_CPU_READ_MOSTLY',
+  'DEFINE_PER_CPU_PAGE_ALIGNED',
+  'DEFINE_PER_CPU_FIRST',
+]) {
+  ACTIONS.set(w, Act.PerCpu);
+}
+ACTIONS.set('struct_group', Act.Group1);
+ACTIONS.set('__struct_group', Act.Group2);
+ACTIONS.set('struct_group_tagged', Act.Group2);
+ACTIONS.set('struct_group_attr', Act.Group2);
+for (const w of [
+  'container_of',
+  'container_of_const',
+  'list_entry',
+  'list_first_entry',
+  'list_last_entry',
+  'list_first_entry_or_null',
+  'list_last_entry_or_null',
+  'hlist_entry',
+  'hlist_entry_safe',
+  'hlist_nulls_entry',
+  'llist_entry',
+  'rb_entry',
+  'rb_entry_safe',
+  'sizeof_field',
+  'offsetofend',
+  'typeof_member',
+  'skb_list_entry',
+  'list_entry_rcu',
+  'list_first_or_null_rcu',
+  'list_next_or_null_rcu',
+  'hlist_entry_rcu',
+  'struct_size_t',
+  'kmem_cache_create_usercopy',
+  'KMEM_CACHE',
+  'FIELD_SIZEOF',
+]) {
+  ACTIONS.set(w, Act.TypeArg);
+}
+
+// Character codes.
+const NL = 10;
+const CR = 13;
+const SP = 32;
+const TAB = 9;
+const HASH = 35;
+const SLASH = 47;
+const STAR = 42;
+const BSL = 92;
+const DQ = 34;
+const SQ = 39;
+const LP = 40;
+const RP = 41;
+const LB = 123;
+const RB = 125;
+const SEMI = 59;
+const COMMA = 44;
+const COLON = 58;
+
+/** Identifier characters: [A-Za-z0-9_$]. */
+const IDENT = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) IDENT[c] = 2;
+for (let c = 65; c <= 90; c++) IDENT[c] = 1;
+for (let c = 97; c <= 122; c++) IDENT[c] = 1;
+IDENT[95] = 1;
+IDENT[36] = 1;
+
+function isIdentStart(c: number): boolean {
+  return c < 128 && IDENT[c] === 1;
+}
+function isIdent(c: number): boolean {
+  return c < 128 && IDENT[c] !== 0;
+}
+
+/** Loop-head macros are recognised by name shape: `*for_each*`, `skb_queue_walk*`, ... */
+function isLoopMacro(name: string): boolean {
+  return (
+    name.includes('for_each') ||
+    name.startsWith('skb_queue_walk') ||
+    name.startsWith('skb_rbtree_walk') ||
+    name === 'skb_walk_frags' ||
+    name.startsWith('nla_for_each') ||
+    name.startsWith('nlmsg_for_each') ||
+    name.startsWith('rbtree_postorder_for_each') ||
+    name === 'foreach' ||
+    name.startsWith('xa_for_each') ||
+    name.startsWith('radix_tree_for_each') ||
+    name.startsWith('llist_for_each')
+  );
+}
+
+const KEYWORDS = new Set([
+  'if',
+  'while',
+  'for',
+  'switch',
+  'return',
+  'sizeof',
+  'do',
+  'else',
+  'case',
+  'goto',
+  'typeof',
+  '__typeof__',
+  '_Generic',
+  'asm',
+  '__asm__',
+  'defined',
+  '_Static_assert',
+  'static_assert',
+  '__builtin_expect',
+  'alignof',
+  '_Alignof',
+  '__alignof__',
+]);
+
+interface CondFrame {
+  /** Brace depth when the conditional opened. */
+  startDepth: number;
+  /** Start of the current branch's directive line. */
+  branchLine: number;
+  /** Brace delta of the first branch (-999 until the first branch ends). */
+  firstDelta: number;
+  /** Whether any later branch (or the first) moved the brace depth. */
+  unbalanced: boolean;
+  /** Start of the first `#else`/`#elif` line, or -1. */
+  elseLine: number;
+  /** Inside an `#if 0` branch being blanked: start of its body, else -1. */
+  if0Body: number;
+  /** An `#if 0` conditional: its live branches are never blanked for brace balance. */
+  wasIf0: boolean;
+  /** The first branch starts with `else` (`#if X` / `else if (...) {...}` / `#endif`). */
+  elseFirst: boolean;
+  /** Start and end of the opening directive line. */
+  ifLine: number;
+  ifEnd: number;
+}
+
+/**
+ * Rewrites kernel idioms so that tree-sitter-c parses them, keeping the length and every
+ * newline of `src`. Returns the input string itself when nothing needed rewriting.
+ */
+export function preprocess(src: string): PreprocessResult {
+  const n = src.length;
+  let out: Uint16Array | null = null;
+  let edits = 0;
+
+  const ensureOut = (): Uint16Array => {
+    if (out === null) {
+      out = new Uint16Array(n);
+      for (let k = 0; k < n; k++) out[k] = src.charCodeAt(k);
+    }
+    return out;
+  };
+  /** Blank [from, to) except newlines. */
+  const blank = (from: number, to: number): void => {
+    const o = ensureOut();
+    for (let k = from; k < to; k++) {
+      const c = o[k];
+      if (c !== NL && c !== CR) o[k] = SP;
+    }
+    edits++;
+  };
+  const put = (at: number, s: string): void => {
+    const o = ensureOut();
+    for (let k = 0; k < s.length; k++) o[at + k] = s.charCodeAt(k);
+    edits++;
+  };
+
+  /** Skips a comment, string or char literal starting at i; returns the index after it, or i. */
+  const skipNonCode = (i: number): number => {
+    const c = src.charCodeAt(i);
+    if (c === SLASH) {
+      const d = src.charCodeAt(i + 1);
+      if (d === STAR) {
+        const e = src.indexOf('*/', i + 2);
+        return e < 0 ? n : e + 2;
+      }
+      if (d === SLASH) {
+        let k = i + 2;
+        // A line comment continues over a backslash-newline.
+        for (;;) {
+          const e = src.indexOf('\n', k);
+          if (e < 0) return n;
+          let b = e - 1;
+          if (b >= 0 && src.charCodeAt(b) === CR) b--;
+          if (b >= k && src.charCodeAt(b) === BSL) {
+            k = e + 1;
+            continue;
+          }
+          return e;
+        }
+      }
+      return i;
+    }
+    if (c === DQ || c === SQ) {
+      let k = i + 1;
+      while (k < n) {
+        const d = src.charCodeAt(k);
+        if (d === BSL) {
+          k += 2;
+          continue;
+        }
+        if (d === c) return k + 1;
+        if (d === NL) return k; // unterminated: stop at the line end
+        k++;
+      }
+      return n;
+    }
+    return i;
+  };
+
+  /** Index of the next code character at or after i (skipping whitespace and comments). */
+  const nextCode = (i: number, limit = n): number => {
+    while (i < limit) {
+      const c = src.charCodeAt(i);
+      if (c === SP || c === TAB || c === NL || c === CR || c === 12 || c === 11) {
+        i++;
+        continue;
+      }
+      if (c === BSL && (src.charCodeAt(i + 1) === NL || src.charCodeAt(i + 1) === CR)) {
+        i++;
+        continue;
+      }
+      if (c === SLASH) {
+        const e = skipNonCode(i);
+        if (e !== i) {
+          i = e;
+          continue;
+        }
+      }
+      return i;
+    }
+    return limit;
+  };
+
+  /** Whether the code at `at` can begin a statement (the body of a loop-head macro). */
+  const isStatementStart = (at: number): boolean => {
+    const c = src.charCodeAt(at);
+    if (isIdentStart(c) || c === LP || c === STAR || c === LB) return true;
+    return (c === 43 || c === 45) && src.charCodeAt(at + 1) === c; // ++x, --x
+  };
+
+  /**
+   * Given `(` at i, returns the index of the matching `)` and the top-level comma positions,
+   * or null when unbalanced (stops at `;` at depth 1 in statement-like context only if `{`/`}`
+   * show up, to keep a broken file from swallowing the rest).
+   */
+  const commas: number[] = [];
+  const matchParen = (i: number): number => {
+    commas.length = 0;
+    let depth = 0;
+    let k = i;
+    while (k < n) {
+      const c = src.charCodeAt(k);
+      if (c === SLASH || c === DQ || c === SQ) {
+        const e = skipNonCode(k);
+        if (e !== k) {
+          k = e;
+          continue;
+        }
+      }
+      if (c === LP) depth++;
+      else if (c === RP) {
+        depth--;
+        if (depth === 0) return k;
+      } else if (c === COMMA && depth === 1) commas.push(k);
+      else if ((c === LB || c === RB) && depth === 1 && k - i > 4000) return -1;
+      k++;
+    }
+    return -1;
+  };
+
+  let depth = 0; // brace depth of code (outside directives)
+  const conds: CondFrame[] = [];
+  let if0Depth = 0; // > 0 while inside a blanked #if 0 branch
+  let lastSig = SEMI; // last significant code character
+  let lastWord = ''; // last identifier when it was the last significant token
+  let atLineStart = true;
+  let i = 0;
+
+  while (i < n) {
+    const c = src.charCodeAt(i);
+    if (c === NL) {
+      atLineStart = true;
+      i++;
+      continue;
+    }
+    if (c === SP || c === TAB || c === CR || c === 12 || c === 11) {
+      i++;
+      continue;
+    }
+    if (atLineStart && c === HASH) {
+      i = directive(i);
+      continue;
+    }
+    atLineStart = false;
+    if (if0Depth > 0) {
+      // Inside an `#if 0` body: only directives matter; skip the rest of the line.
+      const e = src.indexOf('\n', i);
+      i = e < 0 ? n : e;
+      continue;
+    }
+    if (c === SLASH || c === DQ || c === SQ) {
+      const e = skipNonCode(i);
+      if (e !== i) {
+        if (c !== SLASH) {
+          lastSig = c;
+          lastWord = '';
+        }
+        i = e;
+        continue;
+      }
+    }
+    if (isIdentStart(c)) {
+      let e = i + 1;
+      while (e < n && isIdent(src.charCodeAt(e))) e++;
+      const prevIdentChar = i > 0 && isIdent(src.charCodeAt(i - 1));
+      if (prevIdentChar) {
+        i = e;
+        continue;
+      }
+      const word = src.slice(i, e);
+      const act = ACTIONS.get(word);
+      if (act !== undefined) {
+        const handled = applyAction(act, word, i, e);
+        if (handled >= 0) {
+          i = handled;
+          continue;
+        }
+      } else if (depth === 0 && (lastSig === SEMI || lastSig === RB)) {
+        const r = unterminatedInvocation(e);
+        if (r >= 0) {
+          i = r;
+          continue;
+        }
+      } else if (
+        depth > 0 &&
+        (lastSig === SEMI ||
+          lastSig === LB ||
+          lastSig === RB ||
+          lastSig === RP ||
+          lastSig === COLON ||
+          lastWord === 'else' ||
+          lastWord === 'do') &&
+        e - i >= 2 &&
+        !KEYWORDS.has(word)
+      ) {
+        // A macro used as a block head: `list_for_each_entry(pos, head, member) {`,
+        // `tcp_skb_tsorted_save(skb) {`, `for_nexthops(fi) {`. A call followed by `{` (or, for
+        // loop-shaped names, by a statement) is not C; `while (a, b, c) {` is, with the same
+        // shape (`if` when the name is too short to hold `while`).
+        const p = nextCode(e);
+        if (p < n && src.charCodeAt(p) === LP) {
+          const close = matchParen(p);
+          if (close > 0) {
+            const after = nextCode(close + 1);
+            const next = after < n ? src.charCodeAt(after) : SEMI;
+            if (next === LB || (next !== SEMI && isLoopMacro(word) && isStatementStart(after))) {
+              const kw = e - i >= 5 ? 'while' : 'if';
+              put(i, kw);
+              blank(i + kw.length, e);
+              lastSig = RP;
+              lastWord = '';
+              i = p + 1;
+              continue;
+            }
+          }
+        }
+      }
+      lastSig = 0;
+      lastWord = word;
+      i = e;
+      continue;
+    }
+    if (c === LB) depth++;
+    else if (c === RB) depth--;
+    lastSig = c;
+    lastWord = '';
+    i++;
+  }
+
+  if (out === null) return { text: src, edits: 0 };
+  return { text: new TextDecoder('utf-16le').decode(out), edits };
+
+  /** Applies an identifier action at [s, e); returns where to resume, or -1 when not applicable. */
+  function applyAction(act: Act, word: string, s: number, e: number): number {
+    switch (act) {
+      case Act.Word:
+        blank(s, e);
+        return e;
+      case Act.Call:
+      case Act.Stmt: {
+        const p = nextCode(e);
+        if (p >= n || src.charCodeAt(p) !== LP) {
+          if (act === Act.Call) {
+            blank(s, e);
+            return e;
+          }
+          return -1;
+        }
+        const close = matchParen(p);
+        if (close < 0) return -1;
+        let end = close + 1;
+        if (act === Act.Stmt) {
+          const semi = nextCode(end);
+          if (semi < n && src.charCodeAt(semi) === SEMI) end = semi + 1;
+          else if (depth > 0) return -1; // a call in code, not a top-level statement
+        }
+        blank(s, end);
+        return end;
+      }
+      case Act.DefineFn: {
+        // SYSCALL_DEFINE3(name, t1, a1, t2, a2) -> SYSCALL_DEFINE3(name)(t1  a1, t2  a2)
+        if (depth !== 0) return -1;
+        const p = nextCode(e);
+        if (p >= n || src.charCodeAt(p) !== LP) return -1;
+        const close = matchParen(p);
+        if (close < 0) return -1;
+        const cs = commas.slice();
+        if (cs.length === 0) {
+          lastSig = RP;
+          return close + 1;
+        }
+        const first = cs[0];
+        const sp = src.charCodeAt(first + 1);
+        if (sp !== SP && sp !== TAB) {
+          // No room for `)(`: keep only the name.
+          blank(first, close);
+          lastSig = RP;
+          return close + 1;
+        }
+        put(first, ')(');
+        for (let k = 1; k < cs.length; k += 2) put(cs[k], ' ');
+        // Resume inside the parameters so annotations there (`__user`) are still blanked.
+        lastSig = LP;
+        lastWord = '';
+        return first + 2;
+      }
+      case Act.PerCpu: {
+        // DEFINE_PER_CPU(type, name) -> type name
+        const p = nextCode(e);
+        if (p >= n || src.charCodeAt(p) !== LP) return -1;
+        const close = matchParen(p);
+        if (close < 0 || commas.length !== 1) return -1;
+        blank(s, p + 1);
+        put(commas[0], ' ');
+        put(close, ' ');
+        lastSig = LP;
+        return p + 1;
+      }
+      case Act.Group1:
+      case Act.Group2: {
+        // struct_group(name, members...) -> members...
+        const skip = act === Act.Group1 ? 0 : 1;
+        const p = nextCode(e);
+        if (p >= n || src.charCodeAt(p) !== LP) return -1;
+        const close = matchParen(p);
+        if (close < 0 || commas.length <= skip) return -1;
+        blank(s, commas[skip] + 1);
+        let end = close + 1;
+        const semi = nextCode(end);
+        if (semi < n && src.charCodeAt(semi) === SEMI) end = semi + 1;
+        blank(close, end);
+        lastSig = SEMI;
+        return commas[skip] + 1;
+      }
+      case Act.TypeArg: {
+        // Blank the `struct`/`union` keywords among the arguments: `container_of(p, sock, m)`.
+        const p = nextCode(e);
+        if (p >= n || src.charCodeAt(p) !== LP) return -1;
+        const close = matchParen(p);
+        if (close < 0) return -1;
+        for (let k = p + 1; k < close; k++) {
+          const ch = src.charCodeAt(k);
+          if (ch === SLASH || ch === DQ || ch === SQ) {
+            const after = skipNonCode(k);
+            if (after !== k) {
+              k = after - 1;
+              continue;
+            }
+          }
+          if ((ch === 115 || ch === 117) && !isIdent(src.charCodeAt(k - 1))) {
+            if (
+              (src.startsWith('struct', k) && !isIdent(src.charCodeAt(k + 6))) ||
+              (src.startsWith('union', k) && !isIdent(src.charCodeAt(k + 5)))
+            ) {
+              blank(k, k + (ch === 115 ? 6 : 5));
+            }
+          }
+        }
+        lastSig = 0;
+        lastWord = word;
+        return e;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * `logfn(err, LOG_ERR)` or `DEFINE_BPF_ITER_FUNC(tcp, ...)` alone at file scope, with no `;`:
+   * a macro that expands to a whole definition. It becomes `logfn(err){}`, a definition named
+   * by the macro (universal-ctags reports these under the macro's name too), instead of a
+   * declarator that swallows the next definition. Returns where to resume, or -1.
+   */
+  function unterminatedInvocation(e: number): number {
+    const p = nextCode(e);
+    if (p >= n || src.charCodeAt(p) !== LP) return -1;
+    const close = matchParen(p);
+    if (close < 0 || commas.length === 0) return -1;
+    const after = nextCode(close + 1);
+    if (after < n) {
+      const c = src.charCodeAt(after);
+      if (!isIdentStart(c) && c !== HASH) return -1;
+      if (src.indexOf('\n', close) > after || src.indexOf('\n', close) < 0) return -1;
+    }
+    const comma = commas[0];
+    if (close - comma < 2) return -1;
+    blank(comma, close + 1);
+    put(comma, '){}');
+    lastSig = RB;
+    lastWord = '';
+    return close + 1;
+  }
+
+  /** Handles a preprocessor line starting at `#` (index h); returns the index of its end. */
+  function directive(h: number): number {
+    // Line end, honouring backslash continuations.
+    let end = h;
+    for (;;) {
+      const e = src.indexOf('\n', end);
+      if (e < 0) {
+        end = n;
+        break;
+      }
+      let b = e - 1;
+      if (b >= 0 && src.charCodeAt(b) === CR) b--;
+      if (b >= h && src.charCodeAt(b) === BSL) {
+        end = e + 1;
+        continue;
+      }
+      end = e;
+      break;
+    }
+    let k = h + 1;
+    while (k < end && (src.charCodeAt(k) === SP || src.charCodeAt(k) === TAB)) k++;
+    let w = k;
+    while (w < end && isIdent(src.charCodeAt(w))) w++;
+    const name = src.slice(k, w);
+    // Block comments opened on a directive line may run past it.
+    let scan = w;
+    while (scan < end) {
+      const ch = src.charCodeAt(scan);
+      if (ch === SLASH || ch === DQ || ch === SQ) {
+        const e2 = skipNonCode(scan);
+        if (e2 !== scan) {
+          if (e2 > end) end = e2;
+          scan = e2;
+          continue;
+        }
+      }
+      scan++;
+    }
+    const lineStart = src.lastIndexOf('\n', h) + 1;
+    switch (name) {
+      case 'if':
+      case 'ifdef':
+      case 'ifndef': {
+        const isIf0 = name === 'if' && /^\s*0\s*(?:\/[*/].*)?$/.test(src.slice(w, end));
+        const frame: CondFrame = {
+          startDepth: depth,
+          branchLine: lineStart,
+          firstDelta: -999,
+          unbalanced: false,
+          elseLine: -1,
+          if0Body: -1,
+          wasIf0: false,
+          elseFirst: false,
+          ifLine: lineStart,
+          ifEnd: end,
+        };
+        if (depth > 0 && if0Depth === 0 && !isIf0) {
+          const t = nextCode(end);
+          frame.elseFirst = src.startsWith('else', t) && !isIdent(src.charCodeAt(t + 4));
+        }
+        conds.push(frame);
+        if (if0Depth > 0) if0Depth++;
+        else if (isIf0) {
+          frame.if0Body = end;
+          frame.wasIf0 = true;
+          if0Depth = 1;
+        }
+        break;
+      }
+      case 'elif':
+      case 'else': {
+        const f = conds[conds.length - 1];
+        if (f === undefined) break;
+        if (if0Depth > 1) break;
+        if (if0Depth === 1 && f.if0Body >= 0) {
+          blank(f.if0Body, lineStart);
+          f.if0Body = -1;
+          if0Depth = 0;
+          depth = f.startDepth;
+          break;
+        }
+        if (f.wasIf0) break;
+        const delta = depth - f.startDepth;
+        if (f.firstDelta === -999) {
+          f.firstDelta = delta;
+          f.elseLine = lineStart;
+        }
+        if (delta !== 0) f.unbalanced = true;
+        // Each branch starts from the depth before the conditional.
+        depth = f.startDepth;
+        break;
+      }
+      case 'endif': {
+        const f = conds.pop();
+        if (f === undefined) break;
+        if (if0Depth > 1) {
+          if0Depth--;
+          break;
+        }
+        if (if0Depth === 1 && f.if0Body >= 0) {
+          blank(f.if0Body, lineStart);
+          if0Depth = 0;
+          depth = f.startDepth;
+          break;
+        }
+        const delta = depth - f.startDepth;
+        if (f.elseFirst) {
+          // An `else` continuing an `if` outside the conditional: tree-sitter cannot attach
+          // it, so the conditional's directives go (and any alternative branch with them).
+          blank(f.ifLine, f.ifEnd);
+          blank(f.elseLine >= 0 ? f.elseLine : lineStart, end);
+          if (f.firstDelta !== -999) depth = f.startDepth + f.firstDelta;
+          break;
+        }
+        if (f.wasIf0) break;
+        if (f.firstDelta === -999) {
+          // One branch that opens or closes a brace: tree-sitter cannot close a block across
+          // `#endif`, so the directives go and the code reads as with the option set.
+          if (delta !== 0) {
+            blank(f.ifLine, f.ifEnd);
+            blank(lineStart, end);
+          }
+          break;
+        }
+        if (delta !== 0) f.unbalanced = true;
+        if (f.unbalanced) {
+          // Keep the first branch only, without its directives: the other branches would
+          // open or close the same braces a second time.
+          blank(f.ifLine, f.ifEnd);
+          blank(f.elseLine, end);
+          depth = f.startDepth + f.firstDelta;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    atLineStart = false;
+    if (depth === 0) lastSig = SEMI;
+    return end;
+  }
+}

@@ -1,0 +1,110 @@
+// Messages between the simulation panel's host (src/panels/simulationPanel.ts) and its webview
+// (webview/simulation/). The webview runs the model itself (the model library is bundled for
+// the browser); the host only says what to open and carries what a webview cannot do alone:
+// saving files, the clipboard, and the inline values shown in the editor.
+// Every inbound message is checked by the `is...` guards below before it is used.
+import type { Params } from '../model/types';
+
+/** What the panel shows; saved with setState and restored by the serializer. */
+export interface SimulationState {
+  model: string;
+  scenario: string | null;
+  params: Params;
+  /** Selected point of the series (timeline cursor), or null for the final values. */
+  cursor: number | null;
+}
+
+export type HostToWebview =
+  | { type: 'open'; state: SimulationState }
+  | { type: 'saved'; requestId: number; ok: boolean; message: string };
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'state'; state: SimulationState }
+  /** Values at the cursor, for the inline editor decorations (keys are series/final keys). */
+  | { type: 'values'; model: string; values: Record<string, number | string | boolean> }
+  | {
+      type: 'save';
+      requestId: number;
+      format: 'csv' | 'svg' | 'png' | 'json';
+      suggestedName: string;
+      /** Text for csv/svg/json, base64 for png. */
+      data: string;
+    }
+  | { type: 'copy'; text: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isScalar = (v: unknown): v is number | string | boolean =>
+  (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string' || typeof v === 'boolean';
+
+function isRecordOfScalars(
+  v: unknown,
+  maxKeys = 500,
+): v is Record<string, number | string | boolean> {
+  if (!isObj(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length <= maxKeys && keys.every((k) => k.length <= 100 && isScalar(v[k]));
+}
+
+export function isSimulationState(v: unknown): v is SimulationState {
+  return (
+    isObj(v) &&
+    typeof v.model === 'string' &&
+    v.model.length <= 100 &&
+    (v.scenario === null || (typeof v.scenario === 'string' && v.scenario.length <= 100)) &&
+    isRecordOfScalars(v.params, 200) &&
+    (v.cursor === null ||
+      (typeof v.cursor === 'number' && Number.isInteger(v.cursor) && v.cursor >= 0))
+  );
+}
+
+/** Limits on what a webview may ask the host to write (a PNG of a big plot is a few MB). */
+export const MAX_SAVE_CHARS = 32 * 1024 * 1024;
+
+export function isWebviewToHost(v: unknown): v is WebviewToHost {
+  if (!isObj(v) || typeof v.type !== 'string') return false;
+  switch (v.type) {
+    case 'ready':
+      return true;
+    case 'state':
+      return isSimulationState(v.state);
+    case 'values':
+      return typeof v.model === 'string' && isRecordOfScalars(v.values);
+    case 'save':
+      return (
+        typeof v.requestId === 'number' &&
+        (v.format === 'csv' || v.format === 'svg' || v.format === 'png' || v.format === 'json') &&
+        typeof v.suggestedName === 'string' &&
+        /^[\w.-]{1,100}$/.test(v.suggestedName) &&
+        typeof v.data === 'string' &&
+        v.data.length <= MAX_SAVE_CHARS
+      );
+    case 'copy':
+      return typeof v.text === 'string' && v.text.length <= 10000;
+    case 'log':
+      return (
+        (v.level === 'info' || v.level === 'warn' || v.level === 'error') &&
+        typeof v.message === 'string'
+      );
+    default:
+      return false;
+  }
+}
+
+export function isHostToWebview(v: unknown): v is HostToWebview {
+  if (!isObj(v) || typeof v.type !== 'string') return false;
+  switch (v.type) {
+    case 'open':
+      return isSimulationState(v.state);
+    case 'saved':
+      return (
+        typeof v.requestId === 'number' &&
+        typeof v.ok === 'boolean' &&
+        typeof v.message === 'string'
+      );
+    default:
+      return false;
+  }
+}

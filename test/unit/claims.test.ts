@@ -1,0 +1,82 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { checkDocument, extractClaims, nameSimilarity, rewriteClaim } from '../../src/graph/claims';
+import { tcpFake } from './tcpFake';
+
+const fixtures = join(__dirname, '../fixtures/claims');
+
+test('the fake-tree sample document reproduces its answer key exactly', () => {
+  const text = readFileSync(join(fixtures, 'fake-tcp.md'), 'utf8');
+  const key = JSON.parse(
+    readFileSync(join(fixtures, 'fake-tcp.expected.json'), 'utf8'),
+  ) as unknown[];
+  const got = checkDocument(tcpFake(), text).map((c) => ({
+    subject: c.subject,
+    kind: c.kind,
+    object: c.object,
+    status: c.status,
+    actual: c.actual,
+    successor: c.successor,
+    evidence: c.evidence,
+  }));
+  assert.deepEqual(got, key);
+});
+
+test('claim forms: only from/by, by only, used by, uses, calls, lists with commas and and', () => {
+  const forms: [string, string, string, string[]][] = [
+    ['a_fn is called only from b_fn.', 'only_called_by', 'a_fn', ['b_fn']],
+    ['a_fn is only called by b_fn.', 'only_called_by', 'a_fn', ['b_fn']],
+    ['a_fn is called by only b_fn.', 'only_called_by', 'a_fn', ['b_fn']],
+    ['`a_fn()` is called by b_fn, c_fn, and d_fn.', 'called_by', 'a_fn', ['b_fn', 'c_fn', 'd_fn']],
+    ['a_fn is used by b_fn and c_fn.', 'called_by', 'a_fn', ['b_fn', 'c_fn']],
+    ['b_fn and c_fn use a_fn.', 'called_by', 'a_fn', ['b_fn', 'c_fn']],
+    ['b_fn uses a_fn.', 'called_by', 'a_fn', ['b_fn']],
+    ['a_fn calls b_fn and c_fn when idle.', 'calls', 'a_fn', ['b_fn', 'c_fn']],
+    ['a_fn (the slow path) is only called by b_fn.', 'only_called_by', 'a_fn', ['b_fn']],
+    ['The socket is used by everyone.', '', '', []],
+  ];
+  for (const [text, kind, subject, object] of forms) {
+    const got = extractClaims(text).map((c) => [c.kind, c.subject, c.object]);
+    assert.deepEqual(got, kind ? [[kind, subject, object]] : [], text);
+  }
+});
+
+test('two clauses in one sentence are two claims, with offsets and lines', () => {
+  const text = 'intro line\nx_fn calls y_fn, and z_fn calls w_fn.';
+  const got = extractClaims(text);
+  assert.deepEqual(
+    got.map((c) => [c.kind, c.subject, c.object, c.line]),
+    [
+      ['calls', 'x_fn', ['y_fn'], 1],
+      ['calls', 'z_fn', ['w_fn'], 1],
+    ],
+  );
+  assert.equal(text.slice(got[0]!.start, got[0]!.end), 'x_fn calls y_fn');
+  assert.equal(text.slice(got[1]!.start, got[1]!.end), 'z_fn calls w_fn');
+});
+
+test('quick-fix sentences state what the tree says', () => {
+  const r = checkDocument(tcpFake(), readFileSync(join(fixtures, 'fake-tcp.md'), 'utf8'));
+  const by = (s: string) => r.find((c) => c.subject === s)!;
+  assert.equal(rewriteClaim(by('tcp_clamp_window')), null);
+  assert.equal(
+    rewriteClaim(by('tcp_grow_window')),
+    'tcp_grow_window is called by tcp_data_queue_ofo and tcp_event_data_recv.',
+  );
+  assert.equal(
+    rewriteClaim(by('sk_stream_alloc_skb')),
+    'tcp_stream_alloc_skb (formerly sk_stream_alloc_skb) is called by tcp_fragment, tcp_mtu_probe and tcp_sendmsg_locked.',
+  );
+  assert.equal(
+    rewriteClaim(by('tcp_dma_try_early_copy')),
+    'tcp_dma_try_early_copy no longer exists in this tree.',
+  );
+  assert.equal(rewriteClaim(by('tcp_sendmsg')), null);
+});
+
+test('name similarity counts shared words', () => {
+  assert.equal(nameSimilarity('sk_stream_alloc_skb', 'tcp_stream_alloc_skb'), 3 / 5);
+  assert.equal(nameSimilarity('a_b', 'c_d'), 0);
+});

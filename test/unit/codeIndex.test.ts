@@ -1,0 +1,246 @@
+// MemoryCodeIndex over hand-made FileFacts: edge resolution (direct, INDIRECT_CALL, ops
+// tables), static name clashes, per-file replace/remove, symbol search.
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { MemoryCodeIndex, matchScore } from '../../src/index/codeIndex';
+import { emptyFacts, type CallSite, type FileFacts, type Span } from '../../src/index/facts';
+
+const sp = (line: number, col = 0, endLine = line, endCol = col + 1): Span => ({
+  line,
+  col,
+  endLine,
+  endCol,
+});
+
+function fn(f: FileFacts, name: string, line: number, endLine: number, isStatic = false): void {
+  f.functions.push({
+    name,
+    span: sp(line, 0, endLine, 1),
+    nameSpan: sp(line, 4, line, 4 + name.length),
+    isStatic,
+    isInline: false,
+    kind: 'function',
+  });
+}
+function call(f: FileFacts, caller: string, callee: string, line: number, via?: CallSite['via']) {
+  f.calls.push({ caller, callee, via: via ?? { kind: 'direct' }, span: sp(line, 8) });
+}
+
+/** Models the inet_sendmsg -> sk->sk_prot->sendmsg -> tcp_sendmsg shape, in two files. */
+function tree(): FileFacts[] {
+  const af = emptyFacts('net/af.c');
+  fn(af, 'inet_sendmsg', 10, 20);
+  call(af, 'inet_sendmsg', 'sendmsg', 15, { kind: 'ops', struct: 'proto', member: 'sendmsg' });
+  call(af, 'inet_sendmsg', 'sendmsg', 16, { kind: 'ops', struct: null, member: 'close' });
+  call(af, 'inet_sendmsg', 'tcp_sendmsg', 17, { kind: 'indirect', pointer: 'sendmsg' });
+  call(af, 'inet_sendmsg', 'udp_sendmsg', 17, { kind: 'indirect', pointer: 'sendmsg' });
+  fn(af, 'helper', 30, 35, true);
+  call(af, 'inet_sendmsg', 'helper', 18);
+
+  const tcp = emptyFacts('net/tcp.c');
+  fn(tcp, 'tcp_sendmsg', 5, 12);
+  call(tcp, 'tcp_sendmsg', 'helper', 7);
+  fn(tcp, 'helper', 40, 45, true);
+  fn(tcp, 'tcp_close', 50, 60);
+  tcp.opsTables.push({
+    struct: 'proto',
+    name: 'tcp_prot',
+    span: sp(70, 0, 80, 2),
+    members: [
+      { member: 'sendmsg', fn: 'tcp_sendmsg', span: sp(71) },
+      { member: 'close', fn: 'tcp_close', span: sp(72) },
+    ],
+  });
+  tcp.fieldAccesses.push(
+    {
+      function: 'tcp_sendmsg',
+      struct: 'sock',
+      field: 'sk_wmem_queued',
+      access: 'write',
+      span: sp(8),
+    },
+    { function: 'tcp_sendmsg', struct: null, field: 'sk_wmem_queued', access: 'read', span: sp(9) },
+    {
+      function: 'tcp_sendmsg',
+      struct: 'other',
+      field: 'sk_wmem_queued',
+      access: 'read',
+      span: sp(9),
+    },
+  );
+
+  const udp = emptyFacts('net/udp.c');
+  fn(udp, 'udp_sendmsg', 5, 12);
+  udp.opsTables.push({
+    struct: 'proto',
+    name: 'udp_prot',
+    span: sp(70, 0, 80, 2),
+    members: [{ member: 'sendmsg', fn: 'udp_sendmsg', span: sp(71) }],
+  });
+  return [af, tcp, udp];
+}
+
+const names = (edges: { callee: string; via: string }[]) =>
+  edges.map((e) => `${e.callee}:${e.via}`).sort();
+
+test('callees include direct, INDIRECT_CALL candidates and ops-table functions', () => {
+  const ix = new MemoryCodeIndex(tree());
+  assert.deepEqual(names(ix.calleesOf('inet_sendmsg')), [
+    'helper:direct',
+    'tcp_close:ops:proto.close',
+    'tcp_sendmsg:INDIRECT_CALL',
+    'tcp_sendmsg:ops:proto.sendmsg',
+    'udp_sendmsg:INDIRECT_CALL',
+    'udp_sendmsg:ops:proto.sendmsg',
+  ]);
+  const ops = ix.calleesOf('inet_sendmsg').find((e) => e.via === 'ops:proto.sendmsg')!;
+  assert.deepEqual({ file: ops.file, line: ops.span.line }, { file: 'net/af.c', line: 15 });
+});
+
+test('callers of a function assigned in an ops table include the ->member( caller', () => {
+  const ix = new MemoryCodeIndex(tree());
+  const edges = ix.callersOf('tcp_sendmsg');
+  assert.deepEqual(
+    edges.map((e) => `${e.caller}:${e.via}:${e.span.line}`),
+    ['inet_sendmsg:ops:proto.sendmsg:15', 'inet_sendmsg:INDIRECT_CALL:17'],
+  );
+  assert.deepEqual(
+    ix.callersOf('tcp_close').map((e) => `${e.caller}:${e.via}`),
+    ['inet_sendmsg:ops:proto.close'],
+  );
+});
+
+test('an ops call with an unknown struct stays unresolved when several structs have the member', () => {
+  const facts = tree();
+  const other = emptyFacts('net/other.c');
+  fn(other, 'other_close', 1, 3);
+  other.opsTables.push({
+    struct: 'proto_ops',
+    name: 'other_ops',
+    span: sp(5),
+    members: [{ member: 'close', fn: 'other_close', span: sp(6) }],
+  });
+  const ix = new MemoryCodeIndex([...facts, other]);
+  assert.ok(!names(ix.calleesOf('inet_sendmsg')).some((n) => n.includes('close')));
+  assert.deepEqual(
+    ix.unresolvedOpsCalls('inet_sendmsg').map((l) => l.item.span.line),
+    [16],
+  );
+  // Removing the second struct's table makes the member unambiguous again.
+  ix.removeFile('net/other.c');
+  assert.ok(names(ix.calleesOf('inet_sendmsg')).includes('tcp_close:ops:proto.close'));
+});
+
+test('static functions of the same name resolve to the definition in the caller file', () => {
+  const ix = new MemoryCodeIndex(tree());
+  assert.equal(ix.functionDefs('helper').length, 2);
+  const fromAf = ix.calleesOf('inet_sendmsg').find((e) => e.callee === 'helper')!;
+  assert.equal(fromAf.calleeFile, 'net/af.c');
+  const fromTcp = ix.calleesOf('tcp_sendmsg').find((e) => e.callee === 'helper')!;
+  assert.equal(fromTcp.calleeFile, 'net/tcp.c');
+  assert.deepEqual(
+    ix.callersOf('helper', 'net/tcp.c').map((e) => e.caller),
+    ['tcp_sendmsg'],
+  );
+  assert.deepEqual(
+    ix.callersOf('helper', 'net/af.c').map((e) => e.caller),
+    ['inet_sendmsg'],
+  );
+  assert.equal(ix.callersOf('helper').length, 2);
+});
+
+test('replacing and removing one file updates edges, counts and lookups', () => {
+  const ix = new MemoryCodeIndex(tree());
+  assert.deepEqual(ix.stats(), { files: 3, functions: 6, calls: 6, fieldAccesses: 3 });
+  const tcp2 = emptyFacts('net/tcp.c');
+  fn(tcp2, 'tcp_sendmsg', 5, 12);
+  ix.setFile(tcp2);
+  assert.deepEqual(ix.stats(), { files: 3, functions: 4, calls: 5, fieldAccesses: 0 });
+  // The table is gone: only the INDIRECT_CALL edge and udp's table remain.
+  assert.deepEqual(names(ix.calleesOf('inet_sendmsg')), [
+    'helper:direct',
+    'tcp_sendmsg:INDIRECT_CALL',
+    'udp_sendmsg:INDIRECT_CALL',
+    'udp_sendmsg:ops:proto.sendmsg',
+  ]);
+  assert.equal(ix.functionDefs('tcp_close').length, 0);
+  assert.ok(ix.removeFile('net/af.c'));
+  assert.ok(!ix.removeFile('net/af.c'));
+  assert.deepEqual(ix.callersOf('tcp_sendmsg'), []);
+  assert.deepEqual(ix.files(), ['net/tcp.c', 'net/udp.c']);
+  ix.removeFile('net/tcp.c');
+  ix.removeFile('net/udp.c');
+  assert.deepEqual(ix.stats(), { files: 0, functions: 0, calls: 0, fieldAccesses: 0 });
+  assert.equal(ix.searchSymbols('tcp', 10).length, 0);
+});
+
+test('an index updated file by file equals one built from the final facts', () => {
+  const ix = new MemoryCodeIndex(tree());
+  for (const f of tree()) ix.setFile(f);
+  ix.removeFile('net/udp.c');
+  const fresh = new MemoryCodeIndex(tree().filter((f) => f.path !== 'net/udp.c'));
+  for (const name of ['inet_sendmsg', 'tcp_sendmsg', 'helper', 'udp_sendmsg', 'tcp_close']) {
+    assert.deepEqual(ix.calleesOf(name), fresh.calleesOf(name), name);
+    assert.deepEqual(ix.callersOf(name), fresh.callersOf(name), name);
+  }
+  assert.deepEqual(ix.stats(), fresh.stats());
+});
+
+test('field accesses narrow by struct but keep the unresolved ones', () => {
+  const ix = new MemoryCodeIndex(tree());
+  assert.equal(ix.fieldAccesses('sk_wmem_queued').length, 3);
+  assert.deepEqual(
+    ix.fieldAccesses('sk_wmem_queued', 'sock').map((l) => l.item.access),
+    ['write', 'read'],
+  );
+});
+
+test('functionAt finds the enclosing definition', () => {
+  const ix = new MemoryCodeIndex(tree());
+  assert.equal(ix.functionAt('net/tcp.c', 7, 3)?.item.name, 'tcp_sendmsg');
+  assert.equal(ix.functionAt('net/tcp.c', 42, 0)?.item.name, 'helper');
+  assert.equal(ix.functionAt('net/tcp.c', 20, 0), undefined);
+  assert.equal(ix.functionAt('net/none.c', 7, 3), undefined);
+});
+
+test('references cover definitions, calls, field accesses and plain refs', () => {
+  const facts = tree();
+  facts[1]!.refs.push({ name: 'tcp_sendmsg', span: sp(71, 12), function: null });
+  const ix = new MemoryCodeIndex(facts);
+  assert.deepEqual(
+    ix.references('tcp_sendmsg').map((r) => `${r.file}:${r.span.line}:${r.kind}`),
+    ['net/af.c:17:call', 'net/tcp.c:5:definition', 'net/tcp.c:71:ref'],
+  );
+});
+
+test('symbol search ranks exact, prefix, substring, then word-start fuzzy matches', () => {
+  const f = emptyFacts('a.c');
+  for (const [i, n] of [
+    'tcp_sendmsg_locked',
+    'tcp_sendmsg',
+    'do_tcp_sendpages',
+    'sk_mem_charge',
+    'tcp_sndbuf_expand',
+  ].entries()) {
+    fn(f, n, i * 10, i * 10 + 5);
+  }
+  f.structs.push({
+    name: 'sock',
+    kind: 'struct',
+    span: sp(100, 0, 110, 1),
+    nameSpan: sp(100, 7),
+    fields: [{ name: 'sk_sndbuf', type: 'int', span: sp(101) }],
+  });
+  const ix = new MemoryCodeIndex([f]);
+  assert.deepEqual(
+    ix.searchSymbols('tcp_sendmsg', 3).map((h) => h.name),
+    ['tcp_sendmsg', 'tcp_sendmsg_locked'],
+  );
+  assert.equal(ix.searchSymbols('tsl', 5)[0]?.name, 'tcp_sendmsg_locked');
+  assert.equal(ix.searchSymbols('skMemCh', 5)[0]?.name, 'sk_mem_charge');
+  assert.equal(ix.searchSymbols('sendpages', 5)[0]?.name, 'do_tcp_sendpages');
+  const field = ix.searchSymbols('sk_sndbuf', 5)[0]!;
+  assert.deepEqual([field.kind, field.container], ['field', 'sock']);
+  assert.deepEqual(ix.searchSymbols('zzz', 5), []);
+  assert.equal(matchScore('abc', 'abc', 'abd', 'abd'), 0);
+});

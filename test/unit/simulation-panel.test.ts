@@ -1,0 +1,250 @@
+// The simulation panel's DOM-free parts: message guards, exports, slider mapping, the CLI
+// line, and how modelled functions and inline values are found in code.
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import {
+  detectPasstVariant,
+  findModelledFunctions,
+  inlineValuesFor,
+  type FunctionText,
+} from '../../src/model/codeAnchors';
+import type { ModelDefinition, NumberParam } from '../../src/model/types';
+import { isHostToWebview, isWebviewToHost } from '../../src/protocol/simulation';
+import { toColumns, toCsv, toSvg } from '../../webview/shared/plotData';
+import { cliCommandLine, sliderToValue, valueToSlider } from '../../webview/simulation/params';
+
+test('webview messages are validated: good ones pass, malformed and unknown ones do not', () => {
+  assert.ok(isWebviewToHost({ type: 'ready' }));
+  assert.ok(isWebviewToHost({ type: 'values', model: 'm', values: { a: 1, b: 'x', c: true } }));
+  assert.ok(
+    isWebviewToHost({
+      type: 'save',
+      requestId: 1,
+      format: 'csv',
+      suggestedName: 'a.csv',
+      data: 'x',
+    }),
+  );
+  assert.ok(
+    isWebviewToHost({
+      type: 'state',
+      state: { model: 'm', scenario: null, params: { a: 1 }, cursor: 3 },
+    }),
+  );
+  for (const bad of [
+    null,
+    'ready',
+    { type: 'nope' },
+    { type: 'values', model: 'm', values: { a: NaN } },
+    { type: 'values', model: 'm', values: { a: { nested: 1 } } },
+    { type: 'save', requestId: 1, format: 'exe', suggestedName: 'a', data: '' },
+    { type: 'save', requestId: 1, format: 'csv', suggestedName: '../../etc/passwd', data: '' },
+    { type: 'state', state: { model: 'm', scenario: null, params: {}, cursor: -1 } },
+    { type: 'copy', text: 'x'.repeat(20000) },
+  ]) {
+    assert.equal(isWebviewToHost(bad), false, JSON.stringify(bad)?.slice(0, 80));
+  }
+  assert.ok(isHostToWebview({ type: 'saved', requestId: 2, ok: true, message: '' }));
+  assert.equal(isHostToWebview({ type: 'open', state: { model: 1 } }), false);
+});
+
+test('CSV export has a header with every key and quotes what needs quoting', () => {
+  const csv = toCsv([
+    { t: 0, a: 1 },
+    { t: 1, a: 2, note: 'x, "y"' },
+  ]);
+  assert.equal(csv, 't,a,note\n0,1,\n1,2,"x, ""y"""\n');
+});
+
+test('SVG export draws one polyline per series, limits dashed, and escapes labels', () => {
+  const series = [
+    { key: 'q', label: 'Send-Q', unit: 'bytes' },
+    { key: 'lim', label: 'sk_sndbuf <x>', unit: 'bytes', limit: true },
+  ];
+  const cols = toColumns(
+    [
+      { t: 0, q: 0, lim: 8192 },
+      { t: 1, q: 1024, lim: 8192 },
+      { t: 2, q: 'n/a', lim: 8192 },
+    ],
+    series,
+  );
+  assert.deepEqual(cols.ys[0], [0, 1024, null]);
+  const svg = toSvg(cols, series, {
+    width: 400,
+    height: 300,
+    title: 'T',
+    xLabel: 'write',
+    colors: ['#000', '#f00'],
+    foreground: '#111',
+    background: '#fff',
+  });
+  assert.equal((svg.match(/<polyline/g) ?? []).length, 2);
+  assert.equal((svg.match(/stroke-dasharray/g) ?? []).length, 1);
+  assert.ok(svg.includes('sk_sndbuf &lt;x&gt;'));
+  assert.ok(!svg.includes('NaN'));
+});
+
+test('sliders map both ways, log-scaled for wide byte ranges, integers stay integers', () => {
+  const p: NumberParam = {
+    kind: 'number',
+    name: 'so_sndbuf_bytes',
+    label: 'SO_SNDBUF',
+    unit: 'bytes',
+    min: 0,
+    max: 2 ** 31 - 1,
+    default: 4096,
+    integer: true,
+  };
+  assert.equal(sliderToValue(p, 0), 0);
+  assert.equal(sliderToValue(p, 1000), 2 ** 31 - 1);
+  const mid = sliderToValue(p, 500);
+  assert.ok(mid > 10000 && mid < 100000, `log mid ${mid}`);
+  assert.ok(Number.isInteger(mid));
+  for (const v of [1, 4096, 212992, 4194304]) {
+    const back = sliderToValue(p, valueToSlider(p, v));
+    assert.ok(Math.abs(back - v) / v < 0.03, `${v} -> ${back}`);
+  }
+  const lin: NumberParam = { ...p, name: 'pct', unit: 'percent', min: 0, max: 100, default: 75 };
+  assert.equal(sliderToValue(lin, 750), 75);
+  assert.equal(valueToSlider(lin, 75), 750);
+});
+
+test('the copied CLI line names the scenario and only the parameters that differ', () => {
+  const def: ModelDefinition = {
+    id: 'send-path',
+    title: 't',
+    cites: [],
+    tUnit: 'write',
+    series: [],
+    params: [
+      {
+        kind: 'number',
+        name: 'a_bytes',
+        label: 'a',
+        unit: 'bytes',
+        min: 0,
+        max: 10,
+        default: 1,
+        integer: true,
+      },
+      {
+        kind: 'choice',
+        name: 'preset',
+        label: 'p',
+        options: [
+          { value: 'x y', label: '' },
+          { value: 'z', label: '' },
+        ],
+        default: 'z',
+      },
+    ],
+    scenarios: [{ id: 'S3', title: '', params: { a_bytes: 5 }, ref: '' }],
+    run: () => ({ model: 'send-path', params: {}, final: {}, series: [], notes: [] }),
+  };
+  assert.equal(
+    cliCommandLine(def, {
+      model: 'send-path',
+      scenario: 'S3',
+      params: { a_bytes: 5, preset: 'x y' },
+      cursor: null,
+    }),
+    "sklens simulate send-path --scenario S3 --set 'preset=x y' --json",
+  );
+  assert.equal(
+    cliCommandLine(def, {
+      model: 'send-path',
+      scenario: null,
+      params: { a_bytes: 1 },
+      cursor: null,
+    }),
+    'sklens simulate send-path --json',
+  );
+});
+
+// Snippets written for this test in the style of passt's window code, one per variant.
+const V2023 = `static int tcp_update_seqack_wnd(const struct ctx *c, struct tcp_tap_conn *conn, int force_seq, struct tcp_info *tinfo)
+{
+	uint32_t new_wnd_to_tap = tinfo->tcpi_snd_wnd;
+	new_wnd_to_tap = MIN(new_wnd_to_tap, SNDBUF_GET(conn));
+	conn->wnd_to_tap = MIN(new_wnd_to_tap >> conn->ws_to_tap, USHRT_MAX);
+	return 0;
+}`;
+const VPRE = `static int tcp_update_seqack_wnd(const struct ctx *c, struct tcp_tap_conn *conn, bool force_seq, struct tcp_info_linux *tinfo)
+{
+	uint32_t limit, sendq = 0;
+	if (ioctl(s, SIOCOUTQ, &sendq)) sendq = 0;
+	limit = sendq > SNDBUF_GET(conn) ? 0 : SNDBUF_GET(conn) - sendq;
+	conn->wnd_to_tap = MIN(limit >> conn->ws_to_tap, USHRT_MAX);
+	return 0;
+}`;
+const VV1 = `static int tcp_update_seqack_wnd(const struct ctx *c, struct tcp_tap_conn *conn, bool force_seq, struct tcp_info_linux *tinfo)
+{
+	uint32_t mem[SK_MEMINFO_VARS], limit;
+	getsockopt(s, SOL_SOCKET, SO_MEMINFO, mem, &sl);
+	limit = (uint64_t)(mem[SK_MEMINFO_SNDBUF] - mem[SK_MEMINFO_WMEM_QUEUED]) * sendq / mem[SK_MEMINFO_WMEM_QUEUED];
+	conn->wnd_to_tap = MIN(limit >> conn->ws_to_tap, USHRT_MAX);
+	return 0;
+}`;
+const VMERGED_HELPER = `static uint32_t tcp_wnd_from_sndbuf(struct tcp_tap_conn *conn, uint32_t sendq)
+{
+	uint32_t mem[SK_MEMINFO_VARS], per_seg_ovh, segs;
+	getsockopt(s, SOL_SOCKET, SO_MEMINFO, mem, &sl);
+	per_seg_ovh = (mem[SK_MEMINFO_WMEM_QUEUED] - sendq) / used;
+	segs = (mem[SK_MEMINFO_SNDBUF] - mem[SK_MEMINFO_WMEM_QUEUED]) / (mss + per_seg_ovh);
+	return segs * mss;
+}`;
+const VMERGED_CALLER = `static int tcp_update_seqack_wnd(const struct ctx *c, struct tcp_tap_conn *conn, bool force_seq, struct tcp_info_linux *tinfo)
+{
+	uint32_t limit = tcp_wnd_from_sndbuf(conn, sendq);
+	conn->wnd_to_tap = MIN(MIN(tinfo->tcpi_snd_wnd, limit) >> conn->ws_to_tap, USHRT_MAX);
+	return 0;
+}`;
+
+function fnText(name: string, line: number, text: string): FunctionText {
+  return { name, line, text };
+}
+
+test('the passt window variant is detected from the code, per variant', () => {
+  assert.equal(detectPasstVariant(V2023), '2023');
+  assert.equal(detectPasstVariant(VPRE), 'pre2026');
+  assert.equal(detectPasstVariant(VV1), 'v1');
+  assert.equal(detectPasstVariant(VMERGED_HELPER), 'merged');
+  const all = `${VMERGED_HELPER}\n\n${VMERGED_CALLER}`;
+  const lenses = findModelledFunctions(
+    [
+      fnText('tcp_wnd_from_sndbuf', 0, VMERGED_HELPER),
+      fnText('tcp_update_seqack_wnd', 9, VMERGED_CALLER),
+    ],
+    all,
+  );
+  assert.deepEqual(
+    lenses.map((l) => [l.fn.name, l.line, l.params.variant]),
+    [
+      ['tcp_wnd_from_sndbuf', 0, 'merged'],
+      ['tcp_update_seqack_wnd', 9, 'merged'],
+    ],
+  );
+});
+
+test('a function that only shares a modelled name gets no lens (name plus shape)', () => {
+  const stub = 'int tcp_sendmsg_locked(struct sock *sk)\n{\n\treturn 0;\n}';
+  assert.deepEqual(findModelledFunctions([fnText('tcp_sendmsg_locked', 0, stub)], stub), []);
+  const real =
+    'int tcp_sendmsg_locked(struct sock *sk, struct msghdr *msg, size_t size)\n{\n\tmss_now = tcp_send_mss(sk, &size_goal, flags);\n\treturn 0;\n}';
+  assert.equal(findModelledFunctions([fnText('tcp_sendmsg_locked', 40, real)], real)[0].line, 40);
+});
+
+test('inline values land on the modelled lines and only for the open model', () => {
+  const fns = [fnText('tcp_update_seqack_wnd', 100, VPRE)];
+  const vals = inlineValuesFor(
+    'passt-window',
+    { limit_bytes: 125912, 'final.wnd_to_tap': 983 },
+    fns,
+  );
+  assert.deepEqual(vals, [
+    { line: 104, text: 'limit = 125,912 bytes' },
+    { line: 105, text: 'window = 983' },
+  ]);
+  assert.deepEqual(inlineValuesFor('send-path', { limit_bytes: 1 }, fns), []);
+});
