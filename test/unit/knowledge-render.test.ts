@@ -1,0 +1,160 @@
+// The hover renderer: entry text, units, sysctl defaults, pitfalls, history, live counts with
+// file:line links from a fake index, and the simulation command link.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { KnowledgeBase } from '../../src/knowledge/knowledgeBase';
+import {
+  liveFacts,
+  renderHover,
+  simulationCommandUri,
+  type RenderOptions,
+} from '../../src/knowledge/render';
+import type { KnowledgeEntry } from '../../src/knowledge/schema';
+import { fakeIndex } from './helpers/fakeIndex';
+
+const kb = new KnowledgeBase();
+const opts: RenderOptions = { link: (file, line) => `file:///tree/${file}#L${line + 1}` };
+
+function entry(name: string): KnowledgeEntry {
+  const e = kb.lookup(name);
+  assert.ok(e, name);
+  return e;
+}
+
+const index = fakeIndex({
+  fields: [
+    { file: 'net/ipv4/tcp.c', line: 676, field: 'sk_wmem_queued', struct: 'sock', access: 'write' },
+    {
+      file: 'include/net/sock.h',
+      line: 1078,
+      field: 'sk_wmem_queued',
+      struct: 'sock',
+      access: 'write',
+    },
+    {
+      file: 'net/core/sock.c',
+      line: 3783,
+      field: 'sk_wmem_queued',
+      struct: 'sock',
+      access: 'read',
+    },
+    {
+      file: 'include/net/sock.h',
+      line: 1073,
+      field: 'sk_wmem_queued',
+      struct: 'sock',
+      access: 'read',
+    },
+    {
+      file: 'include/net/sock.h',
+      line: 1445,
+      field: 'sk_wmem_queued',
+      struct: 'sock',
+      access: 'read',
+    },
+    { file: 'net/ipv4/tcp.c', line: 977, field: 'sk_wmem_queued', struct: null, access: 'read' },
+    {
+      file: 'net/x/other.c',
+      line: 5,
+      field: 'sk_wmem_queued',
+      struct: 'other_sock',
+      access: 'write',
+    },
+    {
+      file: 'net/ipv4/tcp_ipv4.c',
+      line: 3326,
+      field: 'sysctl_tcp_wmem',
+      struct: 'netns_ipv4',
+      access: 'write',
+    },
+  ],
+  refs: [
+    { file: 'net/ipv4/tcp.c', line: 1335, name: 'tcp_stream_alloc_skb', kind: 'call' },
+    { file: 'net/ipv4/tcp_output.c', line: 1559, name: 'tcp_stream_alloc_skb', kind: 'call' },
+    { file: 'net/ipv4/tcp.c', line: 867, name: 'tcp_stream_alloc_skb', kind: 'definition' },
+  ],
+  functions: [
+    { file: 'net/ipv4/tcp.c', line: 867, name: 'tcp_stream_alloc_skb' },
+    { file: 'net/ipv4/tcp.c', line: 672, name: 'tcp_skb_entail' },
+  ],
+});
+
+test('sk_wmem_queued: text, units, pitfalls, counts and links', () => {
+  const e = entry('sk_wmem_queued');
+  const facts = liveFacts(index, e);
+  assert.equal(facts.writes, 2, 'other structs are not counted');
+  assert.equal(facts.reads, 4, 'unresolved accesses by name are counted');
+  assert.deepEqual(
+    facts.firstReads.map((s) => `${s.file}:${s.line + 1}`),
+    ['include/net/sock.h:1074', 'include/net/sock.h:1446', 'net/core/sock.c:3784'],
+  );
+  const md = renderHover(e, facts, {
+    ...opts,
+    definitionOf: (c) =>
+      index.functionDefs(c.function).map((d) => ({ file: d.file, line: d.item.nameSpan.line }))[0],
+  });
+  assert.match(md, /^\*\*sk\\_wmem\\_queued\*\* · field of `struct sock` · \*bytes \(truesize\)\*/);
+  assert.match(md, /\*\*Pitfalls\*\*/);
+  assert.match(md, /truesize, not payload/);
+  assert.match(md, /\*\*In this tree\*\*: 2 writes · 4 reads/);
+  assert.match(
+    md,
+    /writes: \[include\/net\/sock\.h:1079\]\(file:\/\/\/tree\/include\/net\/sock\.h#L1079\), \[net\/ipv4\/tcp\.c:677\]/,
+  );
+  assert.match(md, /reads: .*, …/);
+  // A cited function the index knows links to its definition, with the file in the title.
+  assert.match(
+    md,
+    /\[`tcp_skb_entail`\]\(file:\/\/\/tree\/net\/ipv4\/tcp\.c#L673 "net\/ipv4\/tcp\.c: tcp_skb_entail"\)/,
+  );
+  assert.ok(
+    md.includes(`(${simulationCommandUri({ model: 'send-path', scenario: 'S3', label: '' })})`),
+  );
+});
+
+test('sysctl: default, range, alias lookup through the netns field', () => {
+  const e = entry('sysctl_tcp_wmem');
+  assert.equal(e.id, 'tcp_wmem');
+  const facts = liveFacts(index, e);
+  assert.equal(facts.writes, 1);
+  assert.ok(index.calls.includes('fieldAccesses:sysctl_tcp_wmem:netns_ipv4'));
+  const md = renderHover(e, facts, opts);
+  assert.match(
+    md,
+    /`net\.ipv4\.tcp_wmem` · default `4096 16384 4194304` · range each element ≥ 1 · per netns/,
+  );
+  assert.match(md, /also: `sysctl_tcp_wmem`/);
+  assert.match(md, /Bytes, while `tcp_mem` is in pages/);
+});
+
+test('functions: calls and definitions; history with approximate versions', () => {
+  const e = entry('sk_stream_alloc_skb');
+  const facts = liveFacts(index, e);
+  assert.equal(facts.calls, 2);
+  assert.deepEqual(facts.definitions, [{ file: 'net/ipv4/tcp.c', line: 867 }]);
+  const md = renderHover(e, facts, opts);
+  assert.match(md, /\*\*In this tree\*\*: 0 writes · 0 reads · 2 calls/);
+  assert.match(md, /defined: \[net\/ipv4\/tcp\.c:868\]/);
+  assert.match(md, /- \*\*≈5\.16\*\*: Renamed from `sk_stream_alloc_skb`/);
+});
+
+test('passt 2026-only citations are labelled and never linked', () => {
+  const md = renderHover(entry('tcp_wnd_from_sndbuf'), undefined, {
+    ...opts,
+    definitionOf: () => ({ file: 'tcp.c', line: 1 }),
+    indexState: 'building',
+  });
+  assert.match(md, /`tcp_wnd_from_sndbuf` \(passt 2026\)/);
+  assert.doesNotMatch(md, /\[`tcp_wnd_from_sndbuf` \(passt 2026\)\]/);
+  assert.match(md, /index still building/);
+  assert.match(md, /· passt/);
+});
+
+test('the model link is a command URI with {model, scenario} arguments', () => {
+  const uri = simulationCommandUri({ model: 'splice', scenario: 'S15', label: 'x' });
+  assert.ok(uri.startsWith('command:sklens.openSimulation?'));
+  const args = JSON.parse(decodeURIComponent(uri.slice(uri.indexOf('?') + 1))) as unknown;
+  assert.deepEqual(args, [{ model: 'splice', scenario: 'S15' }]);
+  const md = renderHover(entry('pipe_size'), undefined, { ...opts, offerModel: false });
+  assert.doesNotMatch(md, /command:/);
+});
