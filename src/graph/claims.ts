@@ -46,7 +46,9 @@ const ID = String.raw`(?!(?:and|or|as)\b)\`?([A-Za-z_][A-Za-z0-9_]*)\b(?:\(\))?\
 const SEP = String.raw`(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as)\s+)`;
 // A list item after the first must not start the next clause ("..., and X calls Y").
 const NOT_CLAUSE = String.raw`(?!\s+(?:calls|is|are|uses|use|gets|get)\b)`;
-const LIST = String.raw`(${ID}(?:${SEP}${ID}${NOT_CLAUSE})*)`;
+// Later list items must look like function names (a `_` or `()`), so "..., and only for" ends the list.
+const FN_AHEAD = String.raw`(?=\`?[A-Za-z0-9]*_|\`?[A-Za-z_][A-Za-z0-9_]*\(\))`;
+const LIST = String.raw`(${ID}(?:${SEP}${FN_AHEAD}${ID}${NOT_CLAUSE})*)`;
 const SUBJECT_LIST = String.raw`(${ID}(?:${SEP}${ID})*)`;
 const IS = String.raw`(?:is|are|gets|get)`;
 const ONLY = String.raw`(?:only|solely|exclusively|just)`;

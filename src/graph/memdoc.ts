@@ -24,6 +24,13 @@ export const TCP_MEMORY_SCOPE: readonly RegExp[] = [
   /^core\/stream\.c$/,
 ];
 
+/** Files an entry-point path may pass through: the socket layer, inet/inet6 and TCP, net/core. */
+const PATH_SCOPE =
+  /^(net\/)?(socket\.c|ipv4\/(af_inet|tcp[^/]*)\.c|ipv6\/(af_inet6|tcp[^/]*)\.c|core\/[^/]+\.c)$|(^|\/)include\/net\/(sock|tcp)\.h$/;
+
+/** Targets of entry-point paths: memory functions of the TCP files proper (not refcount drops in net/core). */
+const TARGET_SCOPE = /(^|\/)ipv[46]\/tcp[^/]*\.c$|(^|\/)core\/stream\.c$/;
+
 /**
  * Where the kernel enters TCP: system calls, the softirq receive path, timers and the
  * release callback. Those the tree defines and that reach memory code get a path.
@@ -149,11 +156,15 @@ export function memdoc(index: CodeIndex, opts: MemdocOptions = {}): string {
 
   // 2. Entry points
   out.push('## Entry points that reach the memory code', '');
-  const targets = new Set(fns.map((f) => f.name));
+  const targets = new Set(
+    fns.filter((f) => TARGET_SCOPE.test(f.file) || info.helpers.has(f.name)).map((f) => f.name),
+  );
   let anyEntry = false;
   for (const ep of ENTRY_POINTS) {
     if (index.functionDefs(ep.name).length === 0) continue;
-    const path = shortestPath(index, ep.name, targets, opts.entryDepth ?? 8);
+    const path = shortestPath(index, ep.name, targets, opts.entryDepth ?? 8, (fn) =>
+      index.functionDefs(fn).some((d) => PATH_SCOPE.test(d.file)),
+    );
     if (!path) continue;
     anyEntry = true;
     const steps = [fnLink(ctx, ep.name)];
@@ -249,6 +260,8 @@ export function shortestPath(
   from: string,
   targets: Set<string>,
   maxDepth: number,
+  /** Intermediate functions must pass this (targets need not). */
+  through: (fn: string) => boolean = () => true,
 ): { fn: string; via: string }[] | undefined {
   const prev = new Map<string, { fn: string; via: string } | null>([[from, null]]);
   let frontier = [from];
@@ -267,7 +280,7 @@ export function shortestPath(
           }
           return path;
         }
-        next.push(e.callee);
+        if (through(e.callee)) next.push(e.callee);
       }
     }
     frontier = next;
