@@ -4,6 +4,7 @@ import { passtThroughputModel } from './passtThroughput';
 import { passtWindowModel } from './passtWindowModel';
 import { sendPathModel } from './sendPath';
 import { sockoptModel } from './sockopt';
+import { spliceModel } from './splice';
 import { tsqModel } from './tsq';
 import type { ModelDefinition } from './types';
 
@@ -13,6 +14,7 @@ export const MODELS: readonly ModelDefinition[] = [
   passtWindowModel,
   passtThroughputModel,
   tsqModel,
+  spliceModel,
 ];
 
 export function findModel(id: string): ModelDefinition | undefined {

@@ -65,6 +65,8 @@ export interface SendPathInput {
   notsent_lowat_bytes: number;
   /** 'events': a point after every write, ACK and probe; 'writes': one point per write. */
   series: 'events' | 'writes';
+  /** Simulation budget: stop (with a note) after this many events. */
+  max_events_count: number;
 }
 
 interface Skb {
@@ -637,7 +639,14 @@ export function simulateSendPath(p: SendPathInput): {
   };
 
   // Event loop: ACK queue (monotone in time), the probe timer and the application's writes.
+  let events = 0;
   for (;;) {
+    if (++events > p.max_events_count) {
+      notes.push(
+        `stopped after ${p.max_events_count} events (max_events_count): tiny windows or MSS make one segment per event`,
+      );
+      break;
+    }
     const ackAt = s.ackHead < s.acks.length ? s.acks[s.ackHead] : Infinity;
     const probeAt = s.probe_at_usec >= 0 ? s.probe_at_usec : Infinity;
     const writeAt = !blocked && writeIndex < p.writes_count ? nextWriteAt : Infinity;
@@ -700,6 +709,7 @@ export function simulateSendPath(p: SendPathInput): {
     eagain_count: eagainCount,
     first_refused_write_index: firstRefusal,
     writer_blocked: blocked,
+    events_count: Math.min(events, p.max_events_count),
     writeable: s.writeable(),
     epollout_max_wmem_queued_bytes: epolloutMaxWmemQueuedBytes(s.sndbuf_bytes),
     epollout_notsent_limit_bytes: Math.min(Math.ceil(s.notsent_lowat_bytes / 2), INT_MAX),
@@ -901,6 +911,17 @@ const PARAMS: ParamSpec[] = [
     ],
     default: 'events',
   },
+  {
+    kind: 'number',
+    name: 'max_events_count',
+    label: 'Event budget',
+    unit: 'count',
+    min: 1,
+    max: 50_000_000,
+    default: 2_000_000,
+    integer: true,
+    help: 'the run stops with a note after this many writes, ACKs and probes',
+  },
 ];
 
 /** Checks contradictions the per-parameter ranges cannot express, and builds typed inputs. */
@@ -952,6 +973,7 @@ export function sendPathInput(params: Params): SendPathInput {
     nodelay: b('nodelay'),
     notsent_lowat_bytes: n('notsent_lowat_bytes'),
     series: params.series as 'events' | 'writes',
+    max_events_count: n('max_events_count'),
   };
 }
 
