@@ -54,7 +54,7 @@ export class SimulationCodeLensProvider implements vscode.CodeLensProvider {
     return findModelledFunctions(fns, text).map((t) => {
       const args: OpenSimulationArgs = {
         model: t.fn.model,
-        scenario: t.fn.scenario,
+        scenario: t.scenario,
         ...(t.detected ? { focus: t.detected.focus } : {}),
       };
       const variant = t.detected ? ` (${VARIANT_LABEL[t.detected.variant]})` : '';
@@ -62,7 +62,7 @@ export class SimulationCodeLensProvider implements vscode.CodeLensProvider {
         title: `${t.fn.title}${variant}`,
         command: OPEN_SIMULATION_COMMAND,
         arguments: [args],
-        tooltip: `Open the ${t.fn.model} model beside the code${t.fn.scenario ? `, scenario ${t.fn.scenario}` : ''}`,
+        tooltip: `Open the ${t.fn.model} model beside the code${t.scenario ? `, scenario ${t.scenario}` : ''}`,
       });
     });
   }

@@ -28,6 +28,8 @@ export interface ModelledFunction {
    * opens the model with that variant's series in focus.
    */
   detect?: (fnText: string, allText: string) => { variant: PasstVariant; focus: string };
+  /** Picks the scenario from the code when the same function exists in several versions. */
+  scenarioFrom?: (fnText: string, allText: string) => string;
 }
 
 /**
@@ -81,14 +83,16 @@ export const MODELLED_FUNCTIONS: readonly ModelledFunction[] = [
   // passt tcp_splice.c
   {
     name: 'tcp_splice_sock_handler',
-    model: 'splice',
+    model: 'passt-splice',
     scenario: 'S15',
+    // The 2026 handler delegates to tcp_splice_forward; the 2023 one has the loop inline.
+    scenarioFrom: (_fn, all) => (/\btcp_splice_forward\s*\(/.test(all) ? 'S15' : 'S15-2023'),
     title: '▶ Simulate splice forwarding',
     shape: [/splice\s*\(|tcp_splice_forward/],
   },
   {
     name: 'tcp_splice_forward',
-    model: 'splice',
+    model: 'passt-splice',
     scenario: 'S15',
     title: '▶ Simulate splice forwarding',
     shape: [/splice\s*\(/],
@@ -185,6 +189,7 @@ export interface LensTarget {
   line: number;
   /** The passt window variant found in the code, and the series to focus. */
   detected: { variant: PasstVariant; focus: string } | null;
+  scenario: string | null;
 }
 
 /** The modelled functions defined in one file, recognised by name and shape. */
@@ -197,7 +202,12 @@ export function findModelledFunctions(
     for (const m of MODELLED_FUNCTIONS) {
       if (m.name !== f.name) continue;
       if (!m.shape.some((re) => re.test(f.text))) continue;
-      out.push({ fn: m, line: f.line, detected: m.detect ? m.detect(f.text, allText) : null });
+      out.push({
+        fn: m,
+        line: f.line,
+        detected: m.detect ? m.detect(f.text, allText) : null,
+        scenario: m.scenarioFrom ? m.scenarioFrom(f.text, allText) : m.scenario,
+      });
     }
   }
   return out;
@@ -326,7 +336,7 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
   },
   // splice
   {
-    model: 'splice',
+    model: 'passt-splice',
     fn: 'tcp_splice_forward',
     line: /pending\[[^\]]*\]\s*[-+]?=/,
     keys: ['pending_bytes', 'pipe_bytes'],
@@ -334,11 +344,11 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
     unit: 'bytes',
   },
   {
-    model: 'splice',
+    model: 'passt-splice',
     fn: 'tcp_splice_sock_handler',
     line: /readlen\s*=\s*splice/,
-    keys: ['readlen_bytes', 'read_bytes'],
-    label: 'readlen',
+    keys: ['pipe_fill_bytes'],
+    label: 'pipe',
     unit: 'bytes',
   },
 ];

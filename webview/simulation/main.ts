@@ -24,7 +24,7 @@ import { toColumns, toCsv, toSvg } from '../shared/plotData';
 import { addStyle, themeColor, vscodeApi } from '../shared/vscodeApi';
 import css from './simulation.css';
 import { cliCommandLine, sliderToValue, valueToSlider } from './params';
-import { renderStepView } from './stepView';
+import { renderComparison, renderStepView } from './stepView';
 
 const vscode = vscodeApi<SimulationState, WebviewToHost>();
 addStyle(css);
@@ -84,6 +84,7 @@ const stripBox = el('div', { class: 'sk-chart sk-strip' });
 const timeline = el('div', { class: 'sk-timeline' });
 const stepBox = el('div', { class: 'sk-step' });
 const finalBox = el('div', { class: 'sk-final' });
+const compareBox = el('div', { class: 'sk-compare-box' });
 const notesBox = el('ul', { class: 'sk-notes' });
 const exportBar = el('div', { class: 'sk-export' });
 root.append(
@@ -94,6 +95,7 @@ root.append(
   stripBox,
   timeline,
   stepBox,
+  compareBox,
   finalBox,
   notesBox,
   exportBar,
@@ -320,7 +322,8 @@ function showCursor(): void {
   const idx = n === 0 ? null : Math.min(state.cursor ?? n - 1, n - 1);
   const point: Record<string, number | string> = idx === null ? {} : result.series[idx];
   const prev = idx === null || idx === 0 ? null : result.series[idx - 1];
-  stepBox.replaceChildren(renderStepView(state.model, point, prev));
+  stepBox.replaceChildren(renderStepView(state.model, point, prev, result.params));
+  compareBox.replaceChildren(...comparison(point));
   const values: Record<string, number | string | boolean> = {};
   for (const [k, v] of Object.entries(result.final)) values[`final.${k}`] = v;
   for (const [k, v] of Object.entries(point)) values[k] = v;
@@ -328,6 +331,29 @@ function showCursor(): void {
     state.focus === undefined ? undefined : (point[state.focus] ?? result.final[state.focus]);
   if (typeof focusValue === 'number') values.focus_bytes = focusValue;
   post({ type: 'values', model: state.model, values });
+}
+
+/** Cache of the other splice loop version's run, keyed by its parameters. */
+let otherRun: { key: string; steps: Record<string, number | string>[]; title: string } | null =
+  null;
+
+/** For the splice model: the same input through the other loop version, to read side by side. */
+function comparison(point: Record<string, number | string>): HTMLElement[] {
+  if (!state || !result || state.model !== 'passt-splice') return [];
+  const def = findModel(state.model)!;
+  const version = String(result.params.version);
+  const other = version === '2023' ? '2026' : '2023';
+  const params = { ...result.params, version: other };
+  const key = JSON.stringify(params);
+  if (otherRun?.key !== key) {
+    try {
+      otherRun = { key, steps: runModel(def, params).series, title: `Same input, ${other} loop` };
+    } catch {
+      return [];
+    }
+  }
+  const pass = typeof point.pass === 'number' ? point.pass : null;
+  return [renderComparison(otherRun.title, otherRun.steps, pass)];
 }
 
 function exportData(format: 'csv' | 'svg' | 'png'): void {
