@@ -2,10 +2,11 @@
 // recognised by name and shape in the parsed document, not by file path. For passt's window
 // code the lens preselects the variant the open code contains.
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands';
 import { findModelledFunctions, type FunctionText, type PasstVariant } from '../model/codeAnchors';
 import type { SimulationState } from '../protocol/simulation';
 
-export const OPEN_SIMULATION_COMMAND = 'sklens.openSimulation';
+export const OPEN_SIMULATION_COMMAND = COMMANDS.openSimulation.id;
 
 const VARIANT_LABEL: Record<PasstVariant, string> = {
   p23: '2023 logic',
