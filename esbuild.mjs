@@ -30,6 +30,8 @@ const nodeEntries = [
   { in: 'src/extension.ts', out: 'extension' },
   { in: 'src/cli.ts', out: 'cli' },
   { in: 'src/index/worker.ts', out: 'indexWorker' },
+  // Open C documents are reparsed incrementally here, off the extension host's thread.
+  { in: 'src/services/docWorker.ts', out: 'docWorker' },
 ].filter((e) => existsSync(e.in));
 
 /** Browser bundles: one per webview panel. */
