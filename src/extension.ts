@@ -7,6 +7,7 @@ import { registerCallHierarchyProvider } from './features/callHierarchyProvider'
 import { registerDefinitionProvider } from './features/definitionProvider';
 import { registerDocumentSymbolProvider } from './features/documentSymbolProvider';
 import { registerFieldAccessCommand } from './features/fieldAccessCommand';
+import { registerHover } from './features/hoverProvider';
 import { registerIndexCommands } from './features/indexCommands';
 import { LanguageServerDeferral } from './features/languageServers';
 import { registerReferenceProvider } from './features/referenceProvider';
@@ -46,6 +47,7 @@ export function activate(extension: vscode.ExtensionContext): void {
   registerFieldAccessCommand(c, index);
   registerIndexCommands(c, index, deferral);
   registerStatusBar(c, index, deferral);
+  registerHover(c, index);
 
   index.start();
 }

@@ -153,6 +153,13 @@ export class IndexService implements vscode.Disposable {
     };
   }
 
+  /** Whether a folder's index is still being built. */
+  building(): boolean {
+    return [...this.folders.values()].some(
+      (f) => f.state.kind === 'starting' || f.state.kind === 'indexing',
+    );
+  }
+
   /** Every ready folder's index (workspace symbols). */
   all(): Resolved[] {
     const out: Resolved[] = [];
