@@ -7,6 +7,7 @@ import {
   fieldsCommand,
   indexCommand,
 } from './indexCommands';
+import { checkDocCommand, graphCommand, memdocCommand, workspaceLoader } from './graphCommands';
 import { simulateCommand } from './simulate';
 
 export const COMMANDS: readonly CliCommand[] = [
@@ -15,5 +16,8 @@ export const COMMANDS: readonly CliCommand[] = [
   callersCommand,
   calleesCommand,
   fieldsCommand,
+  graphCommand(workspaceLoader),
+  memdocCommand(workspaceLoader),
+  checkDocCommand(workspaceLoader),
   simulateCommand,
 ];
