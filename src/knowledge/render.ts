@@ -192,10 +192,9 @@ export function renderHover(
   if (e.struct) head[1] = `${head[1]} of \`struct ${e.struct}\``;
   if (e.units && e.units !== 'none') head.push(`*${e.units}*`);
   if (e.project === 'passt') head.push('passt');
-  out.push(head.join(' · '));
   if (e.aliases && e.aliases.length > 0)
-    out.push(`also: ${e.aliases.map((a) => `\`${a}\``).join(', ')}`);
-  out.push(statement(e.summary, opts));
+    head.push(`also ${e.aliases.map((a) => `\`${a}\``).join(', ')}`);
+  out.push(head.join(' · '));
   if (e.sysctl) {
     const s = e.sysctl;
     const parts = [`\`${s.path}\``, `default \`${s.default}\``];
@@ -203,6 +202,7 @@ export function renderHover(
     parts.push(s.perNetns ? 'per netns' : 'global');
     out.push(parts.join(' · '));
   }
+  out.push(statement(e.summary, opts));
   if (e.pitfalls && e.pitfalls.length > 0) {
     out.push(`**Pitfalls**\n\n${e.pitfalls.map((p) => `- ${statement(p, opts)}`).join('\n')}`);
   }

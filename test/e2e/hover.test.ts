@@ -55,13 +55,31 @@ describe('SKLens hovers in VS Code (Linux 6.1 files)', { timeout: 900_000 }, () 
       `hover ${word} on line ${line}`,
       async () => {
         await wb.goToLine(line);
-        const token: Locator = wb
+        // The innermost span holding the word on the cursor's line (C is tokenised per
+        // identifier; prose is one span per line); the mouse goes to the word's characters.
+        const current = await wb
           .editor()
-          .locator('.view-lines span span', { hasText: new RegExp(`^${word}$`) })
-          .first();
-        await token.waitFor({ timeout: 20_000 });
+          .locator('.view-overlays .current-line')
+          .first()
+          .boundingBox();
+        assert.ok(current, 'cursor line highlight');
+        const spans = wb
+          .editor()
+          .locator('.view-lines span span', { hasText: new RegExp(`\\b${word}\\b`) });
+        let target: { x: number; y: number } | undefined;
+        for (let i = 0; i < (await spans.count()) && !target; i++) {
+          const span: Locator = spans.nth(i);
+          const box = await span.boundingBox();
+          if (!box || Math.abs(box.y + box.height / 2 - (current.y + current.height / 2)) > 4)
+            continue;
+          const spanText = (await span.innerText()).replace(/\u00a0/g, ' ');
+          const at = new RegExp(`\\b${word}\\b`).exec(spanText)?.index ?? 0;
+          const charPx = box.width / spanText.length;
+          target = { x: box.x + (at + 2) * charPx, y: box.y + box.height / 2 };
+        }
+        assert.ok(target, `${word} is not on the cursor line`);
         await wb.page.mouse.move(5, 5);
-        await token.hover();
+        await wb.page.mouse.move(target.x, target.y);
         await hover.waitFor({ state: 'visible', timeout: 10_000 });
         text = (await hover.innerText()).replace(/\u00a0/g, ' ');
         assert.match(text, ready);

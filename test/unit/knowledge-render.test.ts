@@ -123,7 +123,10 @@ test('sysctl: default, range, alias lookup through the netns field', () => {
     md,
     /`net\.ipv4\.tcp_wmem` · default `4096 16384 4194304` · range each element ≥ 1 · per netns/,
   );
-  assert.match(md, /also: `sysctl_tcp_wmem`/);
+  assert.match(
+    md,
+    /^\*\*tcp\\_wmem\*\* · sysctl · \*bytes\* · also `sysctl_tcp_wmem`\n\n`net\.ipv4\.tcp_wmem`/,
+  );
   assert.match(md, /Bytes, while `tcp_mem` is in pages/);
 });
 
