@@ -43,6 +43,10 @@ export const COMMANDS = {
     id: 'sklens.checkCallGraphClaims',
     title: 'Check Call-Graph Claims',
   },
+  openSimulation: {
+    id: 'sklens.openSimulation',
+    title: 'Open Buffer Simulation',
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -7,8 +7,15 @@ import { existsSync, promises as fsp, readdirSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { cacheFileFor, readCache, writeCache } from './cache';
 import { MemoryCodeIndex } from './codeIndex';
-import { contentHash, createExtractor, factsFromBytes, type Extractor } from './extractor';
-import type { FileFacts } from './facts';
+import {
+  contentHash,
+  createDocumentExtractor,
+  createExtractor,
+  factsFromBytes,
+  type DocumentExtractor,
+  type Extractor,
+} from './extractor';
+import { emptyFacts, type FileFacts } from './facts';
 import { CODEC_VERSION } from './factsCodec';
 import { ExtractPool } from './pool';
 import {
@@ -106,6 +113,8 @@ export class WorkspaceIndex {
   private readonly pool: ExtractPool;
   private readonly cacheFile: string | undefined;
   private local: Promise<Extractor> | undefined;
+  private docs: Promise<DocumentExtractor> | undefined;
+  private docVersions = new Map<string, number>();
   private dirty = false;
   private saveTimer: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -196,7 +205,7 @@ export class WorkspaceIndex {
           this.dirty = true;
         }
       }
-      if (reuse) this.index.setFile(c!);
+      if (reuse) this.index.setFile(c!, true);
       else toExtract.push(w);
       if (performance.now() - sinceYield > 20) {
         // Keep the caller's thread responsive while merging a large cache.
@@ -261,15 +270,40 @@ export class WorkspaceIndex {
 
   /**
    * Re-indexes one file from the given text (an open, possibly unsaved document) on the
-   * caller's thread. Returns the new facts.
+   * caller's thread. With the tree-sitter extractor the document's previous tree is reused
+   * (incremental reparse); `version` is the document version (default: one more than the last).
+   * Returns the new facts, or the previous ones when the parse hit its time bound.
    */
-  async updateFile(path: string, text: string): Promise<FileFacts> {
-    const extract = await this.extractor();
+  async updateFile(path: string, text: string, version?: number): Promise<FileFacts> {
     const rel = this.rel(path);
-    const facts = factsFromBytes(rel, Buffer.from(text, 'utf8'), 0, this.maxFileBytes, extract);
+    const v = version ?? (this.docVersions.get(rel) ?? 0) + 1;
+    this.docVersions.set(rel, v);
+    let facts: FileFacts | undefined;
+    if (this.opts.extractorModule === undefined && Buffer.byteLength(text) <= this.maxFileBytes) {
+      const docs = await (this.docs ??= createDocumentExtractor());
+      facts = docs.update(rel, v, text);
+      if (facts) facts.hash = contentHash(Buffer.from(text, 'utf8'));
+      else {
+        this.opts.log?.(`${rel}: reparse abandoned (time limit); keeping the previous facts`);
+        const prev = this.index.facts(rel);
+        if (prev) return prev;
+        facts = emptyFacts(rel, Buffer.byteLength(text), 0, contentHash(Buffer.from(text, 'utf8')));
+        facts.problems.push('reparse abandoned (time limit)');
+      }
+    } else {
+      const extract = await this.extractor();
+      facts = factsFromBytes(rel, Buffer.from(text, 'utf8'), 0, this.maxFileBytes, extract);
+    }
     this.index.setFile(facts);
     this.dirty = true;
     return facts;
+  }
+
+  /** An open document was closed: its parse tree is freed (its facts stay). */
+  closeDocument(path: string): void {
+    const rel = this.rel(path);
+    this.docVersions.delete(rel);
+    void this.docs?.then((d) => d.close(rel));
   }
 
   /**
@@ -277,26 +311,28 @@ export class WorkspaceIndex {
    * files' own facts, plus one pass over the file list when folders are given.
    */
   removeFiles(paths: readonly string[]): number {
-    let removed = 0;
+    const files: string[] = [];
     const folders = new Set<string>();
     for (const p of paths) {
-      const rel = this.rel(p);
-      if (this.index.removeFile(rel)) removed++;
-      else folders.add(rel.replace(/\/+$/, ''));
+      const rel = this.rel(p).replace(/\/+$/, '');
+      if (this.index.facts(rel)) files.push(rel);
+      else folders.add(rel);
     }
     if (folders.size > 0) {
       for (const f of this.index.files()) {
+        if (folders.has('')) {
+          files.push(f);
+          continue;
+        }
         for (let i = f.lastIndexOf('/'); i > 0; i = f.lastIndexOf('/', i - 1)) {
           if (folders.has(f.slice(0, i))) {
-            this.index.removeFile(f);
-            removed++;
+            files.push(f);
             break;
           }
         }
       }
-      if (folders.has(''))
-        removed += this.index.files().filter((f) => this.index.removeFile(f)).length;
     }
+    const removed = this.index.removeFiles(files);
     if (removed > 0) this.dirty = true;
     return removed;
   }
@@ -387,5 +423,6 @@ export class WorkspaceIndex {
     this.disposed = true;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.pool.dispose();
+    void this.docs?.then((d) => d.dispose());
   }
 }

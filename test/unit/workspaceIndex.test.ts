@@ -15,7 +15,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
-import { emptyFacts } from '../../src/index/facts';
+import { createExtractor } from '../../src/index/extractor';
+import { emptyFacts, type FileFacts } from '../../src/index/facts';
 import { ExtractPool } from '../../src/index/pool';
 import { globToRegExp } from '../../src/index/walk';
 import { WorkspaceIndex, type WorkspaceIndexOptions } from '../../src/index/workspaceIndex';
@@ -290,4 +291,32 @@ test('the real extractor through the workers gives the same index as a warm cach
     cold.index.callersOf('tcp_sendmsg').map((e) => `${e.caller}:${e.via}`),
     ['sock_sendmsg:ops:proto.sendmsg'],
   );
+});
+
+test('updateFile reparses incrementally and matches a fresh extraction of the same text', async () => {
+  const root = join(__dirname, '..', 'fixtures', 'tree-ops');
+  const ws = await WorkspaceIndex.open(root, { workers: 1 });
+  try {
+    const path = 'net/tcp_lite.c';
+    let text = readFileSync(join(root, path), 'utf8');
+    const extract = await createExtractor();
+    const strip = (f: FileFacts) => ({ ...f, mtimeMs: 0, hash: '', size: 0 });
+    // Three one-character edits in a row, each reparsed from the previous tree.
+    for (const [from, to] of [
+      ['tcp_close(struct', 'tcp_closX(struct'],
+      ['.close\t\t= tcp_close', '.close\t\t= tcp_closX'],
+      ['return size;', 'return sizf;'],
+    ] as const) {
+      text = text.replace(from, to);
+      const got = await ws.updateFile(join(root, path), text);
+      assert.deepEqual(strip(got), strip(extract(path, text)));
+    }
+    assert.deepEqual(
+      ws.index.callersOf('tcp_closX').map((e) => `${e.caller}:${e.via}`),
+      ['sock_close:ops:proto.close'],
+    );
+    assert.deepEqual(ws.index.functionDefs('tcp_close'), []);
+  } finally {
+    ws.dispose();
+  }
 });
