@@ -203,15 +203,6 @@ export function renderHover(
     out.push(parts.join(' · '));
   }
   out.push(statement(e.summary, opts));
-  if (e.pitfalls && e.pitfalls.length > 0) {
-    out.push(`**Pitfalls**\n\n${e.pitfalls.map((p) => `- ${statement(p, opts)}`).join('\n')}`);
-  }
-  if (e.history && e.history.length > 0) {
-    const items = e.history.map(
-      (h) => `- **${h.approx ? '≈' : ''}${esc(h.version)}**: ${h.text}${cites(h.cite, opts)}`,
-    );
-    out.push(`**History**\n\n${items.join('\n')}`);
-  }
   if (facts) {
     const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
     const counts: string[] = [];
@@ -240,6 +231,15 @@ export function renderHover(
   }
   if (e.model && opts.offerModel !== false) {
     out.push(`[▶ ${esc(e.model.label)}](${simulationCommandUri(e.model)})`);
+  }
+  if (e.pitfalls && e.pitfalls.length > 0) {
+    out.push(`**Pitfalls**\n\n${e.pitfalls.map((p) => `- ${statement(p, opts)}`).join('\n')}`);
+  }
+  if (e.history && e.history.length > 0) {
+    const items = e.history.map(
+      (h) => `- **${h.approx ? '≈' : ''}${esc(h.version)}**: ${h.text}${cites(h.cite, opts)}`,
+    );
+    out.push(`**History**\n\n${items.join('\n')}`);
   }
   if (e.seeAlso && e.seeAlso.length > 0)
     out.push(`See also: ${e.seeAlso.map((s) => `\`${s}\``).join(', ')}`);

@@ -103,7 +103,11 @@ describe('SKLens hovers in VS Code (Linux 6.1 files)', { timeout: 900_000 }, () 
         'net/core/sock.c',
         /mem\[SK_MEMINFO_WMEM_QUEUED\] = READ_ONCE\(sk->sk_wmem_queued\)/,
       );
-      const text = await hoverText('sk_wmem_queued', line, /In this tree/);
+      const text = await hoverText(
+        'sk_wmem_queued',
+        line,
+        /^(?=[^]*In this tree: \d+ writes)(?=[^]*Team note)/,
+      );
       assert.match(text, /sk_wmem_queued · field of struct sock · bytes \(truesize\)/);
       assert.match(text, /truesize, not payload/);
       assert.match(text, /In this tree: \d+ writes · \d+ reads/);
@@ -140,7 +144,7 @@ describe('SKLens hovers in VS Code (Linux 6.1 files)', { timeout: 900_000 }, () 
       );
       await wb.openFromExplorer('net/core/sock.c');
       const line = lineOf('net/core/sock.c', /mem\[SK_MEMINFO_WMEM_QUEUED\]/);
-      const text = await hoverText('sk_wmem_queued', line, /In this tree/);
+      const text = await hoverText('sk_wmem_queued', line, /In this tree: \d+ writes/);
       assert.doesNotMatch(text, /Team note/, 'the broken file no longer contributes');
       await wb.screenshot('broken-annotations');
     }));

@@ -95,6 +95,9 @@ test('sk_wmem_queued: text, units, pitfalls, counts and links', () => {
   });
   assert.match(md, /^\*\*sk\\_wmem\\_queued\*\* · field of `struct sock` · \*bytes \(truesize\)\*/);
   assert.match(md, /\*\*Pitfalls\*\*/);
+  // Live facts and the model link come before the long pitfalls, so they show without scrolling.
+  assert.ok(md.indexOf('**In this tree**') < md.indexOf('**Pitfalls**'));
+  assert.ok(md.indexOf('command:') < md.indexOf('**Pitfalls**'));
   assert.match(md, /truesize, not payload/);
   assert.match(md, /\*\*In this tree\*\*: 2 writes · 4 reads/);
   assert.match(
