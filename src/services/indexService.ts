@@ -261,6 +261,7 @@ export class IndexService implements vscode.Disposable {
             }),
         });
         this.setState(f, { kind: 'ready', ...r });
+        this.timed('indexing', 'start document worker', () => this.docs.warm());
         log.info(
           `indexed ${f.folder.name}: ${r.stats.files} files (${r.cachedFiles} from cache, ` +
             `${r.parsedFiles} parsed), ${r.stats.functions} functions, ${r.stats.calls} calls, ` +
