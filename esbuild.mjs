@@ -30,6 +30,8 @@ const nodeEntries = [
   { in: 'src/extension.ts', out: 'extension' },
   { in: 'src/cli.ts', out: 'cli' },
   { in: 'src/index/worker.ts', out: 'indexWorker' },
+  // Open C documents are reparsed incrementally here, off the extension host's thread.
+  { in: 'src/services/docWorker.ts', out: 'docWorker' },
 ].filter((e) => existsSync(e.in));
 
 /** Browser bundles: one per webview panel. */
@@ -47,9 +49,15 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    // tsx is only required when running from source (src/index/pool.ts), never in a bundle.
+    external: ['vscode', 'tsx', 'tsx/*'],
     // web-tree-sitter probes for these Node built-ins; the bundle resolves them at run time.
-    banner: { js: '#!/usr/bin/env node' },
+    // Its ESM build calls createRequire(import.meta.url), which a CJS bundle lacks: give it
+    // the bundle's own file URL.
+    banner: {
+      js: "#!/usr/bin/env node\nvar __sklens_import_meta_url = require('url').pathToFileURL(__filename).href;",
+    },
+    define: { 'import.meta.url': '__sklens_import_meta_url' },
   },
 ];
 if (webEntries.length > 0) {

@@ -23,28 +23,50 @@ import type {
   StructDef,
 } from './facts';
 
-/** name -> file -> items of that file. */
-type ByName<T> = Map<string, Map<string, T[]>>;
+/**
+ * name -> postings: parallel arrays of the file and the item. Flat arrays rather than a map per
+ * (name, file) pair: a tree like net/ has ~300k such pairs, and a map each costs both the
+ * warm-start time and the memory budget.
+ */
+interface Postings<T> {
+  files: string[];
+  items: T[];
+}
+type ByName<T> = Map<string, Postings<T>>;
 
 function addTo<T>(m: ByName<T>, name: string, file: string, item: T): void {
-  let byFile = m.get(name);
-  if (!byFile) m.set(name, (byFile = new Map()));
-  const arr = byFile.get(file);
-  if (arr) arr.push(item);
-  else byFile.set(file, [item]);
+  const p = m.get(name);
+  if (p) {
+    p.files.push(file);
+    p.items.push(item);
+  } else m.set(name, { files: [file], items: [item] });
 }
 
-function removeFrom<T>(m: ByName<T>, name: string, file: string): void {
-  const byFile = m.get(name);
-  if (!byFile) return;
-  byFile.delete(file);
-  if (byFile.size === 0) m.delete(name);
+/** Drops the entries of `gone` files from the postings of each name in `names`. */
+function removeFrom<T>(m: ByName<T>, names: Iterable<string>, gone: ReadonlySet<string>): void {
+  for (const name of names) {
+    const p = m.get(name);
+    if (!p) continue;
+    let k = 0;
+    for (let i = 0; i < p.files.length; i++) {
+      const f = p.files[i]!;
+      if (gone.has(f)) continue;
+      p.files[k] = f;
+      p.items[k] = p.items[i]!;
+      k++;
+    }
+    if (k === 0) m.delete(name);
+    else {
+      p.files.length = k;
+      p.items.length = k;
+    }
+  }
 }
 
 function* eachIn<T>(m: ByName<T>, name: string): Generator<Located<T>> {
-  const byFile = m.get(name);
-  if (!byFile) return;
-  for (const [file, items] of byFile) for (const item of items) yield { file, item };
+  const p = m.get(name);
+  if (!p) return;
+  for (let i = 0; i < p.files.length; i++) yield { file: p.files[i]!, item: p.items[i]! };
 }
 
 interface OpsSlot {
@@ -156,14 +178,18 @@ export class MemoryCodeIndex implements CodeIndex {
   private counts: IndexStats = { files: 0, functions: 0, calls: 0, fieldAccesses: 0 };
   private symbols: SymbolEntry[] | undefined;
 
-  constructor(facts: Iterable<FileFacts> = []) {
-    for (const f of facts) this.setFile(f);
+  constructor(facts: Iterable<FileFacts> = [], shared = false) {
+    for (const f of facts) this.setFile(f, shared);
   }
 
-  /** Adds or replaces one file's facts (the previous facts of that path are dropped first). */
-  setFile(f: FileFacts): void {
+  /**
+   * Adds or replaces one file's facts (the previous facts of that path are dropped first).
+   * `shared` says the strings are already shared (facts decoded from the cache's string
+   * table), so the interning pass can be skipped.
+   */
+  setFile(f: FileFacts, shared = false): void {
     if (this.byFile.has(f.path)) this.removeFile(f.path);
-    internFacts(f, this.intern);
+    if (!shared) internFacts(f, this.intern);
     const file = f.path;
     this.byFile.set(file, f);
     for (const d of f.functions) addTo(this.funcs, d.name, file, d);
@@ -197,38 +223,71 @@ export class MemoryCodeIndex implements CodeIndex {
 
   /** Drops one file's facts; a path that is not indexed is ignored. */
   removeFile(path: string): boolean {
-    const f = this.byFile.get(path);
-    if (!f) return false;
-    this.byFile.delete(path);
-    for (const d of f.functions) removeFrom(this.funcs, d.name, path);
-    for (const m of f.macros) removeFrom(this.macros, m.name, path);
-    for (const s of f.structs) removeFrom(this.structs, s.name, path);
-    for (const c of f.calls) {
-      if (c.via.kind === 'ops') removeFrom(this.opsCallsByMember, c.via.member, path);
-      else removeFrom(this.callsByCallee, c.callee, path);
-      if (c.caller !== null) removeFrom(this.callsByCaller, c.caller, path);
-    }
-    for (const a of f.fieldAccesses) removeFrom(this.fields, a.field, path);
-    for (const t of f.opsTables) {
-      for (const m of t.members) {
-        removeFrom(this.opsBySlot, `${t.struct}.${m.member}`, path);
-        removeFrom(this.opsByFn, m.fn, path);
-        const structs = this.memberStructs.get(m.member);
-        if (structs) {
-          const n = (structs.get(t.struct) ?? 0) - 1;
-          if (n > 0) structs.set(t.struct, n);
-          else structs.delete(t.struct);
-          if (structs.size === 0) this.memberStructs.delete(m.member);
+    return this.removeFiles([path]) === 1;
+  }
+
+  /**
+   * Drops many files at once: each affected name's postings are compacted once, however many
+   * of the removed files mention it (a `git checkout` deleting 10,000 files is one pass).
+   */
+  removeFiles(paths: Iterable<string>): number {
+    const gone = new Set<string>();
+    const names = {
+      funcs: new Set<string>(),
+      macros: new Set<string>(),
+      structs: new Set<string>(),
+      opsCalls: new Set<string>(),
+      callees: new Set<string>(),
+      callers: new Set<string>(),
+      fields: new Set<string>(),
+      slots: new Set<string>(),
+      fns: new Set<string>(),
+    };
+    for (const path of paths) {
+      const f = this.byFile.get(path);
+      if (!f || gone.has(path)) continue;
+      gone.add(path);
+      this.byFile.delete(path);
+      for (const d of f.functions) names.funcs.add(d.name);
+      for (const m of f.macros) names.macros.add(m.name);
+      for (const s of f.structs) names.structs.add(s.name);
+      for (const c of f.calls) {
+        if (c.via.kind === 'ops') names.opsCalls.add(c.via.member);
+        else names.callees.add(c.callee);
+        if (c.caller !== null) names.callers.add(c.caller);
+      }
+      for (const a of f.fieldAccesses) names.fields.add(a.field);
+      for (const t of f.opsTables) {
+        for (const m of t.members) {
+          names.slots.add(`${t.struct}.${m.member}`);
+          names.fns.add(m.fn);
+          const structs = this.memberStructs.get(m.member);
+          if (structs) {
+            const n = (structs.get(t.struct) ?? 0) - 1;
+            if (n > 0) structs.set(t.struct, n);
+            else structs.delete(t.struct);
+            if (structs.size === 0) this.memberStructs.delete(m.member);
+          }
         }
       }
+      this.sortedFuncs.delete(path);
+      this.counts.files--;
+      this.counts.functions -= f.functions.length;
+      this.counts.calls -= f.calls.length;
+      this.counts.fieldAccesses -= f.fieldAccesses.length;
     }
-    this.sortedFuncs.delete(path);
-    this.counts.files--;
-    this.counts.functions -= f.functions.length;
-    this.counts.calls -= f.calls.length;
-    this.counts.fieldAccesses -= f.fieldAccesses.length;
+    if (gone.size === 0) return 0;
+    removeFrom(this.funcs, names.funcs, gone);
+    removeFrom(this.macros, names.macros, gone);
+    removeFrom(this.structs, names.structs, gone);
+    removeFrom(this.opsCallsByMember, names.opsCalls, gone);
+    removeFrom(this.callsByCallee, names.callees, gone);
+    removeFrom(this.callsByCaller, names.callers, gone);
+    removeFrom(this.fields, names.fields, gone);
+    removeFrom(this.opsBySlot, names.slots, gone);
+    removeFrom(this.opsByFn, names.fns, gone);
     this.symbols = undefined;
-    return true;
+    return gone.size;
   }
 
   stats(): IndexStats {
@@ -284,18 +343,18 @@ export class MemoryCodeIndex implements CodeIndex {
    * (static inline helpers), then a non-static one anywhere.
    */
   resolveDefinition(name: string, fromFile: string): Located<FunctionDef> | undefined {
-    const byFile = this.funcs.get(name);
-    if (!byFile) return undefined;
-    const own = byFile.get(fromFile);
-    if (own) return { file: fromFile, item: own[0]! };
+    const p = this.funcs.get(name);
+    if (!p) return undefined;
     let header: Located<FunctionDef> | undefined;
-    for (const [file, defs] of byFile) {
-      for (const d of defs) {
-        if (!d.isStatic) return { file, item: d };
-        if (!header && file.endsWith('.h')) header = { file, item: d };
-      }
+    let global: Located<FunctionDef> | undefined;
+    for (let i = 0; i < p.files.length; i++) {
+      const file = p.files[i]!;
+      const d = p.items[i]!;
+      if (file === fromFile) return { file, item: d };
+      if (!header && file.endsWith('.h')) header = { file, item: d };
+      else if (!global && !d.isStatic) global = { file, item: d };
     }
-    return header;
+    return header ?? global;
   }
 
   /** Structs whose tables assign something to `member`, for an ops call with an unknown struct. */

@@ -2,6 +2,7 @@
 // tree to Markdown. The VS Code adapter (src/features/hoverProvider.ts) only wraps the string.
 import type { CodeIndex } from '../index/api';
 import type { Citation, KnowledgeEntry, Lookup, ModelLink, Statement } from './schema';
+import { usesOf } from './uses';
 
 /** Command that opens the simulation panel on a model and scenario (owned by the panels). */
 export const OPEN_SIMULATION_COMMAND = 'sklens.openSimulation';
@@ -14,9 +15,14 @@ export interface Site {
 }
 
 export interface LiveFacts {
+  /** Field writes and reads (lookups `as: 'field'`). */
   writes: number;
   reads: number;
+  /** Calls and other references by name (lookups `as: 'symbol'`; the index has no access kind for these). */
   calls: number;
+  uses: number;
+  /** Whether the counts include field lookups (then writes/reads are meaningful). */
+  fields: boolean;
   /** Definitions (functions, macros) of the identifier in the tree. */
   definitions: { file: string; line: number }[];
   /** The first few sites by file and line, writes first. */
@@ -60,6 +66,8 @@ export function liveFacts(index: CodeIndex, e: KnowledgeEntry, maxSites = 3): Li
   let writes = 0;
   let reads = 0;
   let calls = 0;
+  let uses = 0;
+  let fields = false;
   const w = new FirstK(maxSites);
   const r = new FirstK(maxSites);
   const defs: { file: string; line: number }[] = [];
@@ -73,6 +81,7 @@ export function liveFacts(index: CodeIndex, e: KnowledgeEntry, maxSites = 3): Li
   };
   for (const l of lookupsOf(e)) {
     if (l.as === 'field') {
+      fields = true;
       for (const a of index.fieldAccesses(l.name, l.struct)) {
         const s: Site = { file: a.file, line: a.item.span.line, access: a.item.access };
         if (a.item.access === 'write') {
@@ -85,24 +94,30 @@ export function liveFacts(index: CodeIndex, e: KnowledgeEntry, maxSites = 3): Li
       }
       continue;
     }
-    for (const ref of index.references(l.name)) {
-      if (ref.kind === 'definition') addDef(ref.file, ref.span.line);
-      else if (ref.kind === 'write') {
-        writes++;
-        w.add({ file: ref.file, line: ref.span.line, access: 'write' });
-      } else if (ref.kind === 'call') {
+    for (const { file, uses: found } of usesOf(index, l.name)) {
+      for (const span of found.calls) {
         calls++;
-        r.add({ file: ref.file, line: ref.span.line, access: 'call' });
-      } else {
-        reads++;
-        r.add({ file: ref.file, line: ref.span.line, access: 'read' });
+        r.add({ file, line: span.line, access: 'call' });
+      }
+      for (const span of found.refs) {
+        uses++;
+        r.add({ file, line: span.line, access: 'read' });
       }
     }
     for (const d of index.functionDefs(l.name)) addDef(d.file, d.item.nameSpan.line);
     for (const d of index.macroDefs(l.name)) addDef(d.file, d.item.nameSpan.line);
   }
   defs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  return { writes, reads, calls, definitions: defs, firstWrites: w.items, firstReads: r.items };
+  return {
+    writes,
+    reads,
+    calls,
+    uses,
+    fields,
+    definitions: defs,
+    firstWrites: w.items,
+    firstReads: r.items,
+  };
 }
 
 export interface RenderOptions {
@@ -198,11 +213,11 @@ export function renderHover(
     out.push(`**History**\n\n${items.join('\n')}`);
   }
   if (facts) {
-    const counts = [
-      `${facts.writes} write${facts.writes === 1 ? '' : 's'}`,
-      `${facts.reads} read${facts.reads === 1 ? '' : 's'}`,
-    ];
-    if (facts.calls > 0) counts.push(`${facts.calls} call${facts.calls === 1 ? '' : 's'}`);
+    const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
+    const counts: string[] = [];
+    if (facts.fields) counts.push(n(facts.writes, 'write'), n(facts.reads, 'read'));
+    if (!facts.fields || facts.uses > 0) counts.push(n(facts.uses, 'use'));
+    if (facts.calls > 0) counts.push(n(facts.calls, 'call'));
     const lines = [`**In this tree**: ${counts.join(' · ')}`];
     if (facts.definitions.length > 0) {
       const d = facts.definitions.slice(0, 2).map((x) => siteLink({ ...x, access: 'read' }, opts));
@@ -214,8 +229,10 @@ export function renderHover(
       lines.push(`writes: ${facts.firstWrites.map((s) => siteLink(s, opts)).join(', ')}${more}`);
     }
     if (facts.firstReads.length > 0) {
-      const more = facts.reads + facts.calls > facts.firstReads.length ? ', …' : '';
-      lines.push(`reads: ${facts.firstReads.map((s) => siteLink(s, opts)).join(', ')}${more}`);
+      const more = facts.reads + facts.uses + facts.calls > facts.firstReads.length ? ', …' : '';
+      lines.push(
+        `${facts.fields ? 'reads' : 'uses'}: ${facts.firstReads.map((s) => siteLink(s, opts)).join(', ')}${more}`,
+      );
     }
     out.push(lines.join('  \n'));
   } else if (opts.indexState === 'building') {

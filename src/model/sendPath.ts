@@ -913,6 +913,17 @@ const PARAMS: ParamSpec[] = [
   },
   {
     kind: 'number',
+    name: 'skb_overhead_bytes',
+    label: 'Per-skb overhead F (0 = preset)',
+    unit: 'bytes',
+    min: 0,
+    max: 65536,
+    default: 0,
+    integer: true,
+    help: 'truesize of a fresh transmit skb; measured as wmem_queued − Send-Q of one queued skb',
+  },
+  {
+    kind: 'number',
     name: 'max_events_count',
     label: 'Event budget',
     unit: 'count',
@@ -926,8 +937,17 @@ const PARAMS: ParamSpec[] = [
 
 /** Checks contradictions the per-parameter ranges cannot express, and builds typed inputs. */
 export function sendPathInput(params: Params): SendPathInput {
-  const preset = findPreset(String(params.preset));
-  if (!preset) throw new ModelInputError(`unknown preset '${String(params.preset)}'`, 'preset');
+  const found = findPreset(String(params.preset));
+  if (!found) throw new ModelInputError(`unknown preset '${String(params.preset)}'`, 'preset');
+  const overhead = params.skb_overhead_bytes as number;
+  if (overhead > 0 && overhead < found.skb_truesize_overhead_bytes) {
+    throw new ModelInputError(
+      `skb_overhead_bytes ${overhead} is below SKB_TRUESIZE(0) = ${found.skb_truesize_overhead_bytes}`,
+      'skb_overhead_bytes',
+    );
+  }
+  const preset: KernelPreset =
+    overhead > 0 ? { ...found, skb_overhead_fresh_bytes: overhead } : found;
   const n = (k: string): number => params[k] as number;
   const b = (k: string): boolean => params[k] as boolean;
   if (n('tcp_wmem_min_bytes') > n('tcp_wmem_default_bytes')) {

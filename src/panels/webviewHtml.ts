@@ -17,6 +17,11 @@ export interface ShellOptions {
   scriptUri: string;
   /** For panels that lay out in a Worker: the worker script's webview URI. */
   workerUri?: string;
+  /**
+   * For panels that start their Worker from a blob: URL made of a script the host read from the
+   * extension (webview resource URLs cannot start Workers: they are cross-origin to the webview).
+   */
+  blobWorker?: boolean;
   nonce: string;
 }
 
@@ -28,6 +33,7 @@ export function csp(o: ShellOptions): string {
     `img-src ${o.cspSource} data:`,
     `font-src ${o.cspSource}`,
     o.workerUri ? `worker-src ${o.cspSource}` : '',
+    o.blobWorker && !o.workerUri ? 'worker-src blob:' : '',
   ]
     .filter(Boolean)
     .join('; ');

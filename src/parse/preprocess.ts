@@ -50,6 +50,8 @@ for (const w of [
   '__net_init',
   '__net_exit',
   '__net_initdata',
+  '__net_initconst',
+  '__initconst_or_module',
   '__initdata',
   '__initconst',
   '__exitdata',
@@ -314,6 +316,31 @@ function isLoopMacro(name: string): boolean {
   );
 }
 
+const KEYWORDS = new Set([
+  'if',
+  'while',
+  'for',
+  'switch',
+  'return',
+  'sizeof',
+  'do',
+  'else',
+  'case',
+  'goto',
+  'typeof',
+  '__typeof__',
+  '_Generic',
+  'asm',
+  '__asm__',
+  'defined',
+  '_Static_assert',
+  'static_assert',
+  '__builtin_expect',
+  'alignof',
+  '_Alignof',
+  '__alignof__',
+]);
+
 interface CondFrame {
   /** Brace depth when the conditional opened. */
   startDepth: number;
@@ -329,6 +356,11 @@ interface CondFrame {
   if0Body: number;
   /** An `#if 0` conditional: its live branches are never blanked for brace balance. */
   wasIf0: boolean;
+  /** The first branch starts with `else` (`#if X` / `else if (...) {...}` / `#endif`). */
+  elseFirst: boolean;
+  /** Start and end of the opening directive line. */
+  ifLine: number;
+  ifEnd: number;
 }
 
 /**
@@ -429,6 +461,13 @@ export function preprocess(src: string): PreprocessResult {
     return limit;
   };
 
+  /** Whether the code at `at` can begin a statement (the body of a loop-head macro). */
+  const isStatementStart = (at: number): boolean => {
+    const c = src.charCodeAt(at);
+    if (isIdentStart(c) || c === LP || c === STAR || c === LB) return true;
+    return (c === 43 || c === 45) && src.charCodeAt(at + 1) === c; // ++x, --x
+  };
+
   /**
    * Given `(` at i, returns the index of the matching `)` and the top-level comma positions,
    * or null when unbalanced (stops at `;` at depth 1 in statement-like context only if `{`/`}`
@@ -516,7 +555,14 @@ export function preprocess(src: string): PreprocessResult {
           i = handled;
           continue;
         }
+      } else if (depth === 0 && (lastSig === SEMI || lastSig === RB)) {
+        const r = unterminatedInvocation(e);
+        if (r >= 0) {
+          i = r;
+          continue;
+        }
       } else if (
+        depth > 0 &&
         (lastSig === SEMI ||
           lastSig === LB ||
           lastSig === RB ||
@@ -524,19 +570,23 @@ export function preprocess(src: string): PreprocessResult {
           lastSig === COLON ||
           lastWord === 'else' ||
           lastWord === 'do') &&
-        depth > 0 &&
-        word.length >= 7 &&
-        isLoopMacro(word)
+        e - i >= 2 &&
+        !KEYWORDS.has(word)
       ) {
+        // A macro used as a block head: `list_for_each_entry(pos, head, member) {`,
+        // `tcp_skb_tsorted_save(skb) {`, `for_nexthops(fi) {`. A call followed by `{` (or, for
+        // loop-shaped names, by a statement) is not C; `while (a, b, c) {` is, with the same
+        // shape (`if` when the name is too short to hold `while`).
         const p = nextCode(e);
         if (p < n && src.charCodeAt(p) === LP) {
           const close = matchParen(p);
           if (close > 0) {
             const after = nextCode(close + 1);
-            if (after < n && src.charCodeAt(after) !== SEMI) {
-              // `while (pos, head, member) {` is valid C with the same shape.
-              put(i, 'while');
-              blank(i + 5, e);
+            const next = after < n ? src.charCodeAt(after) : SEMI;
+            if (next === LB || (next !== SEMI && isLoopMacro(word) && isStatementStart(after))) {
+              const kw = e - i >= 5 ? 'while' : 'if';
+              put(i, kw);
+              blank(i + kw.length, e);
               lastSig = RP;
               lastWord = '';
               i = p + 1;
@@ -674,6 +724,32 @@ export function preprocess(src: string): PreprocessResult {
     return -1;
   }
 
+  /**
+   * `logfn(err, LOG_ERR)` or `DEFINE_BPF_ITER_FUNC(tcp, ...)` alone at file scope, with no `;`:
+   * a macro that expands to a whole definition. It becomes `logfn(err){}`, a definition named
+   * by the macro (universal-ctags reports these under the macro's name too), instead of a
+   * declarator that swallows the next definition. Returns where to resume, or -1.
+   */
+  function unterminatedInvocation(e: number): number {
+    const p = nextCode(e);
+    if (p >= n || src.charCodeAt(p) !== LP) return -1;
+    const close = matchParen(p);
+    if (close < 0 || commas.length === 0) return -1;
+    const after = nextCode(close + 1);
+    if (after < n) {
+      const c = src.charCodeAt(after);
+      if (!isIdentStart(c) && c !== HASH) return -1;
+      if (src.indexOf('\n', close) > after || src.indexOf('\n', close) < 0) return -1;
+    }
+    const comma = commas[0];
+    if (close - comma < 2) return -1;
+    blank(comma, close + 1);
+    put(comma, '){}');
+    lastSig = RB;
+    lastWord = '';
+    return close + 1;
+  }
+
   /** Handles a preprocessor line starting at `#` (index h); returns the index of its end. */
   function directive(h: number): number {
     // Line end, honouring backslash continuations.
@@ -726,7 +802,14 @@ export function preprocess(src: string): PreprocessResult {
           elseLine: -1,
           if0Body: -1,
           wasIf0: false,
+          elseFirst: false,
+          ifLine: lineStart,
+          ifEnd: end,
         };
+        if (depth > 0 && if0Depth === 0 && !isIf0) {
+          const t = nextCode(end);
+          frame.elseFirst = src.startsWith('else', t) && !isIdent(src.charCodeAt(t + 4));
+        }
         conds.push(frame);
         if (if0Depth > 0) if0Depth++;
         else if (isIf0) {
@@ -773,11 +856,30 @@ export function preprocess(src: string): PreprocessResult {
           break;
         }
         const delta = depth - f.startDepth;
-        if (f.firstDelta === -999 || f.wasIf0) break; // no #else: nothing to choose
+        if (f.elseFirst) {
+          // An `else` continuing an `if` outside the conditional: tree-sitter cannot attach
+          // it, so the conditional's directives go (and any alternative branch with them).
+          blank(f.ifLine, f.ifEnd);
+          blank(f.elseLine >= 0 ? f.elseLine : lineStart, end);
+          if (f.firstDelta !== -999) depth = f.startDepth + f.firstDelta;
+          break;
+        }
+        if (f.wasIf0) break;
+        if (f.firstDelta === -999) {
+          // One branch that opens or closes a brace: tree-sitter cannot close a block across
+          // `#endif`, so the directives go and the code reads as with the option set.
+          if (delta !== 0) {
+            blank(f.ifLine, f.ifEnd);
+            blank(lineStart, end);
+          }
+          break;
+        }
         if (delta !== 0) f.unbalanced = true;
         if (f.unbalanced) {
-          // Keep the first branch only: the others would open or close braces twice.
-          blank(f.elseLine, lineStart);
+          // Keep the first branch only, without its directives: the other branches would
+          // open or close the same braces a second time.
+          blank(f.ifLine, f.ifEnd);
+          blank(f.elseLine, end);
           depth = f.startDepth + f.firstDelta;
         }
         break;
@@ -786,6 +888,7 @@ export function preprocess(src: string): PreprocessResult {
         break;
     }
     atLineStart = false;
+    if (depth === 0) lastSig = SEMI;
     return end;
   }
 }

@@ -3,7 +3,9 @@
 // bound through the progress callback (the 0.27 replacement of setTimeoutMicros).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
+import { Edit, Language, Parser, Query, type Tree } from 'web-tree-sitter';
+
+export { Edit };
 
 export type { Tree, Node, Query, Parser, Language } from 'web-tree-sitter';
 

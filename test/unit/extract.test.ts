@@ -12,7 +12,7 @@
 //   opstable: tag.name   a designated-initialiser table;  member: name=fn  one of its entries
 //   ref: name            an identifier used as a value
 //   caller: name         the call at the caret is attributed to function `name`
-//   nodef: name          no function of that name is defined anywhere in the file
+//   nodef: name          (without a caret) no function of that name is defined in the file
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { createParser, type Parser } from '../../src/parse/treeSitter';
 
 const dir = join(__dirname, '..', 'fixtures');
 const CARET = /^\s*\/\/(\s*)\^\s*([a-z]+):\s*(\S+)\s*$/;
+const NODEF = /^\s*\/\/\s*nodef:\s*(\S+)\s*$/;
 
 interface Expectation {
   line: number;
@@ -37,6 +38,11 @@ function expectations(src: string): Expectation[] {
   const out: Expectation[] = [];
   let target = -1;
   for (let k = 0; k < lines.length; k++) {
+    const nd = NODEF.exec(lines[k]);
+    if (nd !== null) {
+      out.push({ line: k, col: 0, kind: 'nodef', value: nd[1], text: lines[k].trim() });
+      continue;
+    }
     const m = CARET.exec(lines[k]);
     if (m === null) {
       target = k;

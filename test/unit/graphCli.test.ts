@@ -8,7 +8,7 @@ import { tcpFake } from './tcpFake';
 const roots: string[] = [];
 const load = async (root: string) => {
   roots.push(root);
-  return tcpFake();
+  return { index: tcpFake(), done: () => undefined };
 };
 
 async function run(

@@ -1,7 +1,14 @@
 // A small in-memory CodeIndex for renderer and hover tests: field accesses, references and
 // definitions given as plain lists; every other query answers from the same data.
 import type { CodeIndex, Located } from '../../../src/index/api';
-import type { FieldAccess, FunctionDef, MacroDef, Span } from '../../../src/index/facts';
+import {
+  emptyFacts,
+  type FieldAccess,
+  type FileFacts,
+  type FunctionDef,
+  type MacroDef,
+  type Span,
+} from '../../../src/index/facts';
 
 export type RefKind = 'call' | 'ref' | 'read' | 'write' | 'definition';
 
@@ -41,6 +48,16 @@ export function fakeIndex(d: FakeData): CodeIndex & { calls: string[] } {
     item: { name: m.name, span: span(m.line), nameSpan: span(m.line), value: '' },
   }));
   const files = [...new Set([...(d.fields ?? []), ...(d.refs ?? []), ...fns].map((x) => x.file))];
+  // Calls and plain references live in each file's facts, as in the real index.
+  const facts = new Map<string, FileFacts>();
+  for (const file of files) facts.set(file, emptyFacts(file));
+  for (const r of d.refs ?? []) {
+    const f = facts.get(r.file) as FileFacts;
+    if (r.kind === 'call')
+      f.calls.push({ caller: null, callee: r.name, via: { kind: 'direct' }, span: span(r.line) });
+    else if (r.kind === 'ref' || r.kind === 'read')
+      f.refs.push({ name: r.name, span: span(r.line), function: null });
+  }
   return {
     calls,
     stats: () => ({
@@ -50,7 +67,7 @@ export function fakeIndex(d: FakeData): CodeIndex & { calls: string[] } {
       fieldAccesses: d.fields?.length ?? 0,
     }),
     files: () => files,
-    facts: () => undefined,
+    facts: (file) => facts.get(file),
     functionDefs: (name) => {
       calls.push(`functionDefs:${name}`);
       return fns.filter((f) => f.item.name === name);

@@ -1,0 +1,184 @@
+// `sklens index|defs|callers|callees|fields <root> ...`: the workspace index from the command
+// line. Each command indexes the root (reusing ~/.cache/sklens, or --cache-dir, unless
+// --no-cache), answers, and prints text or, with --json, one JSON document. Paths are relative
+// to the root and lines 1-based.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CallEdge } from '../index/api';
+import { defaultCacheDir } from '../index/cache';
+import { WorkspaceIndex } from '../index/workspaceIndex';
+import { UsageError, type CliCommand, type CliIo } from './command';
+
+const commonOptions = {
+  json: { type: 'boolean' },
+  'no-cache': { type: 'boolean' },
+  'cache-dir': { type: 'string' },
+  include: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+} as const;
+
+interface Parsed {
+  root: string;
+  rest: string[];
+  json: boolean;
+  ws: WorkspaceIndex;
+}
+
+async function openFromArgs(
+  argv: string[],
+  io: CliIo,
+  wantRest: string[],
+  extra: Record<string, { type: 'string' | 'boolean' }> = {},
+): Promise<Parsed & { values: Record<string, unknown> }> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...commonOptions, ...extra },
+  });
+  const [rootArg, ...rest] = positionals;
+  if (!rootArg) throw new UsageError('missing <root> (the folder to index)');
+  if (rest.length < wantRest.length) throw new UsageError(`missing <${wantRest[rest.length]}>`);
+  if (rest.length > wantRest.length)
+    throw new UsageError(`unexpected argument '${rest[wantRest.length]}'`);
+  const root = resolve(io.cwd, rootArg);
+  let isDir: boolean;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    throw new UsageError(`root '${rootArg}' does not exist`);
+  }
+  if (!isDir) throw new UsageError(`root '${rootArg}' is not a folder`);
+  const cacheDir = values['no-cache']
+    ? null
+    : values['cache-dir'] !== undefined
+      ? resolve(io.cwd, values['cache-dir'])
+      : defaultCacheDir();
+  const ws = await WorkspaceIndex.open(root, {
+    cacheDir,
+    ...(values.include ? { include: values.include } : {}),
+    ...(values.exclude ? { exclude: values.exclude } : {}),
+  });
+  return { root, rest, json: !!values.json, ws, values };
+}
+
+const COMMON_USAGE =
+  '[--json] [--no-cache] [--cache-dir DIR] [--include GLOB]... [--exclude GLOB]...';
+
+export const indexCommand: CliCommand = {
+  name: 'index',
+  usage: `sklens index <root> ${COMMON_USAGE}`,
+  summary: 'index the C files of a tree; print files, functions, calls, field accesses, ms',
+  async run(argv, io) {
+    const t0 = performance.now();
+    const { json, ws } = await openFromArgs(argv, io, []);
+    try {
+      const s = ws.index.stats();
+      const ms = Math.round(performance.now() - t0);
+      const r = ws.report;
+      if (json) {
+        io.out(JSON.stringify({ ...s, ms }) + '\n');
+        return 0;
+      }
+      io.out(
+        `${s.files} files, ${s.functions} functions, ${s.calls} calls, ${s.fieldAccesses} field accesses in ${ms} ms\n` +
+          `cache: ${r.cache}${r.cacheRejected ? ` (discarded: ${r.cacheRejected})` : ''}; ` +
+          `${r.fromCache + r.rehashed} from cache, ${r.extracted} parsed, ${r.skipped.length} skipped\n`,
+      );
+      for (const sk of r.skipped) io.out(`  skipped ${sk.path}: ${sk.reason}\n`);
+      return 0;
+    } finally {
+      ws.dispose();
+    }
+  },
+};
+
+export const defsCommand: CliCommand = {
+  name: 'defs',
+  usage: `sklens defs <root> ${COMMON_USAGE}`,
+  summary: 'list every function definition: name, file, line',
+  async run(argv, io) {
+    const { json, ws } = await openFromArgs(argv, io, []);
+    try {
+      const defs = [...ws.index.allFunctions()]
+        .map((d) => ({ name: d.item.name, file: d.file, line: d.item.nameSpan.line + 1 }))
+        .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+      if (json) io.out(JSON.stringify(defs) + '\n');
+      else for (const d of defs) io.out(`${d.file}:${d.line} ${d.name}\n`);
+      return 0;
+    } finally {
+      ws.dispose();
+    }
+  },
+};
+
+function edgeCommand(direction: 'callers' | 'callees'): CliCommand {
+  return {
+    name: direction,
+    usage: `sklens ${direction} <root> <function> ${COMMON_USAGE}`,
+    summary:
+      direction === 'callers'
+        ? 'who calls a function (direct, INDIRECT_CALL, ops tables), at which call site'
+        : 'what a function calls (direct, INDIRECT_CALL, ops tables), at which call site',
+    async run(argv, io) {
+      const { json, ws, rest } = await openFromArgs(argv, io, ['function']);
+      try {
+        const fn = rest[0]!;
+        const ix = ws.index;
+        const edges: CallEdge[] = direction === 'callers' ? ix.callersOf(fn) : ix.calleesOf(fn);
+        if (edges.length === 0 && ix.functionDefs(fn).length === 0) {
+          throw new UsageError(
+            `unknown function '${fn}': no definition and no calls in ${ws.root}`,
+          );
+        }
+        const rows = edges.map((e) => ({
+          name: direction === 'callers' ? e.caller : e.callee,
+          file: e.file,
+          line: e.span.line + 1,
+          via: e.via,
+        }));
+        if (json) io.out(JSON.stringify(rows) + '\n');
+        else for (const r of rows) io.out(`${r.file}:${r.line} ${r.name} [${r.via}]\n`);
+        return 0;
+      } finally {
+        ws.dispose();
+      }
+    },
+  };
+}
+
+export const callersCommand = edgeCommand('callers');
+export const calleesCommand = edgeCommand('callees');
+
+export const fieldsCommand: CliCommand = {
+  name: 'fields',
+  usage: `sklens fields <root> <field> [--struct TAG] ${COMMON_USAGE}`,
+  summary: 'reads and writes of a struct field, by function',
+  async run(argv, io) {
+    const { json, ws, rest, values } = await openFromArgs(argv, io, ['field'], {
+      struct: { type: 'string' },
+    });
+    try {
+      const struct = values.struct as string | undefined;
+      const rows = ws.index
+        .fieldAccesses(rest[0]!, struct)
+        .map((a) => ({
+          access: a.item.access,
+          function: a.item.function,
+          file: a.file,
+          line: a.item.span.line + 1,
+          ...(a.item.struct !== null ? { struct: a.item.struct } : {}),
+        }))
+        .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+      if (json) io.out(JSON.stringify(rows) + '\n');
+      else {
+        for (const r of rows) {
+          io.out(`${r.file}:${r.line} ${r.access.padEnd(5)} ${r.function ?? '(file scope)'}\n`);
+        }
+      }
+      return 0;
+    } finally {
+      ws.dispose();
+    }
+  },
+};

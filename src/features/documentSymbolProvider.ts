@@ -1,0 +1,38 @@
+// Outline: functions, structs and unions with their fields, macros and ops tables of the
+// document, from its indexed facts (reparsed from the editor's text after edits).
+import * as vscode from 'vscode';
+import type { SklensContext } from '../context';
+import type { IndexService } from '../services/indexService';
+import { toDocumentSymbol } from './adapters';
+import { outline } from './navQueries';
+
+export class SklensDocumentSymbolProvider implements vscode.DocumentSymbolProvider {
+  constructor(
+    private readonly ctx: SklensContext,
+    private readonly service: IndexService,
+  ) {}
+
+  async provideDocumentSymbols(
+    doc: vscode.TextDocument,
+  ): Promise<vscode.DocumentSymbol[] | undefined> {
+    await this.service.fresh(doc);
+    return this.ctx.timer.run('query', 'document symbols', () => {
+      const r = this.service.resolve(doc.uri);
+      const facts = r?.index.facts(r.file);
+      if (!facts) return undefined;
+      return outline(facts).map((n) => toDocumentSymbol(vscode, n));
+    });
+  }
+}
+
+export function registerDocumentSymbolProvider(ctx: SklensContext, service: IndexService): void {
+  ctx.own(
+    vscode.languages.registerDocumentSymbolProvider(
+      { language: 'c', scheme: 'file' },
+      new SklensDocumentSymbolProvider(ctx, service),
+      { label: 'SKLens' },
+    ),
+  );
+  // The Outline re-asks when VS Code thinks the document changed; after a watcher refresh or a
+  // rebuild nothing tells it, which is fine: the next edit or focus refreshes it.
+}

@@ -1,0 +1,81 @@
+// Hovers on TCP/passt buffer identifiers: a thin adapter over src/knowledge/hoverQuery.ts.
+// Registered for C (code and comments), and for plain text / reStructuredText so sysctl names
+// hover in Documentation/**/*.rst|*.txt. The Markdown is trusted for one command only, the
+// simulation link; links to the tree are plain file URIs with an #L<line> fragment.
+import * as vscode from 'vscode';
+import type { SklensContext } from '../context';
+import type { CodeIndex } from '../index/api';
+import { documentKind, hoverAt } from '../knowledge/hoverQuery';
+import { KnowledgeBase } from '../knowledge/knowledgeBase';
+import { OPEN_SIMULATION_COMMAND } from '../knowledge/render';
+import { AnnotationsWatcher } from './annotationsWatcher';
+
+/**
+ * The index covering a document. Structurally the `resolve()` of the workspace index service:
+ * the index, the document's path relative to the index root, and a Uri for any indexed path.
+ */
+export interface HoverIndexSource {
+  resolve(
+    uri: vscode.Uri,
+  ): { index: CodeIndex; file: string; toUri: (file: string) => vscode.Uri } | undefined;
+  /** Makes the document's facts current before a query (pending reparse), if supported. */
+  fresh?(doc: vscode.TextDocument): void;
+  /** Whether an index is still being built (shown instead of counts). */
+  building?(): boolean;
+}
+
+const SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', language: 'c' },
+  { scheme: 'file', language: 'cpp' },
+  { scheme: 'file', language: 'plaintext' },
+  { scheme: 'file', language: 'restructuredtext' },
+  { scheme: 'file', pattern: '**/Documentation/**/*.{rst,txt}' },
+];
+
+export class SklensHoverProvider implements vscode.HoverProvider {
+  constructor(
+    private readonly kb: KnowledgeBase,
+    private readonly source: HoverIndexSource | undefined,
+  ) {}
+
+  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const kind = documentKind(doc.languageId, doc.uri.path);
+    if (!kind) return undefined;
+    let resolved: ReturnType<HoverIndexSource['resolve']>;
+    try {
+      if (kind === 'code') this.source?.fresh?.(doc);
+      resolved = this.source?.resolve(doc.uri);
+    } catch {
+      resolved = undefined; // live facts are a bonus: the knowledge text still shows
+    }
+    const toUri = resolved?.toUri;
+    const answer = hoverAt(this.kb, {
+      lineText: doc.lineAt(pos.line).text,
+      character: pos.character,
+      kind,
+      index: resolved?.index,
+      indexState: resolved ? 'ready' : this.source?.building?.() ? 'building' : 'none',
+      link: (file, line) =>
+        toUri
+          ? toUri(file)
+              .with({ fragment: `L${line + 1}` })
+              .toString()
+          : `#L${line + 1}`,
+    });
+    if (!answer) return undefined;
+    const md = new vscode.MarkdownString(answer.markdown);
+    md.isTrusted = { enabledCommands: [OPEN_SIMULATION_COMMAND] };
+    md.supportHtml = false;
+    return new vscode.Hover(md, new vscode.Range(pos.line, answer.start, pos.line, answer.end));
+  }
+}
+
+/** Wires the knowledge base, the workspace annotations and the hover provider. */
+export function registerHover(ctx: SklensContext, source?: HoverIndexSource): KnowledgeBase {
+  const kb = new KnowledgeBase();
+  const watcher = ctx.own(new AnnotationsWatcher(ctx, kb));
+  void watcher.reload();
+  ctx.own(vscode.languages.registerHoverProvider(SELECTOR, new SklensHoverProvider(kb, source)));
+  ctx.log.info(`hovers: ${kb.all().length} knowledge entries`);
+  return kb;
+}

@@ -1,0 +1,210 @@
+// The persistent index cache: one file per indexed tree in a cache directory (the extension's
+// storageUri, or ~/.cache/sklens for the CLI), holding every file's facts plus the size, mtime
+// and content hash that decide whether each entry is still valid.
+//
+// File layout (little-endian):
+//   0  'SKLENSIX'            magic (8 bytes)
+//   8  u32 FORMAT_VERSION    a file of another version is discarded, never read further
+//  12  u32 header bytes      JSON: {codec, root, fingerprint, files: FileMeta[]}
+//  16  u32 strings bytes     JSON array: the string table of factsCodec
+//  20  u32 ints bytes        Int32Array of factsCodec
+//  24  sha1 (20 bytes)       of everything from offset 48 to the end
+//  44  u32 0
+//  48  header, strings, ints (each padded to 4 bytes)
+// A truncated, corrupted or foreign file fails the length or checksum test and is rejected.
+//
+// Writes are atomic: a temp file of a name unique to this process is written in full, then
+// renamed over the cache file. Two processes indexing the same tree each rename a complete
+// file (the last one wins), and a process killed mid-write leaves only a stray temp file,
+// which later writers sweep up.
+import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { FileFacts } from './facts';
+import { CODEC_VERSION, decodeFacts, encodeFacts, type FileMeta } from './factsCodec';
+
+export const FORMAT_VERSION = 1;
+const MAGIC = Buffer.from('SKLENSIX', 'latin1');
+const PREFIX_BYTES = 48;
+/** Temp files older than this are leftovers of a killed writer. */
+const STALE_TEMP_MS = 10 * 60 * 1000;
+
+export function defaultCacheDir(): string {
+  const xdg = process.env.XDG_CACHE_HOME;
+  return join(xdg && xdg !== '' ? xdg : join(homedir(), '.cache'), 'sklens');
+}
+
+/** The cache file of one tree: named after the tree's directory and a hash of its full path. */
+export function cacheFileFor(cacheDir: string, root: string): string {
+  const abs = resolve(root);
+  const h = createHash('sha1').update(abs).digest('hex').slice(0, 16);
+  const name = basename(abs).replace(/[^A-Za-z0-9._-]/g, '_') || 'root';
+  return join(cacheDir, `${name}-${h}.sklens-index`);
+}
+
+export interface CacheKey {
+  root: string;
+  /** Identifies the extractor that produced the facts; a different one invalidates everything. */
+  fingerprint: string;
+}
+
+export type CacheRead =
+  { ok: true; files: FileFacts[]; bytes: number } | { ok: false; reason: string };
+
+function pad4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+export function encodeCache(key: CacheKey, files: readonly FileFacts[]): Buffer {
+  const enc = encodeFacts(files);
+  const header = Buffer.from(
+    JSON.stringify({
+      codec: CODEC_VERSION,
+      root: resolve(key.root),
+      fingerprint: key.fingerprint,
+      files: enc.metas,
+    }),
+    'utf8',
+  );
+  const strings = Buffer.from(JSON.stringify(enc.strings), 'utf8');
+  const ints = Buffer.from(enc.ints.buffer, enc.ints.byteOffset, enc.ints.byteLength);
+  const total = PREFIX_BYTES + pad4(header.length) + pad4(strings.length) + ints.length;
+  const out = Buffer.alloc(total);
+  MAGIC.copy(out, 0);
+  out.writeUInt32LE(FORMAT_VERSION, 8);
+  out.writeUInt32LE(header.length, 12);
+  out.writeUInt32LE(strings.length, 16);
+  out.writeUInt32LE(ints.length, 20);
+  let at = PREFIX_BYTES;
+  header.copy(out, at);
+  at += pad4(header.length);
+  strings.copy(out, at);
+  at += pad4(strings.length);
+  ints.copy(out, at);
+  createHash('sha1').update(out.subarray(PREFIX_BYTES)).digest().copy(out, 24);
+  return out;
+}
+
+export function decodeCache(buf: Buffer, key: CacheKey): CacheRead {
+  if (buf.length < PREFIX_BYTES || !buf.subarray(0, 8).equals(MAGIC)) {
+    return { ok: false, reason: 'not an SKLens index cache' };
+  }
+  const version = buf.readUInt32LE(8);
+  if (version !== FORMAT_VERSION) {
+    return { ok: false, reason: `cache format ${version}, expected ${FORMAT_VERSION}` };
+  }
+  const hLen = buf.readUInt32LE(12);
+  const sLen = buf.readUInt32LE(16);
+  const iLen = buf.readUInt32LE(20);
+  const expected = PREFIX_BYTES + pad4(hLen) + pad4(sLen) + iLen;
+  if (buf.length !== expected || iLen % 4 !== 0) {
+    return { ok: false, reason: `cache is ${buf.length} bytes, its header says ${expected}` };
+  }
+  const sum = createHash('sha1').update(buf.subarray(PREFIX_BYTES)).digest();
+  if (!sum.equals(buf.subarray(24, 44))) return { ok: false, reason: 'cache checksum mismatch' };
+  try {
+    let at = PREFIX_BYTES;
+    const header = JSON.parse(buf.toString('utf8', at, at + hLen)) as {
+      codec: number;
+      root: string;
+      fingerprint: string;
+      files: FileMeta[];
+    };
+    at += pad4(hLen);
+    if (header.codec !== CODEC_VERSION) {
+      return { ok: false, reason: `facts codec ${header.codec}, expected ${CODEC_VERSION}` };
+    }
+    if (header.root !== resolve(key.root)) {
+      return { ok: false, reason: `cache is for ${header.root}` };
+    }
+    if (header.fingerprint !== key.fingerprint) {
+      return { ok: false, reason: 'cache was written by another extractor version' };
+    }
+    const strings = JSON.parse(buf.toString('utf8', at, at + sLen)) as string[];
+    at += pad4(sLen);
+    // Copy into an aligned buffer: a Buffer from the pool may sit at any byte offset.
+    const ints = new Int32Array(iLen / 4);
+    Buffer.from(ints.buffer).set(buf.subarray(at, at + iLen));
+    return {
+      ok: true,
+      files: decodeFacts({ metas: header.files, strings, ints }),
+      bytes: buf.length,
+    };
+  } catch (e) {
+    return { ok: false, reason: `cache unreadable: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+export async function readCache(file: string, key: CacheKey): Promise<CacheRead> {
+  let buf: Buffer;
+  try {
+    buf = await fsp.readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, reason: code === 'ENOENT' ? 'no cache yet' : `cannot read cache: ${code}` };
+  }
+  return decodeCache(buf, key);
+}
+
+/**
+ * Fault injection for test/integration/cache.test.ts: with SKLENS_CACHE_WRITE_DELAY_MS set,
+ * the temp file is written in 64 KiB chunks with that pause between them, so a test can
+ * `kill -9` the writer mid-write.
+ */
+function writeDelayMs(): number {
+  const v = Number(process.env.SKLENS_CACHE_WRITE_DELAY_MS ?? '0');
+  return Number.isFinite(v) && v > 0 ? v : 0;
+}
+
+export async function writeCache(
+  file: string,
+  key: CacheKey,
+  files: readonly FileFacts[],
+): Promise<number> {
+  const buf = encodeCache(key, files);
+  await fsp.mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    const delay = writeDelayMs();
+    if (delay === 0) await fsp.writeFile(tmp, buf);
+    else {
+      const fh = await fsp.open(tmp, 'w');
+      try {
+        for (let at = 0; at < buf.length; at += 65536) {
+          await fh.write(buf, at, Math.min(65536, buf.length - at));
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      } finally {
+        await fh.close();
+      }
+    }
+    await fsp.rename(tmp, file);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+  await sweepStaleTemps(file);
+  return buf.length;
+}
+
+async function sweepStaleTemps(file: string): Promise<void> {
+  const dir = dirname(file);
+  const prefix = basename(file) + '.';
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue;
+    try {
+      const st = await fsp.stat(join(dir, n));
+      if (now - st.mtimeMs > STALE_TEMP_MS) await fsp.rm(join(dir, n), { force: true });
+    } catch {
+      // Another process swept it first.
+    }
+  }
+}

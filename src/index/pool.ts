@@ -1,0 +1,170 @@
+// A pool of index worker threads, one per core by default. Files go out in small batches (by
+// bytes, so one large file does not hold a whole batch back) and facts come back per batch.
+// Aborting terminates the workers at once: a parse in progress is not waited for.
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FileFacts } from './facts';
+import type { WalkedFile } from './walk';
+import type { ExtractRequest, ExtractResponse } from './worker';
+
+/** The worker script: the bundle beside dist/cli.js / dist/extension.js, or worker.ts under tsx. */
+function spawnWorker(extractorModule: string | undefined): Worker {
+  const workerData = { extractorModule };
+  if (__filename.endsWith('.ts')) {
+    // Running from source (tests, `tsx src/cli.ts`): Node cannot load a .ts worker by itself
+    // and `--import tsx` in a worker's execArgv is not applied to its entry, so bootstrap tsx's
+    // CommonJS hook first.
+    const src = join(__dirname, 'worker.ts');
+    const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(src)});`;
+    return new Worker(code, { eval: true, workerData });
+  }
+  return new Worker(join(__dirname, 'indexWorker.js'), { workerData });
+}
+
+export interface PoolOptions {
+  /** Worker threads; default: one per core. */
+  size?: number;
+  /** Tests only: a module exporting createExtractor() used instead of tree-sitter. */
+  extractorModule?: string;
+}
+
+export interface ExtractJob {
+  root: string;
+  files: readonly WalkedFile[];
+  maxFileBytes: number;
+  signal?: AbortSignal;
+  /** Called on the caller's thread with each batch as it arrives. */
+  onFacts: (facts: FileFacts[]) => void;
+}
+
+const BATCH_BYTES = 256 * 1024;
+const BATCH_FILES = 32;
+
+export class ExtractPool {
+  readonly size: number;
+  private workers: Worker[] = [];
+  private nextId = 1;
+  private busy = false;
+  private live = 0;
+
+  constructor(private readonly opts: PoolOptions = {}) {
+    this.size = Math.max(1, opts.size ?? availableParallelism());
+  }
+
+  /** Extracts every file; rejects with the abort reason if the signal fires. */
+  async run(job: ExtractJob): Promise<void> {
+    if (this.busy) throw new Error('ExtractPool.run: one job at a time');
+    job.signal?.throwIfAborted();
+    if (job.files.length === 0) return;
+    this.busy = true;
+    try {
+      await this.runBatches(job, makeBatches(job.files));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private runBatches(job: ExtractJob, batches: WalkedFile[][]): Promise<void> {
+    while (this.workers.length < Math.min(this.size, batches.length)) {
+      const w = spawnWorker(this.opts.extractorModule);
+      this.live++;
+      w.once('exit', () => this.live--);
+      this.workers.push(w);
+    }
+    const workers = this.workers.slice(0, Math.min(this.size, batches.length));
+    // Idle workers must not keep a CLI process alive: referenced only while a job runs.
+    for (const w of workers) w.ref();
+    return new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let pending = 0;
+      let finished = false;
+      const cleanups: (() => void)[] = [];
+      const finish = (err?: unknown) => {
+        if (finished) return;
+        finished = true;
+        for (const c of cleanups) c();
+        for (const w of workers) w.unref();
+        if (err !== undefined) {
+          // A failed or cancelled job leaves workers in an unknown state: start afresh next time.
+          this.terminate();
+          reject(err);
+        } else resolve();
+      };
+      const onAbort = () => finish(job.signal!.reason ?? new Error('aborted'));
+      job.signal?.addEventListener('abort', onAbort, { once: true });
+      cleanups.push(() => job.signal?.removeEventListener('abort', onAbort));
+      const feed = (w: Worker) => {
+        if (finished) return;
+        if (next >= batches.length) {
+          if (pending === 0) finish();
+          return;
+        }
+        const req: ExtractRequest = {
+          id: this.nextId++,
+          root: job.root,
+          files: batches[next++]!,
+          maxFileBytes: job.maxFileBytes,
+        };
+        pending++;
+        w.postMessage(req);
+      };
+      for (const w of workers) {
+        const onMessage = (res: ExtractResponse) => {
+          pending--;
+          if ('error' in res) return finish(new Error(`index worker: ${res.error}`));
+          try {
+            job.onFacts(res.facts);
+          } catch (e) {
+            return finish(e);
+          }
+          feed(w);
+        };
+        const onError = (e: Error) => finish(e);
+        const onExit = (code: number) => finish(new Error(`index worker exited with ${code}`));
+        w.on('message', onMessage);
+        w.on('error', onError);
+        w.on('exit', onExit);
+        cleanups.push(() => {
+          w.off('message', onMessage);
+          w.off('error', onError);
+          w.off('exit', onExit);
+        });
+      }
+      for (const w of workers) feed(w);
+    });
+  }
+
+  /** Worker threads that have not exited yet (terminated ones drop out once stopped). */
+  get liveWorkers(): number {
+    return this.live;
+  }
+
+  /** Stops every worker now (in-flight parses are dropped). */
+  terminate(): void {
+    const ws = this.workers;
+    this.workers = [];
+    for (const w of ws) void w.terminate();
+  }
+
+  dispose(): void {
+    this.terminate();
+  }
+}
+
+function makeBatches(files: readonly WalkedFile[]): WalkedFile[][] {
+  const out: WalkedFile[][] = [];
+  let cur: WalkedFile[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    if (cur.length > 0 && (bytes + f.size > BATCH_BYTES || cur.length >= BATCH_FILES)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(f);
+    bytes += f.size;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}

@@ -1,0 +1,428 @@
+// The workspace index: walks a tree for C files, reuses cached facts that are still valid
+// (same size and mtime, or else the same content hash), extracts the rest in worker threads,
+// merges everything into a MemoryCodeIndex and keeps it current through per-file updates.
+// Shared by the extension (root = workspace folder, cacheDir = storageUri) and the CLI.
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fsp, readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { cacheFileFor, readCache, writeCache } from './cache';
+import { MemoryCodeIndex } from './codeIndex';
+import {
+  contentHash,
+  createDocumentExtractor,
+  createExtractor,
+  factsFromBytes,
+  type DocumentExtractor,
+  type Extractor,
+} from './extractor';
+import { emptyFacts, type FileFacts } from './facts';
+import { CODEC_VERSION } from './factsCodec';
+import { ExtractPool } from './pool';
+import {
+  DEFAULT_EXCLUDE,
+  DEFAULT_INCLUDE,
+  DEFAULT_MAX_FILE_BYTES,
+  PathFilter,
+  walkTree,
+  type WalkedFile,
+} from './walk';
+
+export interface IndexProgress {
+  phase: 'scan' | 'cache' | 'extract' | 'save';
+  done: number;
+  total: number;
+}
+
+export interface WorkspaceIndexOptions {
+  include?: readonly string[];
+  exclude?: readonly string[];
+  maxFileBytes?: number;
+  /** Folder for the persistent cache; null or undefined: no cache. */
+  cacheDir?: string | null;
+  /** Worker threads (default: one per core). */
+  workers?: number;
+  /** Tests only: module exporting createExtractor(), used in workers and in process. */
+  extractorModule?: string;
+  onProgress?: (p: IndexProgress) => void;
+  /** One line per notable event (skipped files, cache rejected): the SKLens output channel. */
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface OpenReport {
+  files: number;
+  /** Entries reused because size and mtime matched. */
+  fromCache: number;
+  /** Entries reused after their mtime changed but their content hash did not. */
+  rehashed: number;
+  extracted: number;
+  skipped: { path: string; reason: string }[];
+  cache: 'off' | 'hit' | 'partial' | 'miss';
+  cacheRejected?: string;
+  cacheBytes?: number;
+  ms: number;
+}
+
+let fingerprintMemo: string | undefined;
+
+/**
+ * Identifies the extractor build, so a cache written by another version is discarded: the
+ * worker bundle and the query files when running from dist/, the parse and extract sources
+ * under tsx.
+ */
+export function extractorFingerprint(extractorModule?: string): string {
+  if (fingerprintMemo !== undefined && extractorModule === undefined) return fingerprintMemo;
+  const h = createHash('sha1').update(`codec ${CODEC_VERSION}\n`);
+  const add = (file: string) => {
+    if (existsSync(file))
+      h.update(file.slice(file.lastIndexOf(sep) + 1)).update(readFileSync(file));
+  };
+  const addDir = (dir: string, re: RegExp) => {
+    if (!existsSync(dir)) return;
+    for (const n of readdirSync(dir).sort()) if (re.test(n)) add(join(dir, n));
+  };
+  if (extractorModule !== undefined) add(extractorModule);
+  else if (__filename.endsWith('.ts')) {
+    addDir(join(__dirname, '..', 'parse'), /\.ts$/);
+    for (const n of ['extract.ts', 'extractor.ts', 'facts.ts', 'worker.ts'])
+      add(join(__dirname, n));
+    addDir(join(__dirname, '..', '..', 'grammars', 'queries'), /\.scm$/);
+  } else {
+    add(join(__dirname, 'indexWorker.js'));
+    addDir(join(__dirname, '..', 'grammars', 'queries'), /\.scm$/);
+  }
+  const fp = h.digest('hex');
+  if (extractorModule === undefined) fingerprintMemo = fp;
+  return fp;
+}
+
+export class WorkspaceIndex {
+  readonly index = new MemoryCodeIndex();
+  readonly root: string;
+  report: OpenReport = {
+    files: 0,
+    fromCache: 0,
+    rehashed: 0,
+    extracted: 0,
+    skipped: [],
+    cache: 'off',
+    ms: 0,
+  };
+  private readonly filter: PathFilter;
+  private readonly maxFileBytes: number;
+  private readonly pool: ExtractPool;
+  private readonly cacheFile: string | undefined;
+  private local: Promise<Extractor> | undefined;
+  private docs: Promise<DocumentExtractor> | undefined;
+  private docVersions = new Map<string, number>();
+  private dirty = false;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  private constructor(
+    root: string,
+    private readonly opts: WorkspaceIndexOptions,
+  ) {
+    this.root = resolve(root);
+    this.filter = new PathFilter(opts.include ?? DEFAULT_INCLUDE, opts.exclude ?? DEFAULT_EXCLUDE);
+    this.maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    const poolOpts: { size?: number; extractorModule?: string } = {};
+    if (opts.workers !== undefined) poolOpts.size = opts.workers;
+    if (opts.extractorModule !== undefined) poolOpts.extractorModule = opts.extractorModule;
+    this.pool = new ExtractPool(poolOpts);
+    this.cacheFile = opts.cacheDir ? cacheFileFor(opts.cacheDir, this.root) : undefined;
+  }
+
+  /** Indexes `root` (from the cache where valid) and resolves when the index is complete. */
+  static async open(root: string, opts: WorkspaceIndexOptions = {}): Promise<WorkspaceIndex> {
+    const ws = new WorkspaceIndex(root, opts);
+    try {
+      await ws.build();
+    } catch (e) {
+      ws.dispose();
+      throw e;
+    }
+    return ws;
+  }
+
+  private key() {
+    return { root: this.root, fingerprint: extractorFingerprint(this.opts.extractorModule) };
+  }
+
+  private progress(phase: IndexProgress['phase'], done: number, total: number): void {
+    this.opts.onProgress?.({ phase, done, total });
+  }
+
+  private async build(): Promise<void> {
+    const t0 = performance.now();
+    const signal = this.opts.signal;
+    this.progress('scan', 0, 0);
+    const walkOpts = {
+      include: this.opts.include ?? DEFAULT_INCLUDE,
+      exclude: this.opts.exclude ?? DEFAULT_EXCLUDE,
+      maxFileBytes: this.maxFileBytes,
+      ...(signal ? { signal } : {}),
+    };
+    const [walked, cached] = await Promise.all([
+      walkTree(this.root, walkOpts),
+      this.cacheFile ? readCache(this.cacheFile, this.key()) : Promise.resolve(undefined),
+    ]);
+    signal?.throwIfAborted();
+    const report: OpenReport = {
+      files: walked.files.length,
+      fromCache: 0,
+      rehashed: 0,
+      extracted: 0,
+      skipped: walked.skipped,
+      cache: 'off',
+      ms: 0,
+    };
+    for (const s of walked.skipped) this.opts.log?.(`skipped ${s.path}: ${s.reason}`);
+    const byPath = new Map<string, FileFacts>();
+    if (cached?.ok) {
+      for (const f of cached.files) byPath.set(f.path, f);
+      report.cacheBytes = cached.bytes;
+    } else if (cached && cached.reason !== 'no cache yet') {
+      report.cacheRejected = cached.reason;
+      this.opts.log?.(`index cache discarded (${cached.reason}); rebuilding`);
+    }
+    const toExtract: WalkedFile[] = [];
+    let sinceYield = performance.now();
+    for (let i = 0; i < walked.files.length; i++) {
+      const w = walked.files[i]!;
+      const c = byPath.get(w.path);
+      let reuse = false;
+      if (c && c.size === w.size && c.mtimeMs === w.mtimeMs) {
+        reuse = true;
+        report.fromCache++;
+      } else if (c && c.size === w.size) {
+        // Touched (checkout, `touch`) but maybe not changed: compare content hashes.
+        const bytes = await fsp.readFile(join(this.root, w.path)).catch(() => undefined);
+        if (bytes && contentHash(bytes) === c.hash) {
+          c.mtimeMs = w.mtimeMs;
+          reuse = true;
+          report.rehashed++;
+          this.dirty = true;
+        }
+      }
+      if (reuse) this.index.setFile(c!, true);
+      else toExtract.push(w);
+      if (performance.now() - sinceYield > 20) {
+        // Keep the caller's thread responsive while merging a large cache.
+        this.progress('cache', i, walked.files.length);
+        await new Promise((r) => setImmediate(r));
+        signal?.throwIfAborted();
+        sinceYield = performance.now();
+      }
+    }
+    if (cached?.ok && byPath.size !== report.fromCache + report.rehashed) this.dirty = true;
+    report.cache = !this.cacheFile
+      ? 'off'
+      : report.fromCache + report.rehashed === 0
+        ? 'miss'
+        : toExtract.length === 0
+          ? 'hit'
+          : 'partial';
+    await this.extract(toExtract, signal);
+    report.extracted = toExtract.length;
+    report.ms = performance.now() - t0;
+    this.report = report;
+    if (this.cacheFile && (this.dirty || !cached?.ok)) await this.saveCache();
+  }
+
+  private async extract(files: WalkedFile[], signal?: AbortSignal): Promise<void> {
+    if (files.length === 0) return;
+    let done = 0;
+    this.progress('extract', 0, files.length);
+    await this.pool.run({
+      root: this.root,
+      files,
+      maxFileBytes: this.maxFileBytes,
+      ...(signal ? { signal } : {}),
+      onFacts: (facts) => {
+        for (const f of facts) {
+          this.index.setFile(f);
+          for (const p of f.problems) this.opts.log?.(`${f.path}: ${p}`);
+        }
+        done += facts.length;
+        this.progress('extract', done, files.length);
+      },
+    });
+    this.dirty = true;
+  }
+
+  /** Root-relative '/' path of an absolute or relative path. */
+  rel(path: string): string {
+    const r = isAbsolute(path) ? relative(this.root, path) : path;
+    return r.split(sep).join('/');
+  }
+
+  private extractor(): Promise<Extractor> {
+    if (!this.local) {
+      const mod = this.opts.extractorModule;
+      this.local = mod
+        ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+          (require(mod) as { createExtractor: () => Promise<Extractor> }).createExtractor()
+        : createExtractor();
+    }
+    return this.local;
+  }
+
+  /**
+   * Re-indexes one file from the given text (an open, possibly unsaved document) on the
+   * caller's thread. With the tree-sitter extractor the document's previous tree is reused
+   * (incremental reparse); `version` is the document version (default: one more than the last).
+   * Returns the new facts, or the previous ones when the parse hit its time bound.
+   */
+  async updateFile(path: string, text: string, version?: number): Promise<FileFacts> {
+    const rel = this.rel(path);
+    const v = version ?? (this.docVersions.get(rel) ?? 0) + 1;
+    this.docVersions.set(rel, v);
+    let facts: FileFacts | undefined;
+    if (this.opts.extractorModule === undefined && Buffer.byteLength(text) <= this.maxFileBytes) {
+      const docs = await (this.docs ??= createDocumentExtractor());
+      facts = docs.update(rel, v, text);
+      if (facts) facts.hash = contentHash(Buffer.from(text, 'utf8'));
+      else {
+        this.opts.log?.(`${rel}: reparse abandoned (time limit); keeping the previous facts`);
+        const prev = this.index.facts(rel);
+        if (prev) return prev;
+        facts = emptyFacts(rel, Buffer.byteLength(text), 0, contentHash(Buffer.from(text, 'utf8')));
+        facts.problems.push('reparse abandoned (time limit)');
+      }
+    } else {
+      const extract = await this.extractor();
+      facts = factsFromBytes(rel, Buffer.from(text, 'utf8'), 0, this.maxFileBytes, extract);
+    }
+    this.index.setFile(facts);
+    this.dirty = true;
+    return facts;
+  }
+
+  /** An open document was closed: its parse tree is freed (its facts stay). */
+  closeDocument(path: string): void {
+    const rel = this.rel(path);
+    this.docVersions.delete(rel);
+    void this.docs?.then((d) => d.close(rel));
+  }
+
+  /**
+   * Drops deleted files, or every indexed file under a deleted folder. Cost: the removed
+   * files' own facts, plus one pass over the file list when folders are given.
+   */
+  removeFiles(paths: readonly string[]): number {
+    const files: string[] = [];
+    const folders = new Set<string>();
+    for (const p of paths) {
+      const rel = this.rel(p).replace(/\/+$/, '');
+      if (this.index.facts(rel)) files.push(rel);
+      else folders.add(rel);
+    }
+    if (folders.size > 0) {
+      for (const f of this.index.files()) {
+        if (folders.has('')) {
+          files.push(f);
+          continue;
+        }
+        for (let i = f.lastIndexOf('/'); i > 0; i = f.lastIndexOf('/', i - 1)) {
+          if (folders.has(f.slice(0, i))) {
+            files.push(f);
+            break;
+          }
+        }
+      }
+    }
+    const removed = this.index.removeFiles(files);
+    if (removed > 0) this.dirty = true;
+    return removed;
+  }
+
+  /**
+   * Watcher events for created or changed files or folders: new and changed files are
+   * re-extracted in the workers, vanished ones removed, unchanged ones (same size and mtime)
+   * left alone.
+   */
+  async addOrChangeFiles(
+    paths: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<{ extracted: number; removed: number }> {
+    const toExtract: WalkedFile[] = [];
+    const gone: string[] = [];
+    for (const p of paths) {
+      const rel = this.rel(p);
+      const abs = join(this.root, rel);
+      const st = await fsp.stat(abs).catch(() => undefined);
+      if (!st) gone.push(rel);
+      else if (st.isDirectory()) {
+        const sub = await walkTree(abs, {
+          include: this.opts.include ?? DEFAULT_INCLUDE,
+          exclude: this.opts.exclude ?? DEFAULT_EXCLUDE,
+          maxFileBytes: this.maxFileBytes,
+        });
+        for (const w of sub.files) {
+          const full = `${rel}/${w.path}`;
+          if (this.filter.wanted(full)) toExtract.push({ ...w, path: full });
+        }
+      } else if (st.isFile() && this.filter.wanted(rel)) {
+        const cur = this.index.facts(rel);
+        if (st.size > this.maxFileBytes) {
+          if (cur) gone.push(rel);
+          this.opts.log?.(
+            `skipped ${rel}: ${st.size} bytes is over the limit of ${this.maxFileBytes} bytes`,
+          );
+        } else if (!cur || cur.size !== st.size || cur.mtimeMs !== st.mtimeMs) {
+          toExtract.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs });
+        }
+      }
+    }
+    const removed = this.removeFiles(gone);
+    const fresh = toExtract.filter((w) => {
+      const cur = this.index.facts(w.path);
+      return !cur || cur.size !== w.size || cur.mtimeMs !== w.mtimeMs;
+    });
+    await this.extract(fresh, signal ?? this.opts.signal);
+    return { extracted: fresh.length, removed };
+  }
+
+  /** Whether the index changed since the cache was last written. */
+  get needsSave(): boolean {
+    return this.dirty && this.cacheFile !== undefined;
+  }
+
+  /** Writes the cache now (atomically); a no-op without a cache folder. */
+  async saveCache(): Promise<void> {
+    if (!this.cacheFile || this.disposed) return;
+    const files = this.index.files().map((f) => this.index.facts(f)!);
+    this.progress('save', 0, files.length);
+    this.dirty = false;
+    try {
+      await writeCache(this.cacheFile, this.key(), files);
+    } catch (e) {
+      this.dirty = true;
+      this.opts.log?.(`index cache not written: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.progress('save', files.length, files.length);
+  }
+
+  /** Saves after `delayMs` of quiet (edit storms write once). */
+  scheduleSave(delayMs = 5000): void {
+    if (!this.cacheFile) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      if (this.dirty) void this.saveCache();
+    }, delayMs);
+    this.saveTimer.unref();
+  }
+
+  get cachePath(): string | undefined {
+    return this.cacheFile;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.pool.dispose();
+    void this.docs?.then((d) => d.dispose());
+  }
+}

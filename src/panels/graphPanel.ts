@@ -1,0 +1,253 @@
+// Host side of the call-graph panel: opens the webview beside the editor, answers graph
+// requests from the index (src/graph/callGraph.ts, by request id), opens definitions, saves
+// exports, and restores the panel after a reload (WebviewPanelSerializer; the webview keeps its
+// view state with setState). Every inbound message is validated (src/protocol/graph.ts).
+import * as vscode from 'vscode';
+import type { SklensContext } from '../context';
+import type { CodeIndex } from '../index/api';
+import { callGraph, type CallGraph } from '../graph/callGraph';
+import { exportGraph } from '../graph/export';
+import {
+  defaultGraphState,
+  isGraphViewState,
+  isWebviewToHost,
+  type GraphViewState,
+  type HostToWebview,
+  type WebviewToHost,
+} from '../protocol/graph';
+import { makeNonce, webviewShell } from './webviewHtml';
+
+export const GRAPH_VIEW_TYPE = 'sklens.callGraph';
+
+/** An indexed folder: its index, a document's path in it, and the way back to a Uri. */
+export interface IndexedFolder {
+  index: CodeIndex;
+  file: string;
+  toUri: (file: string) => vscode.Uri;
+}
+
+/** Where the panel gets indexes (the index service satisfies this). */
+export interface GraphIndexSource {
+  resolve(uri: vscode.Uri): IndexedFolder | undefined;
+  all(): IndexedFolder[];
+}
+
+interface PanelData {
+  state: GraphViewState | null;
+  /** The folder the panel was opened from (else the first indexed folder). */
+  folder: IndexedFolder | undefined;
+  last: CallGraph | undefined;
+}
+
+export class GraphPanels implements vscode.WebviewPanelSerializer<unknown> {
+  private readonly panels = new Map<vscode.WebviewPanel, PanelData>();
+
+  constructor(
+    private readonly ctx: SklensContext,
+    private readonly source: GraphIndexSource,
+  ) {
+    ctx.own(vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, this));
+  }
+
+  /** Opens (or reveals and recentres) the panel beside the active editor. */
+  open(
+    centre: string,
+    folder: IndexedFolder | undefined,
+    patch: Partial<GraphViewState> = {},
+  ): void {
+    const existing = [...this.panels.entries()][0];
+    if (existing) {
+      const [panel, data] = existing;
+      data.state = { ...(data.state ?? defaultGraphState(centre)), ...patch, centre, view: null };
+      data.folder = folder ?? data.folder;
+      panel.title = `Call Graph: ${centre}`;
+      panel.reveal(vscode.ViewColumn.Beside, true);
+      this.post(panel, { type: 'open', state: data.state });
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      GRAPH_VIEW_TYPE,
+      `Call Graph: ${centre}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      this.options(),
+    );
+    this.attach(panel, {
+      state: { ...defaultGraphState(centre), ...patch, centre },
+      folder,
+      last: undefined,
+    });
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown): Promise<void> {
+    const state = isGraphViewState(saved) ? saved : null;
+    if (saved !== undefined && state === null)
+      this.ctx.log.warn('graph panel: discarded an unreadable saved state');
+    panel.webview.options = this.options();
+    if (state) panel.title = `Call Graph: ${state.centre}`;
+    this.attach(panel, { state, folder: undefined, last: undefined });
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel, data: PanelData): void {
+    this.panels.set(panel, data);
+    const webview = panel.webview;
+    const nonce = makeNonce();
+    const script = webview.asWebviewUri(
+      vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview', 'graph.js'),
+    );
+    webview.html = webviewShell(
+      {
+        title: 'SKLens call graph',
+        cspSource: webview.cspSource,
+        scriptUri: script.toString(),
+        nonce,
+        blobWorker: true,
+      },
+      'sklens-graph',
+    );
+    const subs: vscode.Disposable[] = [];
+    subs.push(
+      webview.onDidReceiveMessage((m: unknown) => {
+        if (!isWebviewToHost(m)) {
+          this.ctx.log.warn(`graph panel: ignored a malformed message (${describe(m)})`);
+          return;
+        }
+        void this.handle(panel, m);
+      }),
+      panel.onDidDispose(() => {
+        this.panels.delete(panel);
+        for (const d of subs) d.dispose();
+      }),
+    );
+  }
+
+  private post(panel: vscode.WebviewPanel, m: HostToWebview): void {
+    void panel.webview.postMessage(m);
+  }
+
+  private folderOf(data: PanelData): IndexedFolder | undefined {
+    return data.folder ?? this.source.all()[0];
+  }
+
+  private async handle(panel: vscode.WebviewPanel, m: WebviewToHost): Promise<void> {
+    const data = this.panels.get(panel);
+    if (!data) return;
+    switch (m.type) {
+      case 'ready': {
+        try {
+          const bytes = await vscode.workspace.fs.readFile(
+            vscode.Uri.joinPath(
+              this.ctx.extension.extensionUri,
+              'dist',
+              'webview',
+              'graphLayout.js',
+            ),
+          );
+          this.post(panel, { type: 'worker', source: Buffer.from(bytes).toString('utf8') });
+        } catch (e) {
+          this.ctx.log.warn(
+            `graph panel: layout worker script missing, laying out on the panel thread (${String(e)})`,
+          );
+        }
+        if (data.state) this.post(panel, { type: 'open', state: data.state });
+        return;
+      }
+      case 'state':
+        data.state = m.state;
+        panel.title = `Call Graph: ${m.state.centre}`;
+        return;
+      case 'request': {
+        const folder = this.folderOf(data);
+        if (!folder) {
+          this.post(panel, {
+            type: 'error',
+            requestId: m.requestId,
+            message:
+              'The workspace index is not ready yet: try again when the status bar says SKLens is ready.',
+          });
+          return;
+        }
+        const t0 = performance.now();
+        const g = callGraph(folder.index, m.centre, {
+          depth: m.depth,
+          direction: m.direction,
+          memoryOnly: m.memoryOnly,
+        });
+        this.ctx.log.info(
+          `graph ${m.centre} depth ${m.depth} ${m.direction}${m.memoryOnly ? ' memory-only' : ''}: ${g.nodes.length} nodes, ${g.edges.length} edges in ${(performance.now() - t0).toFixed(0)} ms`,
+        );
+        data.last = g;
+        this.post(panel, { type: 'graph', requestId: m.requestId, graph: g });
+        return;
+      }
+      case 'openDefinition': {
+        const folder = this.folderOf(data);
+        if (!folder) return;
+        let file = m.file;
+        let line = m.line;
+        if (!file) {
+          const d = folder.index.functionDefs(m.fn)[0];
+          if (d) {
+            file = d.file;
+            line = d.item.nameSpan.line + 1;
+          }
+        }
+        if (!file) {
+          void vscode.window.showInformationMessage(`SKLens: ${m.fn} is not defined in this tree.`);
+          return;
+        }
+        const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
+        await vscode.window.showTextDocument(folder.toUri(file), {
+          viewColumn: vscode.ViewColumn.One,
+          selection: new vscode.Range(pos, pos),
+          preserveFocus: false,
+        });
+        return;
+      }
+      case 'export': {
+        const g = data.last;
+        if (!g) return;
+        const ext = m.format === 'mermaid' ? 'mmd' : m.format;
+        const text = m.format === 'svg' ? m.data : exportGraph(g, m.format);
+        const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+        const target = await vscode.window.showSaveDialog({
+          defaultUri: base ? vscode.Uri.joinPath(base, `callgraph-${g.centre}.${ext}`) : undefined,
+          filters: { [m.format.toUpperCase()]: [ext] },
+        });
+        if (!target) return;
+        try {
+          await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+          this.post(panel, {
+            type: 'saved',
+            requestId: m.requestId,
+            ok: true,
+            message: `Saved ${target.fsPath}`,
+          });
+        } catch (e) {
+          const message = `Could not save ${target.fsPath}: ${e instanceof Error ? e.message : String(e)}`;
+          this.ctx.log.error(message);
+          this.post(panel, { type: 'saved', requestId: m.requestId, ok: false, message });
+        }
+        return;
+      }
+      case 'log':
+        this.ctx.log[m.level](`graph panel: ${m.message}`);
+        return;
+    }
+  }
+}
+
+function describe(m: unknown): string {
+  try {
+    return JSON.stringify(m).slice(0, 120);
+  } catch {
+    return typeof m;
+  }
+}

@@ -1,0 +1,44 @@
+// The open-document worker thread (bundled to dist/docWorker.js): keeps one tree per open C
+// document and reparses it incrementally on each update (DocumentReparser), so neither the
+// parse nor the fact collection (tens of ms for tcp.c) runs on the extension host's thread.
+// Messages are typed in docWorkerProtocol.ts.
+import { parentPort } from 'node:worker_threads';
+import { createParser } from '../parse/treeSitter';
+import { DocumentReparser } from './docReparser';
+import type { DocRequest, DocResponse } from './docWorkerProtocol';
+
+const port = parentPort;
+if (port) {
+  const reparser = createParser().then((p) => new DocumentReparser(p));
+  // Requests are handled strictly in order (a close must not overtake an update).
+  let queue: Promise<void> = Promise.resolve();
+  port.on('message', (req: DocRequest) => {
+    queue = queue.then(async () => {
+      try {
+        const r = await reparser;
+        if (req.type === 'close') {
+          r.close(req.path);
+          return;
+        }
+        const t0 = performance.now();
+        const res = r.update(req.path, req.text, req.opts);
+        port.postMessage({
+          type: 'facts',
+          id: req.id,
+          facts: res.facts,
+          incremental: res.incremental,
+          parseMs: res.parseMs,
+          workerMs: performance.now() - t0,
+        } satisfies DocResponse);
+      } catch (e) {
+        if (req.type === 'update') {
+          port.postMessage({
+            type: 'error',
+            id: req.id,
+            error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+          } satisfies DocResponse);
+        }
+      }
+    });
+  });
+}

@@ -1,0 +1,55 @@
+// What the extension's index service needs from the index core, for one workspace folder. The
+// implementation (src/services/workspaceEngine.ts) sits on src/index (workers, cache, CodeIndex)
+// (walk, worker pool, cache, CodeIndex); open documents are reparsed by the document worker
+// (docWorkerClient.ts). The service only schedules and reports. No vscode import.
+import type { CodeIndex, IndexStats } from '../index/api';
+import type { FileFacts } from '../index/facts';
+
+export interface BuildOptions {
+  include: readonly string[];
+  exclude: readonly string[];
+  maxFileSizeBytes: number;
+  /** 0 = one per core. */
+  workerThreads: number;
+  signal: AbortSignal;
+  onProgress: (p: BuildProgress) => void;
+  /** A file skipped or indexed partially (binary, too large, parse timeout...). */
+  onProblem: (file: string, reason: string) => void;
+}
+
+export interface BuildProgress {
+  phase: 'scan' | 'cache' | 'parse' | 'merge';
+  done: number;
+  total: number;
+}
+
+export interface BuildResult {
+  stats: IndexStats;
+  /** Files whose facts came from the cache. */
+  cachedFiles: number;
+  /** Files parsed by the workers. */
+  parsedFiles: number;
+  ms: number;
+}
+
+export interface IndexEngine {
+  readonly index: CodeIndex;
+  /** Loads the cache and indexes what is new or changed, off the extension host's thread. */
+  build(opts: BuildOptions): Promise<BuildResult>;
+  /** Re-reads changed files from disk (off-thread) and drops deleted ones; no full rebuild. */
+  refreshFiles(
+    changed: readonly string[],
+    deleted: readonly string[],
+    opts: Pick<BuildOptions, 'maxFileSizeBytes' | 'signal' | 'onProblem'>,
+  ): Promise<{ updated: number; removed: number }>;
+  /**
+   * Replaces one file's facts (an open document reparsed from its text by the document
+   * worker). Runs on the caller's thread: only the index update, no parsing.
+   */
+  setFileFacts(facts: FileFacts): void;
+  /** Writes the cache (atomically). */
+  saveCache(): Promise<void>;
+  dispose(): void;
+}
+
+export type EngineFactory = (root: string, cacheDir: string | undefined) => IndexEngine;

@@ -1,0 +1,75 @@
+// Measures how long SKLens keeps the extension host's thread: every handler SKLens runs there
+// (providers, watcher flushes, edit reparses, progress updates, index merges) goes through
+// `run()`, which times the synchronous work with performance.now(), keeps the longest task per
+// phase ('indexing', 'edit', 'query') and reports the ones over the threshold (50 ms by default,
+// the budget of issue 8) to the output channel. Pure: clock and logger are injected.
+
+export type Phase = 'indexing' | 'edit' | 'query' | 'watch';
+
+export interface TaskRecord {
+  name: string;
+  phase: Phase;
+  ms: number;
+}
+
+export interface PhaseStats {
+  count: number;
+  totalMs: number;
+  longest: TaskRecord | undefined;
+  slow: number;
+}
+
+export class HostTimer {
+  private readonly stats = new Map<Phase, PhaseStats>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly onSlow: (t: TaskRecord) => void,
+    public thresholdMs = 50,
+  ) {}
+
+  /** Runs `fn` synchronously and records its duration. Exceptions propagate after recording. */
+  run<T>(phase: Phase, name: string, fn: () => T): T {
+    const t0 = this.now();
+    try {
+      return fn();
+    } finally {
+      this.record(phase, name, this.now() - t0);
+    }
+  }
+
+  record(phase: Phase, name: string, ms: number): void {
+    let s = this.stats.get(phase);
+    if (!s) {
+      s = { count: 0, totalMs: 0, longest: undefined, slow: 0 };
+      this.stats.set(phase, s);
+    }
+    s.count++;
+    s.totalMs += ms;
+    const rec = { name, phase, ms };
+    if (!s.longest || ms > s.longest.ms) s.longest = rec;
+    if (ms > this.thresholdMs) {
+      s.slow++;
+      this.onSlow(rec);
+    }
+  }
+
+  snapshot(): Record<string, PhaseStats> {
+    const out: Record<string, PhaseStats> = {};
+    for (const [k, v] of this.stats) out[k] = { ...v, longest: v.longest && { ...v.longest } };
+    return out;
+  }
+
+  reset(): void {
+    this.stats.clear();
+  }
+
+  /** One line per phase, for the output channel. */
+  describe(): string[] {
+    return [...this.stats].map(
+      ([phase, s]) =>
+        `${phase}: ${s.count} tasks, longest ${s.longest ? `${s.longest.ms.toFixed(1)} ms (${s.longest.name})` : '-'}, ` +
+        `${s.slow} over ${this.thresholdMs} ms, mean ${(s.totalMs / Math.max(1, s.count)).toFixed(2)} ms`,
+    );
+  }
+}

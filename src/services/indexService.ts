@@ -1,0 +1,439 @@
+// The extension host side of the workspace index, one engine per workspace folder. It only
+// schedules and reports; the heavy work runs elsewhere:
+// - the build runs in the engine's worker threads, with VS Code progress (a cancellable
+//   notification for the first build, the window status area afterwards) and the cache in
+//   `ExtensionContext.storageUri`;
+// - a FileSystemWatcher feeds a ChangeBatcher, so churn (a `git checkout`) becomes a few
+//   batched refreshes of the changed files, never a full rebuild;
+// - once typing pauses (sklens.index.reparseDelayMs) an open C document's text goes to the
+//   document worker, which reparses it incrementally; the host only swaps in the new facts.
+// Every handler runs through HostTimer, and an event-loop delay probe records the longest stall
+// of the host thread while indexing and while editing (both shown by "Show Extension Host
+// Timings" and logged when over sklens.diagnostics.slowTaskMs).
+// Nothing from the workspace is executed or loaded as code: files are read as text.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { posix } from 'node:path';
+import * as vscode from 'vscode';
+import type { CodeIndex } from '../index/api';
+import type { Config } from '../config';
+import { ChangeBatcher, expandDeletedFolders, type ChangeBatch } from './changeBatcher';
+import { KeyedDebouncer } from './debouncer';
+import { DocumentWorkerClient } from './docWorkerClient';
+import type { EngineFactory, IndexEngine } from './engine';
+import { PathFilter } from './glob';
+import type { HostTimer, Phase } from './hostTimer';
+import type { IndexState } from './indexState';
+
+export type { IndexState } from './indexState';
+
+/** A position's folder, its path relative to the folder root, and the folder's index. */
+export interface Resolved {
+  index: CodeIndex;
+  file: string;
+  toUri: (file: string) => vscode.Uri;
+}
+
+interface Folder {
+  folder: vscode.WorkspaceFolder;
+  engine: IndexEngine;
+  state: IndexState;
+  abort: AbortController;
+  built: Promise<void>;
+}
+
+export interface IndexServiceDeps {
+  log: vscode.LogOutputChannel;
+  config: () => Config;
+  timer: HostTimer;
+  createEngine: EngineFactory;
+  storageUri: vscode.Uri | undefined;
+}
+
+/** Longest stall of the host thread seen by an event-loop delay histogram, in ms. */
+class LoopProbe {
+  private h: IntervalHistogram | undefined;
+  private stoppedMaxMs = 0;
+  /** Longest stall so far, including a probe still running. */
+  get maxMs(): number {
+    const live = this.h ? this.h.max / 1e6 - 10 : 0;
+    return Math.max(this.stoppedMaxMs, live);
+  }
+  start(): void {
+    if (this.h) return;
+    this.h = monitorEventLoopDelay({ resolution: 10 });
+    this.h.enable();
+  }
+  stop(): number {
+    if (!this.h) return this.maxMs;
+    this.h.disable();
+    // The histogram is in ns and includes the sampling resolution itself.
+    this.stoppedMaxMs = Math.max(this.stoppedMaxMs, this.h.max / 1e6 - 10);
+    this.h = undefined;
+    return this.stoppedMaxMs;
+  }
+}
+
+export class IndexService implements vscode.Disposable {
+  private readonly folders = new Map<string, Folder>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeState = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly reparse: KeyedDebouncer<string>;
+  private filter: PathFilter;
+  private readonly batcher: ChangeBatcher;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Longest host-thread stall while indexing and during edits (event-loop delay probes). */
+  readonly stalls = { indexing: new LoopProbe(), edit: new LoopProbe() };
+  private editProbeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Documents whose facts came from their text (reparsed after an edit). */
+  private readonly fromText = new Set<string>();
+  /** Parses open documents incrementally in a worker thread. */
+  private readonly docs = new DocumentWorkerClient();
+
+  constructor(private readonly deps: IndexServiceDeps) {
+    const cfg = deps.config();
+    this.filter = new PathFilter(cfg.indexInclude, cfg.indexExclude);
+    this.reparse = new KeyedDebouncer<string>(cfg.reparseDelayMs);
+    this.batcher = new ChangeBatcher({
+      delayMs: 300,
+      maxPaths: 4096,
+      isSource: (p) => this.filter.matches(this.relOfKey(p)),
+      flush: (b) => this.timed('watch', 'watcher batch', () => this.applyBatch(b)),
+    });
+    this.disposables.push(
+      vscode.workspace.onDidChangeWorkspaceFolders((e) => {
+        for (const f of e.removed) this.closeFolder(f);
+        for (const f of e.added) this.openFolder(f);
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.onClose(d)),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate((u) => this.onFs('create', u)),
+      watcher.onDidChange((u) => this.onFs('change', u)),
+      watcher.onDidDelete((u) => this.onFs('delete', u)),
+    );
+  }
+
+  start(): void {
+    for (const f of vscode.workspace.workspaceFolders ?? []) this.openFolder(f);
+  }
+
+  /** Settings changed: new include/exclude or limits rebuild; the reparse delay applies at once. */
+  configure(rebuild: boolean): void {
+    const cfg = this.deps.config();
+    this.reparse.setDelay(cfg.reparseDelayMs);
+    this.filter = new PathFilter(cfg.indexInclude, cfg.indexExclude);
+    if (rebuild) this.rebuild();
+  }
+
+  rebuild(): void {
+    for (const f of [...this.folders.values()]) {
+      this.closeFolder(f.folder);
+      this.openFolder(f.folder);
+    }
+  }
+
+  states(): { folder: string; state: IndexState }[] {
+    return [...this.folders.values()].map((f) => ({ folder: f.folder.name, state: f.state }));
+  }
+
+  /** The index and relative path for a document Uri, if it is in an indexed folder. */
+  resolve(uri: vscode.Uri): Resolved | undefined {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const f = folder && this.folders.get(folder.uri.toString());
+    if (!f || f.state.kind !== 'ready') return undefined;
+    const root = f.folder.uri;
+    return {
+      index: f.engine.index,
+      file: posix.relative(root.path, uri.path),
+      toUri: (file) => vscode.Uri.joinPath(root, ...file.split('/')),
+    };
+  }
+
+  /** Every ready folder's index (workspace symbols). */
+  all(): Resolved[] {
+    const out: Resolved[] = [];
+    for (const f of this.folders.values()) {
+      if (f.state.kind !== 'ready') continue;
+      const root = f.folder.uri;
+      out.push({
+        index: f.engine.index,
+        file: '',
+        toUri: (file) => vscode.Uri.joinPath(root, ...file.split('/')),
+      });
+    }
+    return out;
+  }
+
+  /** Makes the facts of `doc` current: sends its pending reparse now and waits for it. */
+  async fresh(doc: vscode.TextDocument): Promise<void> {
+    const key = doc.uri.toString();
+    this.reparse.flush(key);
+    await this.docs.idle(key);
+  }
+
+  /** Resolves when every folder has finished its current build. */
+  async whenBuilt(): Promise<void> {
+    await Promise.all([...this.folders.values()].map((f) => f.built));
+  }
+
+  private timed<T>(phase: Phase, name: string, fn: () => T): T {
+    return this.deps.timer.run(phase, name, fn);
+  }
+
+  private setState(f: Folder, s: IndexState): void {
+    f.state = s;
+    this.changed.fire();
+  }
+
+  private openFolder(folder: vscode.WorkspaceFolder): void {
+    if (folder.uri.scheme !== 'file') return; // virtual workspaces are not supported
+    const cacheDir = this.deps.storageUri
+      ? vscode.Uri.joinPath(this.deps.storageUri, 'index').fsPath
+      : undefined;
+    const engine = this.deps.createEngine(folder.uri.fsPath, cacheDir);
+    const f: Folder = {
+      folder,
+      engine,
+      state: { kind: 'starting' },
+      abort: new AbortController(),
+      built: Promise.resolve(),
+    };
+    this.folders.set(folder.uri.toString(), f);
+    f.built = this.build(f, cacheDir);
+  }
+
+  private closeFolder(folder: vscode.WorkspaceFolder): void {
+    const key = folder.uri.toString();
+    const f = this.folders.get(key);
+    if (!f) return;
+    f.abort.abort();
+    f.engine.dispose();
+    this.folders.delete(key);
+    this.changed.fire();
+  }
+
+  private async build(f: Folder, cacheDir: string | undefined): Promise<void> {
+    const cfg = this.deps.config();
+    const log = this.deps.log;
+    if (cacheDir) await vscode.workspace.fs.createDirectory(vscode.Uri.file(cacheDir));
+    this.stalls.indexing.start();
+    let lastReport = 0;
+    const run = async (
+      progress: vscode.Progress<{ message?: string; increment?: number }>,
+      token?: vscode.CancellationToken,
+    ) => {
+      token?.onCancellationRequested(() => f.abort.abort());
+      let lastPct = 0;
+      try {
+        const r = await f.engine.build({
+          include: cfg.indexInclude,
+          exclude: cfg.indexExclude,
+          maxFileSizeBytes: cfg.maxFileSizeBytes,
+          workerThreads: cfg.workerThreads,
+          signal: f.abort.signal,
+          onProblem: (file, reason) => log.warn(`${file}: ${reason}`),
+          onProgress: (p) =>
+            this.timed('indexing', 'progress', () => {
+              const now = performance.now();
+              // Status bar and notification at most ten times a second.
+              if (now - lastReport < 100 && p.done !== p.total) return;
+              lastReport = now;
+              this.setState(f, { kind: 'indexing', ...p });
+              const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
+              progress.report({
+                message: `${p.phase} ${p.done}/${p.total} files`,
+                increment: p.phase === 'parse' && pct > lastPct ? pct - lastPct : 0,
+              });
+              if (p.phase === 'parse') lastPct = pct;
+            }),
+        });
+        this.setState(f, { kind: 'ready', ...r });
+        log.info(
+          `indexed ${f.folder.name}: ${r.stats.files} files (${r.cachedFiles} from cache, ` +
+            `${r.parsedFiles} parsed), ${r.stats.functions} functions, ${r.stats.calls} calls, ` +
+            `${r.stats.fieldAccesses} field accesses in ${r.ms.toFixed(0)} ms`,
+        );
+      } catch (e) {
+        if (f.abort.signal.aborted) {
+          log.info(`indexing ${f.folder.name} cancelled`);
+          this.setState(f, { kind: 'error', message: 'indexing cancelled' });
+        } else {
+          const message = e instanceof Error ? e.message : String(e);
+          log.error(`indexing ${f.folder.name} failed: ${message}`);
+          this.setState(f, { kind: 'error', message });
+        }
+      } finally {
+        const stall = this.stalls.indexing.stop();
+        log.info(`longest extension-host stall while indexing: ${stall.toFixed(1)} ms`);
+      }
+    };
+    await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `SKLens: indexing ${f.folder.name}`,
+        cancellable: true,
+      },
+      run,
+    );
+  }
+
+  // ------------------------------------------------------------------ file watcher
+
+  private relOfKey(key: string): string {
+    const uri = vscode.Uri.parse(key);
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    return folder ? posix.relative(folder.uri.path, uri.path) : key;
+  }
+
+  private onFs(kind: 'create' | 'change' | 'delete', uri: vscode.Uri): void {
+    if (uri.scheme !== 'file') return;
+    this.timed('watch', `watcher ${kind}`, () => {
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      if (!folder || !this.folders.has(folder.uri.toString())) return;
+      const rel = posix.relative(folder.uri.path, uri.path);
+      if (rel === '' || this.filter.excluded(rel)) return;
+      this.batcher.add(kind, uri.toString());
+    });
+  }
+
+  private applyBatch(b: ChangeBatch): void {
+    const byFolder = new Map<Folder, { changed: string[]; deleted: string[] }>();
+    const add = (key: string, which: 'changed' | 'deleted') => {
+      const uri = vscode.Uri.parse(key);
+      const wf = vscode.workspace.getWorkspaceFolder(uri);
+      const f = wf && this.folders.get(wf.uri.toString());
+      if (!f) return;
+      let e = byFolder.get(f);
+      if (!e) byFolder.set(f, (e = { changed: [], deleted: [] }));
+      e[which].push(posix.relative(f.folder.uri.path, uri.path));
+    };
+    for (const k of b.changed) add(k, 'changed');
+    for (const k of b.createdOther) add(k, 'changed');
+    for (const k of b.deleted) add(k, 'deleted');
+    for (const [f, e] of byFolder) {
+      if (f.state.kind !== 'ready') continue; // the running build reads the disk as it is
+      // Open documents are indexed from their text, not from the disk.
+      const open = new Set(
+        vscode.workspace.textDocuments
+          .filter((d) => d.isDirty)
+          .map((d) => posix.relative(f.folder.uri.path, d.uri.path)),
+      );
+      const deleted = expandDeletedFolders(e.deleted, f.engine.index.files());
+      const changed = e.changed.filter((p) => !open.has(p));
+      if (changed.length === 0 && deleted.length === 0) continue;
+      void f.engine
+        .refreshFiles(changed, deleted, {
+          maxFileSizeBytes: this.deps.config().maxFileSizeBytes,
+          signal: f.abort.signal,
+          onProblem: (file, reason) => this.deps.log.warn(`${file}: ${reason}`),
+        })
+        .then(
+          (r) => {
+            this.deps.log.info(
+              `${f.folder.name}: ${r.updated} files reindexed, ${r.removed} removed after file changes`,
+            );
+            this.changed.fire();
+            this.scheduleSave();
+          },
+          (err: unknown) =>
+            this.deps.log.error(`refreshing ${f.folder.name} failed: ${String(err)}`),
+        );
+    }
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      for (const f of this.folders.values()) {
+        if (f.state.kind === 'ready') void f.engine.saveCache();
+      }
+    }, 10_000);
+  }
+
+  // ------------------------------------------------------------------ open documents
+
+  private folderOf(doc: vscode.TextDocument): Folder | undefined {
+    if (doc.languageId !== 'c' || doc.uri.scheme !== 'file') return undefined;
+    const wf = vscode.workspace.getWorkspaceFolder(doc.uri);
+    const f = wf && this.folders.get(wf.uri.toString());
+    return f && f.state.kind === 'ready' ? f : undefined;
+  }
+
+  private onEdit(e: vscode.TextDocumentChangeEvent): void {
+    if (e.contentChanges.length === 0) return;
+    this.timed('edit', 'document change', () => this.scheduleReparse(e));
+  }
+
+  private scheduleReparse(e: vscode.TextDocumentChangeEvent): void {
+    const f = this.folderOf(e.document);
+    if (!f) return;
+    const rel = posix.relative(f.folder.uri.path, e.document.uri.path);
+    if (!this.filter.matches(rel)) return;
+    const doc = e.document;
+    this.stalls.edit.start();
+    if (this.editProbeTimer) clearTimeout(this.editProbeTimer);
+    // The edit probe covers a storm and stops after two quiet seconds.
+    this.editProbeTimer = setTimeout(() => {
+      const ms = this.stalls.edit.stop();
+      this.deps.log.info(`longest extension-host stall during edits: ${ms.toFixed(1)} ms`);
+    }, 2000);
+    const key = doc.uri.toString();
+    this.reparse.schedule(key, () =>
+      this.timed('edit', `send ${rel}`, () => {
+        if (doc.isClosed) return;
+        const cfg = this.deps.config();
+        void this.docs
+          .update(key, doc.getText(), { maxBytes: cfg.maxFileSizeBytes, timeoutMs: 5000 })
+          .then(
+            (u) => {
+              if (!u || doc.isClosed || !this.folders.has(f.folder.uri.toString())) return;
+              this.timed('edit', `index ${rel}`, () => {
+                u.facts.path = rel;
+                f.engine.setFileFacts(u.facts);
+                this.fromText.add(key);
+                for (const p of u.facts.problems) this.deps.log.warn(`${rel}: ${p}`);
+              });
+              this.changed.fire();
+              this.scheduleSave();
+            },
+            (err: unknown) => this.deps.log.error(`reparsing ${rel} failed: ${String(err)}`),
+          );
+      }),
+    );
+  }
+
+  private onClose(doc: vscode.TextDocument): void {
+    const f = this.folderOf(doc);
+    if (!f) return;
+    const rel = posix.relative(f.folder.uri.path, doc.uri.path);
+    const key = doc.uri.toString();
+    this.reparse.cancel(key);
+    this.docs.close(key);
+    if (!this.fromText.delete(key)) return;
+    // Its facts came from the editor's text: back to what is on disk (closed without saving).
+    void f.engine.refreshFiles([rel], [], {
+      maxFileSizeBytes: this.deps.config().maxFileSizeBytes,
+      signal: f.abort.signal,
+      onProblem: (file, reason) => this.deps.log.warn(`${file}: ${reason}`),
+    });
+  }
+
+  dispose(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    if (this.editProbeTimer) clearTimeout(this.editProbeTimer);
+    this.batcher.dispose();
+    this.reparse.dispose();
+    this.docs.dispose();
+    for (const f of this.folders.values()) {
+      f.abort.abort();
+      f.engine.dispose();
+    }
+    this.folders.clear();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

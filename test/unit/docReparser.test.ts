@@ -1,0 +1,117 @@
+// The incremental reparse of open documents: the single-edit diff, and an edit storm whose
+// facts after every edit must equal a fresh parse of the same text (issue 8: "afterwards the
+// index equals a fresh index of the same files").
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { extractFacts } from '../../src/index/extract';
+import { createParser, type Parser } from '../../src/parse/treeSitter';
+import { diffTexts, DocumentReparser } from '../../src/services/docReparser';
+
+const fixture = readFileSync(join(__dirname, '../fixtures/nav/edit_storm.c'), 'utf8');
+const opts = { maxBytes: 1 << 22, timeoutMs: 10_000 };
+
+let incParser: Parser;
+let freshParser: Parser;
+before(async () => {
+  incParser = await createParser();
+  freshParser = await createParser();
+});
+
+test('diffTexts finds the one changed region with rows and UTF-16 columns', () => {
+  assert.equal(diffTexts('abc', 'abc'), null);
+  assert.deepEqual(diffTexts('ab\ncd\nef', 'ab\ncXd\nef'), {
+    startIndex: 4,
+    oldEndIndex: 4,
+    newEndIndex: 5,
+    startPosition: { row: 1, column: 1 },
+    oldEndPosition: { row: 1, column: 1 },
+    newEndPosition: { row: 1, column: 2 },
+  });
+  const d = diffTexts('x\ny\nz', 'x\nz');
+  assert.deepEqual([d!.startIndex, d!.oldEndIndex, d!.newEndIndex], [2, 4, 2]);
+  assert.deepEqual(d!.oldEndPosition, { row: 2, column: 0 });
+  const lines = diffTexts('a', 'a\n\nb');
+  assert.deepEqual(lines!.newEndPosition, { row: 2, column: 1 });
+  // A surrogate pair is never split: the edit starts before its high half.
+  const emoji = diffTexts('\u{1F600}', '\u{1F601}');
+  assert.equal(emoji!.startIndex, 0);
+});
+
+/** Deterministic pseudo-random numbers (a 32-bit LCG), so a failure is reproducible. */
+function rng(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s % n;
+  };
+}
+
+const SNIPPETS = [
+  'x',
+  ';',
+  '{',
+  '}',
+  ')',
+  '(',
+  '\n',
+  'dk->dk_sndbuf = 1;\n',
+  '#else\n',
+  '/*',
+  '*/',
+  'static int demo_new(struct demo_sock *dk)\n{\n\treturn demo_push(dk);\n}\n',
+  'INDIRECT_CALL_1(',
+  '"',
+];
+
+test('after every edit of a storm the incremental facts equal a fresh parse', () => {
+  const r = new DocumentReparser(incParser);
+  let text = fixture;
+  const next = rng(0x5eed);
+  let incremental = 0;
+  assert.equal(r.update('demo.c', text, opts).incremental, false);
+  for (let k = 0; k < 150; k++) {
+    const at = next(text.length + 1);
+    const op = next(3);
+    if (op === 0) text = text.slice(0, at) + SNIPPETS[next(SNIPPETS.length)] + text.slice(at);
+    else if (op === 1) text = text.slice(0, at) + text.slice(at + 1 + next(12));
+    else {
+      // Undo-like: restore a region of the original, as typing back a deleted line does.
+      const from = next(fixture.length);
+      text = text.slice(0, at) + fixture.slice(from, from + next(40)) + text.slice(at);
+    }
+    const got = r.update('demo.c', text, opts);
+    if (got.incremental) incremental++;
+    const want = extractFacts('demo.c', text, freshParser, opts);
+    assert.deepEqual(got.facts, want, `facts differ after edit ${k}`);
+  }
+  assert.ok(incremental > 100, `only ${incremental} of 150 reparses were incremental`);
+  // And back to the original text: the same facts as a fresh parse of the file.
+  assert.deepEqual(
+    r.update('demo.c', fixture, opts).facts,
+    extractFacts('demo.c', fixture, freshParser, opts),
+  );
+  r.dispose();
+});
+
+test('the reparser finds the fixture idioms and keeps a bounded number of trees', () => {
+  const r = new DocumentReparser(incParser, 2);
+  const f = r.update('demo.c', fixture, opts).facts;
+  assert.deepEqual(
+    f.functions.map((d) => d.name),
+    ['demo_push_one', 'demo_push', 'demo_sendmsg', 'demo_close', 'demo_sock_sendmsg'],
+  );
+  assert.ok(f.calls.some((c) => c.via.kind === 'ops' && c.via.member === 'close'));
+  assert.ok(f.calls.some((c) => c.via.kind === 'indirect' && c.callee === 'other_sendmsg'));
+  assert.ok(f.fieldAccesses.some((a) => a.field === 'dk_wmem_queued' && a.access === 'write'));
+  r.update('b.c', 'int b(void) { return 0; }\n', opts);
+  r.update('c.c', 'int c(void) { return 0; }\n', opts);
+  assert.equal(r.size, 2);
+  const big = r.update('big.c', 'x'.repeat(100), { ...opts, maxBytes: 10 });
+  assert.match(big.facts.problems[0]!, /exceeds the 10-byte limit/);
+  const nul = r.update('nul.c', 'int a;\0', opts);
+  assert.match(nul.facts.problems[0]!, /binary/);
+  r.dispose();
+  assert.equal(r.size, 0);
+});

@@ -1,0 +1,322 @@
+// WorkspaceIndex: walking with globs and limits, worker extraction, the persistent cache
+// (hit, touched-but-same, changed, rejected), incremental updates and cancellation.
+// Mechanics run on a line-language test extractor (helpers/lineExtractor.ts) so that file
+// contents, and a stuck parse, are fully controlled; one test uses the real extractor.
+import { strict as assert } from 'node:assert';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, test } from 'node:test';
+import { createExtractor } from '../../src/index/extractor';
+import { emptyFacts, type FileFacts } from '../../src/index/facts';
+import { ExtractPool } from '../../src/index/pool';
+import { globToRegExp } from '../../src/index/walk';
+import { WorkspaceIndex, type WorkspaceIndexOptions } from '../../src/index/workspaceIndex';
+
+const lineExtractor = join(__dirname, 'helpers', 'lineExtractor.ts');
+const tmp = mkdtempSync(join(tmpdir(), 'sklens-ws-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+let n = 0;
+
+function tree(files: Record<string, string | Buffer>): string {
+  const root = join(tmp, `t${n++}`);
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+  return root;
+}
+
+const base = {
+  'net/a.c': 'fn a_send\nops a_send proto sendmsg\ncall a_send helper\n',
+  'net/b.c': 'fn b_sendmsg\ntable proto b_prot sendmsg b_sendmsg\n',
+  'net/sub/helper.h': 'fn helper\n',
+  'net/.git/objects/x.c': 'fn in_git\n',
+  'Documentation/doc.c': 'fn in_docs\n',
+  'net/notes.txt': 'fn not_c\n',
+};
+
+function open(root: string, extra: Partial<WorkspaceIndexOptions> = {}) {
+  return WorkspaceIndex.open(root, { extractorModule: lineExtractor, workers: 2, ...extra });
+}
+
+test('globs: ** spans folders, a bare pattern matches base names, /** matches the folder too', () => {
+  assert.ok(globToRegExp('**/*.c').test('a.c'));
+  assert.ok(globToRegExp('**/*.c').test('x/y/a.c'));
+  assert.ok(!globToRegExp('**/*.c').test('x/y/a.cc'));
+  assert.ok(globToRegExp('*.{c,h}').test('net/ipv4/tcp.h'));
+  assert.ok(globToRegExp('Documentation/**').test('Documentation'));
+  assert.ok(globToRegExp('**/.git/**').test('net/.git'));
+  assert.ok(!globToRegExp('Documentation/**').test('net/Documentation'));
+  assert.ok(globToRegExp('net/ipv?/tcp_*.c').test('net/ipv4/tcp_output.c'));
+});
+
+test('walks C files only, honours excludes and skips large and binary files with a reason', async () => {
+  const root = tree({
+    ...base,
+    'net/big.c': 'fn big\n' + 'x'.repeat(5000),
+    'net/bin.c': Buffer.from([0x66, 0x6e, 0x20, 0x62, 0, 1, 2]),
+  });
+  const logs: string[] = [];
+  const ws = await open(root, { maxFileBytes: 1000, log: (l) => logs.push(l) });
+  try {
+    assert.deepEqual(ws.index.files(), ['net/a.c', 'net/b.c', 'net/bin.c', 'net/sub/helper.h']);
+    assert.deepEqual(
+      ws.report.skipped.map((s) => s.path),
+      ['net/big.c'],
+    );
+    assert.match(ws.report.skipped[0]!.reason, /5007 bytes is over the limit of 1000 bytes/);
+    assert.match(ws.index.facts('net/bin.c')!.problems[0]!, /binary/);
+    assert.ok(logs.some((l) => l.includes('net/big.c')) && logs.some((l) => l.includes('binary')));
+    assert.deepEqual(
+      ws.index.calleesOf('a_send').map((e) => `${e.callee}:${e.via}`),
+      ['b_sendmsg:ops:proto.sendmsg', 'helper:direct'],
+    );
+    assert.equal(ws.report.cache, 'off');
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('include globs narrow the tree', async () => {
+  const root = tree(base);
+  const ws = await open(root, { include: ['net/sub/**/*.h'] });
+  try {
+    assert.deepEqual(ws.index.files(), ['net/sub/helper.h']);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('the cache is reused when valid, rehashes touched files and re-extracts changed ones', async () => {
+  const root = tree(base);
+  const cacheDir = join(tmp, `cache${n++}`);
+  const first = await open(root, { cacheDir });
+  const want = first.index.files().map((f) => first.index.facts(f));
+  first.dispose();
+  assert.equal(first.report.cache, 'miss');
+  assert.equal(first.report.extracted, 3);
+
+  const warm = await open(root, { cacheDir });
+  warm.dispose();
+  assert.deepEqual(
+    [warm.report.cache, warm.report.fromCache, warm.report.extracted],
+    ['hit', 3, 0],
+  );
+  assert.deepEqual(
+    warm.index.files().map((f) => warm.index.facts(f)),
+    want,
+  );
+
+  // Same bytes, new mtime (a checkout): reused through the content hash.
+  utimesSync(join(root, 'net/a.c'), new Date(), new Date(Date.now() + 5000));
+  // Same size, new bytes: re-extracted.
+  writeFileSync(join(root, 'net/b.c'), 'fn b_sendmsX\ntable proto b_prot sendmsg b_sendmsX\n');
+  const touched = await open(root, { cacheDir });
+  touched.dispose();
+  assert.deepEqual(
+    [
+      touched.report.cache,
+      touched.report.fromCache,
+      touched.report.rehashed,
+      touched.report.extracted,
+    ],
+    ['partial', 1, 1, 1],
+  );
+  assert.deepEqual(
+    touched.index.callersOf('b_sendmsX').map((e) => e.caller),
+    ['a_send'],
+  );
+  // The rehash was written back: next time all three are plain hits.
+  const again = await open(root, { cacheDir });
+  again.dispose();
+  assert.deepEqual([again.report.fromCache, again.report.extracted], [3, 0]);
+});
+
+test('a truncated or wrong-version cache file is discarded and rebuilt', async () => {
+  const root = tree(base);
+  const cacheDir = join(tmp, `cache${n++}`);
+  const first = await open(root, { cacheDir });
+  const file = first.cachePath!;
+  first.dispose();
+  const good = readFileSync(file);
+
+  truncateSync(file, Math.floor(good.length / 2));
+  const t = await open(root, { cacheDir });
+  t.dispose();
+  assert.match(t.report.cacheRejected ?? '', /bytes/);
+  assert.equal(t.report.extracted, 3);
+  assert.deepEqual(readFileSync(file), good, 'rebuilt cache is written back');
+
+  const wrong = Buffer.from(good);
+  wrong.writeUInt32LE(999, 8);
+  writeFileSync(file, wrong);
+  const v = await open(root, { cacheDir });
+  v.dispose();
+  assert.match(v.report.cacheRejected ?? '', /format 999/);
+  assert.equal(v.report.extracted, 3);
+});
+
+test('removeFiles drops files and folders without touching the rest (10,000 at once)', async () => {
+  const root = tree(base);
+  const ws = await open(root);
+  try {
+    const keep = ws.index.facts('net/b.c');
+    for (let i = 0; i < 10_000; i++) {
+      const f = emptyFacts(`gen/d${i % 100}/f${i}.c`);
+      f.functions.push({
+        name: `gen_${i}`,
+        span: { line: 0, col: 0, endLine: 1, endCol: 1 },
+        nameSpan: { line: 0, col: 0, endLine: 0, endCol: 5 },
+        isStatic: true,
+        isInline: false,
+        kind: 'function',
+      });
+      ws.index.setFile(f);
+    }
+    assert.equal(ws.index.stats().files, 10_003);
+    const removed = ws.removeFiles(
+      Array.from({ length: 10_000 }, (_, i) => join(root, `gen/d${i % 100}/f${i}.c`)),
+    );
+    assert.equal(removed, 10_000);
+    assert.equal(ws.index.stats().files, 3);
+    assert.equal(ws.index.facts('net/b.c'), keep, 'other files keep their facts objects');
+    assert.equal(ws.removeFiles(['net/sub']), 1);
+    assert.deepEqual(ws.index.files(), ['net/a.c', 'net/b.c']);
+    assert.deepEqual(
+      ws.index.calleesOf('a_send').map((e) => e.calleeFile),
+      ['net/b.c', undefined],
+    );
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('addOrChangeFiles extracts new and changed files, removes vanished ones, skips unchanged', async () => {
+  const root = tree(base);
+  const ws = await open(root);
+  try {
+    writeFileSync(join(root, 'net/c.c'), 'fn c_new\ncall c_new helper\n');
+    mkdirSync(join(root, 'net/dir'));
+    writeFileSync(join(root, 'net/dir/d.c'), 'fn d_new\n');
+    writeFileSync(join(root, 'net/dir/skip.txt'), 'fn nope\n');
+    rmSync(join(root, 'net/a.c'));
+    const r = await ws.addOrChangeFiles([join(root, 'net/c.c'), 'net/dir', 'net/a.c', 'net/b.c']);
+    assert.deepEqual(r, { extracted: 2, removed: 1 });
+    assert.deepEqual(ws.index.files(), ['net/b.c', 'net/c.c', 'net/dir/d.c', 'net/sub/helper.h']);
+    assert.deepEqual(
+      ws.index.callersOf('helper').map((e) => e.caller),
+      ['c_new'],
+    );
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('updateFile re-indexes an open document from its unsaved text', async () => {
+  const root = tree(base);
+  const ws = await open(root);
+  try {
+    await ws.updateFile(join(root, 'net/a.c'), 'fn a_send\ncall a_send other\n');
+    assert.deepEqual(
+      ws.index.calleesOf('a_send').map((e) => e.callee),
+      ['other'],
+    );
+    assert.deepEqual(ws.index.callersOf('b_sendmsg'), []);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('aborting stops the workers even while they are stuck in a parse', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 6; i++) files[`s${i}.c`] = `fn s${i}\nspin 60000\n`;
+  const root = tree(files);
+  const pool = new ExtractPool({ size: 2, extractorModule: lineExtractor });
+  const ac = new AbortController();
+  let got = 0;
+  const job = pool.run({
+    root,
+    // Sizes over the batch budget: one file per batch, so both workers get one.
+    files: Object.keys(files).map((p) => ({ path: p, size: 300 * 1024, mtimeMs: 0 })),
+    maxFileBytes: 1e6,
+    signal: ac.signal,
+    onFacts: (f) => (got += f.length),
+  });
+  // Let both workers start spinning, then cancel (closing the folder).
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(pool.liveWorkers, 2);
+  ac.abort(new Error('folder closed'));
+  await assert.rejects(job, /folder closed/);
+  // A spinning worker only stops if it is terminated, not asked: wait (bounded) for the exits.
+  for (let i = 0; i < 100 && pool.liveWorkers > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(pool.liveWorkers, 0);
+  assert.equal(got, 0);
+});
+
+test('WorkspaceIndex.open rejects with the abort reason', async () => {
+  const root = tree(base);
+  const ac = new AbortController();
+  const opening = open(root, {
+    signal: ac.signal,
+    onProgress: (p) => {
+      if (p.phase === 'extract') ac.abort(new Error('folder closed'));
+    },
+  });
+  await assert.rejects(opening, /folder closed/);
+});
+
+test('the real extractor through the workers gives the same index as a warm cache', async () => {
+  const root = join(__dirname, '..', 'fixtures', 'tree-ops');
+  const cacheDir = join(tmp, `cache${n++}`);
+  const cold = await WorkspaceIndex.open(root, { cacheDir, workers: 2 });
+  cold.dispose();
+  const warm = await WorkspaceIndex.open(root, { cacheDir, workers: 2 });
+  warm.dispose();
+  assert.equal(warm.report.cache, 'hit');
+  assert.deepEqual(warm.index.stats(), cold.index.stats());
+  for (const fn of ['sock_sendmsg', 'sock_recvmsg', 'tcp_sendmsg', 'check_room']) {
+    assert.deepEqual(warm.index.calleesOf(fn), cold.index.calleesOf(fn), fn);
+    assert.deepEqual(warm.index.callersOf(fn), cold.index.callersOf(fn), fn);
+  }
+  assert.deepEqual(
+    cold.index.callersOf('tcp_sendmsg').map((e) => `${e.caller}:${e.via}`),
+    ['sock_sendmsg:ops:proto.sendmsg'],
+  );
+});
+
+test('updateFile reparses incrementally and matches a fresh extraction of the same text', async () => {
+  const root = join(__dirname, '..', 'fixtures', 'tree-ops');
+  const ws = await WorkspaceIndex.open(root, { workers: 1 });
+  try {
+    const path = 'net/tcp_lite.c';
+    let text = readFileSync(join(root, path), 'utf8');
+    const extract = await createExtractor();
+    const strip = (f: FileFacts) => ({ ...f, mtimeMs: 0, hash: '', size: 0 });
+    // Three one-character edits in a row, each reparsed from the previous tree.
+    for (const [from, to] of [
+      ['tcp_close(struct', 'tcp_closX(struct'],
+      ['.close\t\t= tcp_close', '.close\t\t= tcp_closX'],
+      ['return size;', 'return sizf;'],
+    ] as const) {
+      text = text.replace(from, to);
+      const got = await ws.updateFile(join(root, path), text);
+      assert.deepEqual(strip(got), strip(extract(path, text)));
+    }
+    assert.deepEqual(
+      ws.index.callersOf('tcp_closX').map((e) => `${e.caller}:${e.via}`),
+      ['sock_close:ops:proto.close'],
+    );
+    assert.deepEqual(ws.index.functionDefs('tcp_close'), []);
+  } finally {
+    ws.dispose();
+  }
+});
