@@ -83,7 +83,10 @@ test('__sk_mem_raise_allocated decision order', () => {
 test('per-CPU reserve: the global counter moves in flushes of ≥ 256 pages', () => {
   const g = mkGlobal();
   const sk = mkSock();
-  for (let i = 0; i < 63; i++) (wmemSchedule(g, sk, 16384), (sk.forward_alloc_bytes -= 16384));
+  for (let i = 0; i < 63; i++) {
+    wmemSchedule(g, sk, 16384);
+    sk.forward_alloc_bytes -= 16384; // sk_mem_charge
+  }
   assert.equal(g.allocated_pages, 0);
   assert.equal(g.pcpu_pages[0], 252);
   wmemSchedule(g, sk, 16384);
