@@ -31,6 +31,10 @@ export const COMMANDS = {
     id: 'sklens.showHostTimings',
     title: 'Show Extension Host Timings',
   },
+  openSimulation: {
+    id: 'sklens.openSimulation',
+    title: 'Open Buffer Simulation',
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -2,10 +2,18 @@
 // recognised by name and shape in the parsed document, not by file path. For passt's window
 // code the lens preselects the variant the open code contains.
 import * as vscode from 'vscode';
-import { findModelledFunctions, type FunctionText } from '../model/codeAnchors';
+import { COMMANDS } from '../commands';
+import { findModelledFunctions, type FunctionText, type PasstVariant } from '../model/codeAnchors';
 import type { SimulationState } from '../protocol/simulation';
 
-export const OPEN_SIMULATION_COMMAND = 'sklens.openSimulation';
+export const OPEN_SIMULATION_COMMAND = COMMANDS.openSimulation.id;
+
+const VARIANT_LABEL: Record<PasstVariant, string> = {
+  p23: '2023 logic',
+  p26pre: 'SIOCOUTQ, no SO_MEMINFO',
+  jon_v1: 'SO_MEMINFO linear ratio',
+  merged: 'SO_MEMINFO per-segment, merged',
+};
 
 /** The function definitions of a document with their text (from the parse tree). */
 export type FunctionSource = (doc: vscode.TextDocument) => Promise<FunctionText[]>;
@@ -14,6 +22,7 @@ export interface OpenSimulationArgs {
   model: string;
   scenario?: string | null;
   params?: Record<string, string | number | boolean>;
+  focus?: string;
 }
 
 export function toState(args: OpenSimulationArgs): SimulationState {
@@ -22,6 +31,7 @@ export function toState(args: OpenSimulationArgs): SimulationState {
     scenario: args.scenario ?? null,
     params: { ...(args.params ?? {}) },
     cursor: null,
+    ...(args.focus ? { focus: args.focus } : {}),
   };
 }
 
@@ -45,15 +55,15 @@ export class SimulationCodeLensProvider implements vscode.CodeLensProvider {
     return findModelledFunctions(fns, text).map((t) => {
       const args: OpenSimulationArgs = {
         model: t.fn.model,
-        scenario: t.fn.scenario,
-        params: t.params,
+        scenario: t.scenario,
+        ...(t.detected ? { focus: t.detected.focus } : {}),
       };
-      const variant = t.params.variant ? ` (${t.params.variant} logic)` : '';
+      const variant = t.detected ? ` (${VARIANT_LABEL[t.detected.variant]})` : '';
       return new vscode.CodeLens(new vscode.Range(t.line, 0, t.line, 0), {
         title: `${t.fn.title}${variant}`,
         command: OPEN_SIMULATION_COMMAND,
         arguments: [args],
-        tooltip: `Open the ${t.fn.model} model beside the code${t.fn.scenario ? `, scenario ${t.fn.scenario}` : ''}`,
+        tooltip: `Open the ${t.fn.model} model beside the code${t.scenario ? `, scenario ${t.scenario}` : ''}`,
       });
     });
   }

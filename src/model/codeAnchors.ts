@@ -23,35 +23,43 @@ export interface ModelledFunction {
    * that merely shares the name (a wrapper, a stub, another project's) gets no lens.
    */
   shape: RegExp[];
-  /** Extra parameters to preselect (e.g. the passt window variant detected in the code). */
-  detect?: (fnText: string, allText: string) => Record<string, string>;
+  /**
+   * What the code itself says about the model: the passt window variant it contains. The lens
+   * opens the model with that variant's series in focus.
+   */
+  detect?: (fnText: string, allText: string) => { variant: PasstVariant; focus: string };
+  /** Picks the scenario from the code when the same function exists in several versions. */
+  scenarioFrom?: (fnText: string, allText: string) => string;
 }
 
 /**
  * Which passt window logic a definition of tcp_update_seqack_wnd / tcp_wnd_from_sndbuf
  * contains (BUFFER-MODEL.md §9.3–9.5):
  *  - `merged`:   tcp_wnd_from_sndbuf with SO_MEMINFO and a per-segment overhead division
- *  - `v1`:       SO_MEMINFO with the linear ratio (sb − wq)·sq/wq (Jon Maloy's v1 patch)
- *  - `pre2026`:  SIOCOUTQ subtracted from the clamped_scale'd SNDBUF_GET, no SO_MEMINFO
- *  - `2023`:     min(tcpi_snd_wnd, SNDBUF_GET), nothing subtracted
+ *  - `jon_v1`:   SO_MEMINFO with the linear ratio (sb − wq)·sq/wq (Jon Maloy's v1 patch)
+ *  - `p26pre`:   SIOCOUTQ subtracted from the clamped_scale'd SNDBUF_GET, no SO_MEMINFO
+ *  - `p23`:      min(tcpi_snd_wnd, SNDBUF_GET), nothing subtracted
+ * The ids are those of the passt-window model's series (`wnd_<id>_bytes`) and of the
+ * passt-throughput model's `variant` parameter.
  */
-export type PasstVariant = 'merged' | 'v1' | 'pre2026' | '2023';
+export type PasstVariant = 'merged' | 'jon_v1' | 'p26pre' | 'p23';
 
 export function detectPasstVariant(text: string): PasstVariant {
   const meminfo = /SO_MEMINFO|SK_MEMINFO_WMEM_QUEUED/.test(text);
   if (meminfo) {
     // The merged form divides the free buffer by (mss + per-segment overhead).
     if (/\/\s*\(\s*\w*mss\w*\s*\+/.test(text) || /\bovh\w*\b|overhead/.test(text)) return 'merged';
-    return 'v1';
+    return 'jon_v1';
   }
-  if (/SIOCOUTQ/.test(text)) return 'pre2026';
-  return '2023';
+  if (/SIOCOUTQ/.test(text)) return 'p26pre';
+  return 'p23';
 }
 
-const passtDetect = (fnText: string, allText: string): Record<string, string> => {
+const passtDetect = (fnText: string, allText: string): { variant: PasstVariant; focus: string } => {
   // The variant lives in the window computation: prefer tcp_wnd_from_sndbuf when the file has it.
   const helper = /\btcp_wnd_from_sndbuf\s*\(/.test(allText);
-  return { variant: detectPasstVariant(helper ? allText : fnText) };
+  const variant = detectPasstVariant(helper ? allText : fnText);
+  return { variant, focus: `wnd_${variant}_bytes` };
 };
 
 export const MODELLED_FUNCTIONS: readonly ModelledFunction[] = [
@@ -75,14 +83,16 @@ export const MODELLED_FUNCTIONS: readonly ModelledFunction[] = [
   // passt tcp_splice.c
   {
     name: 'tcp_splice_sock_handler',
-    model: 'splice',
+    model: 'passt-splice',
     scenario: 'S15',
+    // The 2026 handler delegates to tcp_splice_forward; the 2023 one has the loop inline.
+    scenarioFrom: (_fn, all) => (/\btcp_splice_forward\s*\(/.test(all) ? 'S15' : 'S15-2023'),
     title: '▶ Simulate splice forwarding',
     shape: [/splice\s*\(|tcp_splice_forward/],
   },
   {
     name: 'tcp_splice_forward',
-    model: 'splice',
+    model: 'passt-splice',
     scenario: 'S15',
     title: '▶ Simulate splice forwarding',
     shape: [/splice\s*\(/],
@@ -125,14 +135,14 @@ export const MODELLED_FUNCTIONS: readonly ModelledFunction[] = [
   },
   {
     name: 'sk_setsockopt',
-    model: 'send-path',
+    model: 'setsockopt',
     scenario: 'S1',
     title: '▶ Simulate SO_SNDBUF',
     shape: [/SO_SNDBUF/],
   },
   {
     name: 'sock_setsockopt',
-    model: 'send-path',
+    model: 'setsockopt',
     scenario: 'S1',
     title: '▶ Simulate SO_SNDBUF',
     shape: [/SO_SNDBUF/],
@@ -177,7 +187,9 @@ export const MODELLED_FUNCTIONS: readonly ModelledFunction[] = [
 export interface LensTarget {
   fn: ModelledFunction;
   line: number;
-  params: Record<string, string>;
+  /** The passt window variant found in the code, and the series to focus. */
+  detected: { variant: PasstVariant; focus: string } | null;
+  scenario: string | null;
 }
 
 /** The modelled functions defined in one file, recognised by name and shape. */
@@ -190,7 +202,12 @@ export function findModelledFunctions(
     for (const m of MODELLED_FUNCTIONS) {
       if (m.name !== f.name) continue;
       if (!m.shape.some((re) => re.test(f.text))) continue;
-      out.push({ fn: m, line: f.line, params: m.detect ? m.detect(f.text, allText) : {} });
+      out.push({
+        fn: m,
+        line: f.line,
+        detected: m.detect ? m.detect(f.text, allText) : null,
+        scenario: m.scenarioFrom ? m.scenarioFrom(f.text, allText) : m.scenario,
+      });
     }
   }
   return out;
@@ -210,36 +227,28 @@ export interface InlineAnchor {
 }
 
 export const INLINE_ANCHORS: readonly InlineAnchor[] = [
-  // passt: the computed limit beside the limit assignment, the advertised window beside wnd_to_tap.
+  // passt: the window the focused variant computes, beside the limit assignment and wnd_to_tap.
   {
     model: 'passt-window',
     fn: 'tcp_wnd_from_sndbuf',
     line: /\blimit\s*=/,
-    keys: ['limit_bytes', 'final.limit_bytes'],
-    label: 'limit',
-    unit: 'bytes',
-  },
-  {
-    model: 'passt-window',
-    fn: 'tcp_update_seqack_wnd',
-    line: /\blimit\s*=|SNDBUF_GET\s*\(/,
-    keys: ['limit_bytes', 'final.limit_bytes'],
-    label: 'limit',
-    unit: 'bytes',
-  },
-  {
-    model: 'passt-window',
-    fn: 'tcp_update_seqack_wnd',
-    line: /wnd_to_tap\s*=/,
-    keys: ['wnd_to_tap', 'window_bytes', 'final.wnd_to_tap', 'final.window_bytes'],
+    keys: ['focus_bytes', 'wnd_merged_bytes'],
     label: 'window',
-    unit: '',
+    unit: 'bytes',
+  },
+  {
+    model: 'passt-window',
+    fn: 'tcp_update_seqack_wnd',
+    line: /\blimit\s*=|MIN\s*\(\s*\w*wnd\w*\s*,\s*SNDBUF_GET/,
+    keys: ['focus_bytes'],
+    label: 'window',
+    unit: 'bytes',
   },
   {
     model: 'passt-window',
     fn: 'tcp_get_sndbuf',
     line: /SNDBUF_SET\s*\(/,
-    keys: ['sndbuf_get_bytes', 'final.sndbuf_get_bytes'],
+    keys: ['sndbuf_get_f75_bytes'],
     label: 'SNDBUF_GET',
     unit: 'bytes',
   },
@@ -248,15 +257,23 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
     model: 'send-path',
     fn: 'sk_setsockopt',
     line: /case\s+SO_SNDBUF\s*:/,
-    keys: ['sk_sndbuf_bytes', 'final.sk_sndbuf_bytes'],
+    keys: ['sk_sndbuf_bytes'],
     label: 'sk_sndbuf',
     unit: 'bytes',
   },
   {
-    model: 'send-path',
+    model: 'setsockopt',
+    fn: 'sk_setsockopt',
+    line: /case\s+SO_SNDBUF\s*:/,
+    keys: ['getsockopt_bytes'],
+    label: 'sk_sndbuf',
+    unit: 'bytes',
+  },
+  {
+    model: 'setsockopt',
     fn: 'sock_setsockopt',
     line: /case\s+SO_SNDBUF\s*:/,
-    keys: ['sk_sndbuf_bytes', 'final.sk_sndbuf_bytes'],
+    keys: ['getsockopt_bytes'],
     label: 'sk_sndbuf',
     unit: 'bytes',
   },
@@ -319,7 +336,7 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
   },
   // splice
   {
-    model: 'splice',
+    model: 'passt-splice',
     fn: 'tcp_splice_forward',
     line: /pending\[[^\]]*\]\s*[-+]?=/,
     keys: ['pending_bytes', 'pipe_bytes'],
@@ -327,11 +344,11 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
     unit: 'bytes',
   },
   {
-    model: 'splice',
+    model: 'passt-splice',
     fn: 'tcp_splice_sock_handler',
     line: /readlen\s*=\s*splice/,
-    keys: ['readlen_bytes', 'read_bytes'],
-    label: 'readlen',
+    keys: ['pipe_fill_bytes'],
+    label: 'pipe',
     unit: 'bytes',
   },
 ];

@@ -76,6 +76,8 @@ interface Skb {
   /** Old kernels: payload bytes still free in the linear head. */
   head_room: number;
   nr_frags: number;
+  /** Page-frag page of the last frag (to decide skb_can_coalesce). */
+  frag_page: number;
   sent: boolean;
   pcount: number;
 }
@@ -119,7 +121,6 @@ export class SendSocket {
   // Page frag (sk_page_frag): offset inside the current 32 KiB page.
   private pfrag_offset = 0;
   private pfrag_page = 0;
-  private skbFragPage = new WeakMap<Skb, number>();
   // Counters for the output.
   splits_count = 0;
   merges_count = 0;
@@ -174,12 +175,20 @@ export class SendSocket {
     );
   }
 
+  private goalForWindow = -1;
+  private goalBytes = 0;
+
+  /** tcp_xmit_size_goal, recomputed only when max_window changes. */
   get size_goal_bytes(): number {
-    return sizeGoalBytes(
-      this.preset.gso_max_size_eff_bytes,
-      this.max_window_bytes,
-      this.p.mss_bytes,
-    );
+    if (this.goalForWindow !== this.max_window_bytes) {
+      this.goalForWindow = this.max_window_bytes;
+      this.goalBytes = sizeGoalBytes(
+        this.preset.gso_max_size_eff_bytes,
+        this.max_window_bytes,
+        this.p.mss_bytes,
+      );
+    }
+    return this.goalBytes;
   }
 
   get notsent_lowat_bytes(): number {
@@ -269,6 +278,7 @@ export class SendSocket {
       truesize: F,
       head_room: this.preset.linear_head_payload === 'mss' ? this.p.mss_bytes : 0,
       nr_frags: 0,
+      frag_page: -1,
       sent: false,
       pcount: 0,
     };
@@ -316,9 +326,7 @@ export class SendSocket {
           this.pfrag_offset = 0;
         }
         const canCoalesce =
-          skb!.nr_frags > 0 &&
-          this.skbFragPage.get(skb!) === this.pfrag_page &&
-          this.pfrag_offset > 0;
+          skb!.nr_frags > 0 && skb!.frag_page === this.pfrag_page && this.pfrag_offset > 0;
         if (!canCoalesce && skb!.nr_frags >= this.preset.max_skb_frags) {
           needNew = true;
           continue;
@@ -330,7 +338,7 @@ export class SendSocket {
         skb!.truesize += copy;
         if (!canCoalesce) {
           skb!.nr_frags += 1;
-          this.skbFragPage.set(skb!, this.pfrag_page);
+          skb!.frag_page = this.pfrag_page;
         }
         this.pfrag_offset += copy;
         break;
@@ -381,6 +389,7 @@ export class SendSocket {
       truesize: F + nlen,
       head_room: 0,
       nr_frags: 1,
+      frag_page: skb.frag_page,
       sent: false,
       pcount: 0,
     };

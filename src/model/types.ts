@@ -220,16 +220,25 @@ export function runModel(def: ModelDefinition, input: Params): ModelResult {
 }
 
 function checkOutput(model: string, r: ModelResult): void {
-  const bad = (where: string, k: string, v: unknown): void => {
-    if (
-      typeof v === 'number' &&
-      (!Number.isFinite(v) || (/bytes|pages|segs|count/.test(k) && v < 0))
-    ) {
-      throw new Error(`model ${model} produced ${k} = ${v} at ${where}: this is a model bug`);
+  // Hot for long series (10^5 points): classify each key once, build messages only on error.
+  const countLike = new Map<string, boolean>();
+  const isBad = (k: string, v: unknown): boolean => {
+    if (typeof v !== 'number') return false;
+    if (!Number.isFinite(v)) return true;
+    if (v >= 0) return false;
+    let c = countLike.get(k);
+    if (c === undefined) {
+      c = /bytes|pages|segs|count/.test(k);
+      countLike.set(k, c);
     }
+    return c;
   };
-  for (const [k, v] of Object.entries(r.final)) bad('final', k, v);
-  r.series.forEach((p, i) => {
-    for (const [k, v] of Object.entries(p)) bad(`series[${i}]`, k, v);
-  });
+  const fail = (where: string, k: string, v: unknown): never => {
+    throw new Error(`model ${model} produced ${k} = ${String(v)} at ${where}: this is a model bug`);
+  };
+  for (const k in r.final) if (isBad(k, r.final[k])) fail('final', k, r.final[k]);
+  for (let i = 0; i < r.series.length; i++) {
+    const p = r.series[i];
+    for (const k in p) if (isBad(k, p[k])) fail(`series[${i}]`, k, p[k]);
+  }
 }

@@ -12,6 +12,11 @@ export interface SimulationState {
   params: Params;
   /** Selected point of the series (timeline cursor), or null for the final values. */
   cursor: number | null;
+  /**
+   * A series to emphasise, e.g. the passt window variant the open code contains
+   * (`wnd_merged_bytes`); its value at the cursor is also sent as `focus_bytes`.
+   */
+  focus?: string;
 }
 
 export type HostToWebview =
@@ -56,7 +61,8 @@ export function isSimulationState(v: unknown): v is SimulationState {
     (v.scenario === null || (typeof v.scenario === 'string' && v.scenario.length <= 100)) &&
     isRecordOfScalars(v.params, 200) &&
     (v.cursor === null ||
-      (typeof v.cursor === 'number' && Number.isInteger(v.cursor) && v.cursor >= 0))
+      (typeof v.cursor === 'number' && Number.isInteger(v.cursor) && v.cursor >= 0)) &&
+    (v.focus === undefined || (typeof v.focus === 'string' && /^\w{1,100}$/.test(v.focus)))
   );
 }
 

@@ -24,6 +24,16 @@ export const repoRoot = resolve(__dirname, '../..');
 export const sampleRoot = join(repoRoot, 'sample');
 export const screenshotDir = join(repoRoot, 'test-results', 'e2e');
 
+/** Without the background-networking flags Chromium floods the closed network. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 interface Tools {
   node: string;
   codeServer: string;
@@ -106,6 +116,7 @@ const testSettings = {
   'files.autoSave': 'off',
   'update.mode': 'none',
   'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 export interface WorkbenchOptions {
@@ -192,14 +203,7 @@ export class Workbench {
     try {
       browser = await chromium.launch({
         executablePath: '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: chromiumArgs,
       });
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       const url = `${base}?folder=${encodeURIComponent(opts.workspace)}`;

@@ -206,9 +206,9 @@ function fnText(name: string, line: number, text: string): FunctionText {
 }
 
 test('the passt window variant is detected from the code, per variant', () => {
-  assert.equal(detectPasstVariant(V2023), '2023');
-  assert.equal(detectPasstVariant(VPRE), 'pre2026');
-  assert.equal(detectPasstVariant(VV1), 'v1');
+  assert.equal(detectPasstVariant(V2023), 'p23');
+  assert.equal(detectPasstVariant(VPRE), 'p26pre');
+  assert.equal(detectPasstVariant(VV1), 'jon_v1');
   assert.equal(detectPasstVariant(VMERGED_HELPER), 'merged');
   const all = `${VMERGED_HELPER}\n\n${VMERGED_CALLER}`;
   const lenses = findModelledFunctions(
@@ -219,10 +219,10 @@ test('the passt window variant is detected from the code, per variant', () => {
     all,
   );
   assert.deepEqual(
-    lenses.map((l) => [l.fn.name, l.line, l.params.variant]),
+    lenses.map((l) => [l.fn.name, l.line, l.detected?.variant, l.detected?.focus]),
     [
-      ['tcp_wnd_from_sndbuf', 0, 'merged'],
-      ['tcp_update_seqack_wnd', 9, 'merged'],
+      ['tcp_wnd_from_sndbuf', 0, 'merged', 'wnd_merged_bytes'],
+      ['tcp_update_seqack_wnd', 9, 'merged', 'wnd_merged_bytes'],
     ],
   );
 });
@@ -237,14 +237,13 @@ test('a function that only shares a modelled name gets no lens (name plus shape)
 
 test('inline values land on the modelled lines and only for the open model', () => {
   const fns = [fnText('tcp_update_seqack_wnd', 100, VPRE)];
-  const vals = inlineValuesFor(
-    'passt-window',
-    { limit_bytes: 125912, 'final.wnd_to_tap': 983 },
-    fns,
+  const vals = inlineValuesFor('passt-window', { focus_bytes: 125912 }, fns);
+  assert.deepEqual(vals, [{ line: 104, text: 'window = 125,912 bytes' }]);
+  assert.deepEqual(inlineValuesFor('send-path', { focus_bytes: 1 }, fns), []);
+  const sock =
+    'int sk_setsockopt(struct sock *sk, int optname)\n{\n\tswitch (optname) {\n\tcase SO_SNDBUF:\n\t\tbreak;\n\t}\n}';
+  assert.deepEqual(
+    inlineValuesFor('setsockopt', { getsockopt_bytes: 8192 }, [fnText('sk_setsockopt', 10, sock)]),
+    [{ line: 13, text: 'sk_sndbuf = 8,192 bytes' }],
   );
-  assert.deepEqual(vals, [
-    { line: 104, text: 'limit = 125,912 bytes' },
-    { line: 105, text: 'window = 983' },
-  ]);
-  assert.deepEqual(inlineValuesFor('send-path', { limit_bytes: 1 }, fns), []);
 });

@@ -38,6 +38,10 @@ export function createChart(
   xLabel: string,
   series: readonly PlotSeries[],
   onCursor: (index: number) => void,
+  /** A series drawn thicker (e.g. the passt variant found in the open code). */
+  focus?: string,
+  /** Fixed height in CSS pixels; default scales with the width. */
+  fixedHeight?: number,
 ): ChartHandle {
   if (!cssAdded) {
     addStyle(uplotCss);
@@ -46,6 +50,27 @@ export function createChart(
   const units = [...new Set(series.map((s) => s.unit))];
   let plot: uPlot | null = null;
   let data: Columns = { x: [], ys: series.map(() => []) };
+
+  /**
+   * A limit line far above the data (a 4 MiB peer window over a 200 KB buffer) would flatten
+   * every curve: the range follows the data and keeps limits only when they are near it.
+   */
+  const yRange = (unit: string, min: number, max: number): [number, number] => {
+    let dataMax = -Infinity;
+    let dataMin = Infinity;
+    series.forEach((s, i) => {
+      if (s.unit !== unit || s.limit) return;
+      for (const v of data.ys[i] ?? []) {
+        if (v === null) continue;
+        if (v > dataMax) dataMax = v;
+        if (v < dataMin) dataMin = v;
+      }
+    });
+    if (!Number.isFinite(dataMax)) return [Math.min(0, min), max > min ? max : min + 1];
+    const lo = Math.min(0, dataMin);
+    const hi = max > dataMax * 3 ? dataMax : max;
+    return [lo, hi > lo ? hi * 1.08 : lo + 1];
+  };
 
   const build = (): void => {
     plot?.destroy();
@@ -71,10 +96,13 @@ export function createChart(
     });
     const opts: uPlot.Options = {
       width: Math.max(200, container.clientWidth),
-      height: Math.max(220, Math.min(420, Math.round(container.clientWidth * 0.5))),
+      height: fixedHeight ?? Math.max(220, Math.min(420, Math.round(container.clientWidth * 0.5))),
       scales: Object.fromEntries([
         ['x', { time: false }],
-        ...units.map((u) => [u, { auto: true }]),
+        ...units.map((u) => [
+          u,
+          { range: (_u: uPlot, min: number, max: number) => yRange(u, min, max) },
+        ]),
       ]),
       axes: [
         { stroke: fg, label: xLabel, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
@@ -86,7 +114,7 @@ export function createChart(
           label: `${s.label} (${s.unit})`,
           scale: s.unit,
           stroke: colors[i],
-          width: s.limit ? 1 : 2,
+          width: s.key === focus ? 4 : s.limit ? 1 : 2,
           dash: s.limit ? [6, 4] : undefined,
           points: { show: false },
         })),

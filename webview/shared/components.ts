@@ -63,6 +63,10 @@ export function dropdown(
     d.appendChild(opt);
   }
   d.addEventListener('change', () => onChange(d.value));
+  // The option's `selected` attribute is read only once the element is upgraded and connected.
+  queueMicrotask(() => {
+    d.value = value;
+  });
   return d;
 }
 

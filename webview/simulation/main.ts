@@ -10,6 +10,7 @@ import {
   type ModelDefinition,
   type ModelResult,
   type NumberParam,
+  type SeriesSpec,
   type Params,
 } from '../../src/model/types';
 import {
@@ -23,7 +24,7 @@ import { toColumns, toCsv, toSvg } from '../shared/plotData';
 import { addStyle, themeColor, vscodeApi } from '../shared/vscodeApi';
 import css from './simulation.css';
 import { cliCommandLine, sliderToValue, valueToSlider } from './params';
-import { renderStepView } from './stepView';
+import { renderComparison, renderStepView } from './stepView';
 
 const vscode = vscodeApi<SimulationState, WebviewToHost>();
 addStyle(css);
@@ -31,7 +32,11 @@ addStyle(css);
 const root = document.getElementById('root')!;
 let state: SimulationState | null = vscode.getState() ?? null;
 let result: ModelResult | null = null;
+/** The main plot (the model's most common unit, usually bytes) and a strip for the rest. */
 let chart: ChartHandle | null = null;
+let strip: ChartHandle | null = null;
+let mainSeries: SeriesSpec[] = [];
+let stripSeries: SeriesSpec[] = [];
 let chartModel = '';
 let pending = false;
 let playing: number | null = null;
@@ -75,12 +80,26 @@ const header = el('div', { class: 'sk-header' });
 const errorBox = el('div', { class: 'sk-error', role: 'alert' });
 const controls = el('div', { class: 'sk-controls' });
 const chartBox = el('div', { class: 'sk-chart' });
+const stripBox = el('div', { class: 'sk-chart sk-strip' });
 const timeline = el('div', { class: 'sk-timeline' });
 const stepBox = el('div', { class: 'sk-step' });
 const finalBox = el('div', { class: 'sk-final' });
+const compareBox = el('div', { class: 'sk-compare-box' });
 const notesBox = el('ul', { class: 'sk-notes' });
 const exportBar = el('div', { class: 'sk-export' });
-root.append(header, errorBox, controls, chartBox, timeline, stepBox, finalBox, notesBox, exportBar);
+root.append(
+  header,
+  errorBox,
+  controls,
+  chartBox,
+  stripBox,
+  timeline,
+  stepBox,
+  compareBox,
+  finalBox,
+  notesBox,
+  exportBar,
+);
 
 function render(): void {
   header.replaceChildren();
@@ -162,11 +181,23 @@ function render(): void {
     }
     controls.append(row);
   }
-  if (chartModel !== def.id) {
+  const focus = s.focus && def.series.some((x) => x.key === s.focus) ? s.focus : undefined;
+  if (focus) {
+    const label = def.series.find((x) => x.key === focus)!.label;
+    header.append(el('div', { class: 'sk-focus' }, `Your code contains: ${label} (drawn thick).`));
+  }
+  if (chartModel !== `${def.id}/${focus ?? ''}`) {
     chart?.destroy();
+    strip?.destroy();
     chartBox.replaceChildren();
-    chart = createChart(chartBox, def.tUnit, def.series, (i) => moveCursor(i, false));
-    chartModel = def.id;
+    stripBox.replaceChildren();
+    [mainSeries, stripSeries] = splitByUnit(def.series);
+    chart = createChart(chartBox, def.tUnit, mainSeries, (i) => moveCursor(i, false), focus);
+    strip =
+      stripSeries.length > 0
+        ? createChart(stripBox, def.tUnit, stripSeries, (i) => moveCursor(i, false), focus, 160)
+        : null;
+    chartModel = `${def.id}/${focus ?? ''}`;
   }
   exportBar.replaceChildren(
     button('Export CSV', () => exportData('csv'), true),
@@ -203,11 +234,20 @@ function recompute(): void {
     if (!(e instanceof ModelInputError)) post({ type: 'log', level: 'error', message: msg });
     return;
   }
-  chart?.setData(toColumns(result.series, def.series));
+  chart?.setData(toColumns(result.series, mainSeries));
+  strip?.setData(toColumns(result.series, stripSeries));
   notesBox.replaceChildren(...result.notes.map((n) => el('li', {}, n)));
   finalBox.replaceChildren(el('h3', {}, 'Final values'), table(Object.entries(result.final)));
   renderTimeline();
   showCursor();
+}
+
+/** Series in the most common unit go to the main plot; the rest (counts, phases, flags) to a strip below. */
+function splitByUnit(series: readonly SeriesSpec[]): [SeriesSpec[], SeriesSpec[]] {
+  const count = new Map<string, number>();
+  for (const x of series) count.set(x.unit, (count.get(x.unit) ?? 0) + 1);
+  const main = [...count.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return [series.filter((x) => x.unit === main), series.filter((x) => x.unit !== main)];
 }
 
 function table(rows: [string, unknown][]): HTMLElement {
@@ -231,7 +271,7 @@ function renderTimeline(): void {
   const pos = slider(0, n - 1, 1, cur, (v) => moveCursor(v, true), 'Timeline');
   pos.classList.add('sk-timeline-slider');
   timeline.append(
-    button('⏮', () => moveCursor(0, true), true),
+    button('First', () => moveCursor(0, true), true),
     button('◀ Step', () => moveCursor(Math.max(0, (state!.cursor ?? n - 1) - 1), true), true),
     button(playing === null ? '▶ Play' : '⏸ Pause', togglePlay, true),
     button('Step ▶', () => moveCursor(Math.min(n - 1, (state!.cursor ?? n - 1) + 1), true), true),
@@ -265,7 +305,10 @@ function moveCursor(i: number, fromControl: boolean): void {
   if (state.cursor === idx) return;
   state = { ...state, cursor: idx };
   vscode.setState(state);
-  if (fromControl) chart?.setCursor(idx);
+  if (fromControl) {
+    chart?.setCursor(idx);
+    strip?.setCursor(idx);
+  }
   const slid = timeline.querySelector<HTMLInputElement>('.sk-timeline-slider');
   if (slid) slid.value = String(idx);
   const label = timeline.querySelector('.sk-pos');
@@ -279,11 +322,38 @@ function showCursor(): void {
   const idx = n === 0 ? null : Math.min(state.cursor ?? n - 1, n - 1);
   const point: Record<string, number | string> = idx === null ? {} : result.series[idx];
   const prev = idx === null || idx === 0 ? null : result.series[idx - 1];
-  stepBox.replaceChildren(renderStepView(state.model, point, prev));
+  stepBox.replaceChildren(renderStepView(state.model, point, prev, result.params));
+  compareBox.replaceChildren(...comparison(point));
   const values: Record<string, number | string | boolean> = {};
   for (const [k, v] of Object.entries(result.final)) values[`final.${k}`] = v;
   for (const [k, v] of Object.entries(point)) values[k] = v;
+  const focusValue =
+    state.focus === undefined ? undefined : (point[state.focus] ?? result.final[state.focus]);
+  if (typeof focusValue === 'number') values.focus_bytes = focusValue;
   post({ type: 'values', model: state.model, values });
+}
+
+/** Cache of the other splice loop version's run, keyed by its parameters. */
+let otherRun: { key: string; steps: Record<string, number | string>[]; title: string } | null =
+  null;
+
+/** For the splice model: the same input through the other loop version, to read side by side. */
+function comparison(point: Record<string, number | string>): HTMLElement[] {
+  if (!state || !result || state.model !== 'passt-splice') return [];
+  const def = findModel(state.model)!;
+  const version = String(result.params.version);
+  const other = version === '2023' ? '2026' : '2023';
+  const params = { ...result.params, version: other };
+  const key = JSON.stringify(params);
+  if (otherRun?.key !== key) {
+    try {
+      otherRun = { key, steps: runModel(def, params).series, title: `Same input, ${other} loop` };
+    } catch {
+      return [];
+    }
+  }
+  const pass = typeof point.pass === 'number' ? point.pass : null;
+  return [renderComparison(otherRun.title, otherRun.steps, pass)];
 }
 
 function exportData(format: 'csv' | 'svg' | 'png'): void {

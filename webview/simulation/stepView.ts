@@ -1,6 +1,8 @@
 // The state at the timeline cursor. Every model gets a table of the point's values with what
-// changed since the previous step highlighted; the splice model also gets a picture of the
-// pipe and both sockets, since that is where the 2023 and 2026 loops differ.
+// changed since the previous step highlighted. The splice model also gets a picture of the
+// source socket, the pipe and the destination socket with the flags and epoll masks, and the
+// same input stepped through the other loop version beside it, since that is where the 2023
+// and 2026 loops differ (BUFFER-MODEL.md §10, S15).
 import { el } from '../shared/components';
 
 type Point = Record<string, number | string>;
@@ -27,26 +29,63 @@ function gauge(label: string, fill: number, capacity: number): HTMLElement {
   );
 }
 
-function numberKeys(p: Point, re: RegExp): string[] {
-  return Object.keys(p).filter((k) => re.test(k) && typeof p[k] === 'number');
+const num = (p: Point, k: string): number => (typeof p[k] === 'number' ? (p[k] as number) : 0);
+
+function spliceView(point: Point, params: Record<string, unknown>): HTMLElement {
+  const pipe = typeof params.pipe_size_bytes === 'number' ? params.pipe_size_bytes : 0;
+  const srcTotal =
+    typeof params.src_bytes === 'number' ? params.src_bytes : num(point, 'src_queue_bytes');
+  const dstCap = num(point, 'dst_queued_bytes') + num(point, 'dst_room_bytes');
+  return el(
+    'div',
+    { class: 'sk-splice' },
+    el(
+      'div',
+      { class: 'sk-where' },
+      `${String(point.kind ?? '')}: ${String(point.where ?? '')}${point.result ? ` → ${String(point.result)}` : ''}`,
+    ),
+    gauge('source socket (unread)', num(point, 'src_queue_bytes'), srcTotal),
+    gauge('pipe', num(point, 'pipe_fill_bytes'), pipe),
+    gauge('destination (queued)', num(point, 'dst_queued_bytes'), dstCap),
+    el(
+      'div',
+      { class: 'sk-flags' },
+      `pending ${fmt(num(point, 'pending_bytes'))} bytes · flags ${String(point.flags ?? '-')} · epoll src ${String(point.src_mask ?? '')} · dst ${String(point.dst_mask ?? '')}${num(point, 'more_flag') ? ' · SPLICE_F_MORE' : ''}`,
+    ),
+  );
 }
 
-export function renderStepView(model: string, point: Point, prev: Point | null): HTMLElement {
+/** The other loop version's steps, in a compact list, for side-by-side reading. */
+export function renderComparison(
+  title: string,
+  steps: readonly Point[],
+  currentPass: number | null,
+): HTMLElement {
+  const rows = steps
+    .filter((s) => s.kind !== 'epoll_ctl')
+    .map((s) =>
+      el(
+        'tr',
+        s.pass === currentPass ? { class: 'same-pass' } : {},
+        el('td', { class: 'num' }, String(s.t)),
+        el('td', {}, String(s.kind)),
+        el('td', {}, String(s.where)),
+        el('td', { class: 'num' }, String(s.result ?? '')),
+        el('td', {}, String(s.flags ?? '')),
+      ),
+    );
+  return el('div', { class: 'sk-compare' }, el('h3', {}, title), el('table', {}, ...rows));
+}
+
+export function renderStepView(
+  model: string,
+  point: Point,
+  prev: Point | null,
+  params: Record<string, unknown>,
+): HTMLElement {
   const box = el('div', {});
-  if (/splice/.test(model)) {
-    const cap = numberKeys(point, /pipe_(size|capacity)_bytes$/)[0];
-    const pipeFill = numberKeys(point, /^(pipe|pending)(_fill)?_bytes$/)[0];
-    if (cap && pipeFill) box.append(gauge('pipe', point[pipeFill] as number, point[cap] as number));
-    for (const k of numberKeys(point, /^(src|dst)_.*_bytes$/)) {
-      box.append(
-        gauge(
-          k.replace(/_bytes$/, '').replace(/_/g, ' '),
-          point[k] as number,
-          Math.max(point[k] as number, 1),
-        ),
-      );
-    }
-  }
+  if (model === 'passt-splice' && Object.keys(point).length > 0)
+    box.append(spliceView(point, params));
   const rows = Object.entries(point).map(([k, v]) => {
     const changed = prev !== null && prev[k] !== v;
     return el(

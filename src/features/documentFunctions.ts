@@ -1,0 +1,26 @@
+// The function definitions of an open document, with their text, from the index's facts for
+// that file (kept current on each edit by the index service's incremental reparse). Used by
+// the simulation CodeLens and the inline model values.
+import * as vscode from 'vscode';
+import type { FunctionText } from '../model/codeAnchors';
+import type { IndexService } from '../services/indexService';
+import type { FunctionSource } from './simulationCodeLens';
+
+export function functionSourceFrom(service: IndexService): FunctionSource {
+  return async (doc: vscode.TextDocument): Promise<FunctionText[]> => {
+    service.fresh(doc);
+    const r = service.resolve(doc.uri);
+    const facts = r?.index.facts(r.file);
+    if (!facts) return [];
+    const last = doc.lineCount - 1;
+    return facts.functions
+      .filter((f) => f.span.line <= last)
+      .map((f) => ({
+        name: f.name,
+        line: f.span.line,
+        text: doc.getText(
+          new vscode.Range(f.span.line, f.span.col, Math.min(f.span.endLine, last), f.span.endCol),
+        ),
+      }));
+  };
+}
