@@ -411,7 +411,7 @@ export const tcpMemModel: ModelDefinition = {
   ],
   scenarios: [
     {
-      id: 'pressure-8x1',
+      id: 'pressure',
       title:
         '8 sockets on 1 CPU, tcp_mem 512/768/1024, 16 KiB writes: pressure, moderation, recovery',
       params: {},

@@ -99,9 +99,9 @@ test('per-CPU reserve: the global counter moves in flushes of ≥ 256 pages', ()
   assert.equal(s2.forward_alloc_bytes, 10000 - 8192);
 });
 
-test('pressure-8x1 scenario: the hand-checked trajectory (docs/model-notes-b.md)', async () => {
+test('pressure scenario: the hand-checked trajectory (docs/model-notes-b.md)', async () => {
   let out = '';
-  const code = await runCli(['simulate', 'tcp-mem', '--scenario', 'pressure-8x1', '--json'], {
+  const code = await runCli(['simulate', 'tcp-mem', '--scenario', 'pressure', '--json'], {
     out: (t) => (out += t),
     err: () => {},
     cwd: '.',
