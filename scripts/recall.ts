@@ -22,6 +22,8 @@ export interface RecallResult {
   extras: string[];
   bytes: number;
   extractMs: number;
+  /** CPU time of extractFacts (user+system), ms: the machine may be shared. */
+  extractCpuMs: number;
   problems: number;
 }
 
@@ -59,13 +61,17 @@ export async function measureRecall(root: string): Promise<RecallResult> {
   const ours = new Set<string>();
   let bytes = 0;
   let extractMs = 0;
+  let extractCpuMs = 0;
   let problems = 0;
   for (let k = 0; k < abs.length; k++) {
     const buf = readFileSync(abs[k]);
     bytes += buf.length;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const facts = extractFacts(rel[k], buf, parser);
+    const c1 = process.cpuUsage(c0);
     extractMs += performance.now() - t0;
+    extractCpuMs += (c1.user + c1.system) / 1000;
     if (facts.problems.length > 0) problems++;
     for (const d of facts.functions) ours.add(`${d.macro ?? d.name}\t${rel[k]}`);
   }
@@ -83,6 +89,7 @@ export async function measureRecall(root: string): Promise<RecallResult> {
     extras,
     bytes,
     extractMs,
+    extractCpuMs,
     problems,
   };
 }
@@ -104,8 +111,9 @@ async function main(): Promise<void> {
     `${root}: ${r.files} files, ctags ${r.ctags} definitions, SKLens ${r.ours}, matched ${r.matched}`,
   );
   console.log(`recall ${pct(r.recall)}  precision ${pct(r.precision)}`);
+  const mb = r.bytes / 1e6;
   console.log(
-    `extractFacts: ${(r.bytes / 1e6).toFixed(1)} MB in ${(r.extractMs / 1000).toFixed(2)} s = ${(r.bytes / 1e6 / (r.extractMs / 1000)).toFixed(2)} MB/s (one core); ${r.problems} files with problems`,
+    `extractFacts: ${mb.toFixed(1)} MB in ${(r.extractMs / 1000).toFixed(2)} s wall, ${(r.extractCpuMs / 1000).toFixed(2)} s CPU = ${(mb / (r.extractCpuMs / 1000)).toFixed(2)} MB/s per core; ${r.problems} files with problems`,
   );
   console.log(`misses (${r.misses.length}):`);
   for (const m of r.misses.slice(0, showMax)) console.log(`  ${m.replace('\t', '  ')}`);

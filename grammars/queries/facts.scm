@@ -6,8 +6,8 @@
 (function_definition) @definition.function
 
 ; #define NAME value / #define NAME(params) value
-(preproc_def name: (identifier) @name) @definition.macro
-(preproc_function_def name: (identifier) @name) @definition.macro
+(preproc_def name: (identifier)) @definition.macro
+(preproc_function_def name: (identifier)) @definition.macro
 
 ; struct/union tags with a body; anonymous ones named by an enclosing typedef.
 (struct_specifier name: (type_identifier) body: (field_declaration_list)) @definition.struct

@@ -4,7 +4,7 @@
 // in FileFacts.problems and the facts found so far are kept.
 import { createHash } from 'node:crypto';
 import { preprocess } from '../parse/preprocess';
-import { getQuery, parseBounded, type Node, type Parser } from '../parse/treeSitter';
+import { getQuery, parseBounded, type Node, type Parser, type Tree } from '../parse/treeSitter';
 import {
   emptyFacts,
   type CallSite,
@@ -274,6 +274,21 @@ export function extractFacts(
     } finally {
       tree.delete();
     }
+  } catch (err) {
+    facts.problems.push(`extraction failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return facts;
+}
+
+/**
+ * Facts of an open document from its cached tree (src/parse/treeCache.ts), without parsing
+ * again. `text` is the document's text (not the pre-processed one); the tree stays owned by
+ * the cache.
+ */
+export function factsFromTree(path: string, text: string, tree: Tree, parser: Parser): FileFacts {
+  const facts = emptyFacts(path, text.length, 0, createHash('sha1').update(text).digest('hex'));
+  try {
+    collect(facts, text, tree.rootNode, parser);
   } catch (err) {
     facts.problems.push(`extraction failed: ${err instanceof Error ? err.message : String(err)}`);
   }

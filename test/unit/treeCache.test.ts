@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { extractFacts, factsFromTree } from '../../src/index/extract';
 import { preprocess } from '../../src/parse/preprocess';
 import { diffEdit, pointAt, TreeCache } from '../../src/parse/treeCache';
 import { createParser, type Parser } from '../../src/parse/treeSitter';
@@ -111,6 +112,19 @@ describe('TreeCache', () => {
     assert.equal(cache.size, 1);
     cache.dispose();
     assert.equal(cache.size, 0);
+  });
+
+  it('facts of a cached, incrementally edited tree equal extractFacts of the text', () => {
+    const cache = new TreeCache(parser);
+    cache.update('f', 1, fixture);
+    const edited = fixture.replace('sk_mem_charge(sk,', 'sk_mem_uncharge(sk,');
+    const tree = cache.update('f', 2, edited);
+    assert.ok(tree !== null);
+    const a = factsFromTree('f.c', edited, tree, parser);
+    const b = extractFacts('f.c', edited, parser);
+    assert.ok(a.calls.some((c) => c.callee === 'sk_mem_uncharge'));
+    assert.deepEqual({ ...a, hash: '', size: 0 }, { ...b, hash: '', size: 0 });
+    cache.dispose();
   });
 
   it('diffEdit and pointAt give tree-sitter edits in UTF-16 units', () => {
