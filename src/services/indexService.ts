@@ -153,6 +153,13 @@ export class IndexService implements vscode.Disposable {
     };
   }
 
+  /** Whether a folder's index is still being built. */
+  building(): boolean {
+    return [...this.folders.values()].some(
+      (f) => f.state.kind === 'starting' || f.state.kind === 'indexing',
+    );
+  }
+
   /** Every ready folder's index (workspace symbols). */
   all(): Resolved[] {
     const out: Resolved[] = [];
@@ -246,9 +253,9 @@ export class IndexService implements vscode.Disposable {
               const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
               progress.report({
                 message: `${p.phase} ${p.done}/${p.total} files`,
-                increment: p.phase === 'parse' && pct > lastPct ? pct - lastPct : 0,
+                increment: p.phase === 'extract' && pct > lastPct ? pct - lastPct : 0,
               });
-              if (p.phase === 'parse') lastPct = pct;
+              if (p.phase === 'extract') lastPct = pct;
             }),
         });
         this.setState(f, { kind: 'ready', ...r });
