@@ -1,15 +1,55 @@
-// activate() only wires: it builds the context and lets each feature register itself.
+// activate() only wires: it builds the context and the index service, and lets each feature
+// register itself. Every Disposable goes to the context.
 import * as vscode from 'vscode';
+import { affects, INDEX_SETTINGS } from './config';
 import { SklensContext } from './context';
+import { registerCallHierarchyProvider } from './features/callHierarchyProvider';
+import { registerDefinitionProvider } from './features/definitionProvider';
+import { registerDocumentSymbolProvider } from './features/documentSymbolProvider';
+import { registerFieldAccessCommand } from './features/fieldAccessCommand';
 import { registerHover } from './features/hoverProvider';
+import { registerIndexCommands } from './features/indexCommands';
+import { LanguageServerDeferral } from './features/languageServers';
+import { registerReferenceProvider } from './features/referenceProvider';
+import { registerStatusBar } from './features/statusBar';
+import { registerWorkspaceSymbolProvider } from './features/workspaceSymbolProvider';
+import { IndexService } from './services/indexService';
+import { createWorkspaceEngine } from './services/workspaceEngine';
 
 let ctx: SklensContext | undefined;
 
 export function activate(extension: vscode.ExtensionContext): void {
-  ctx = new SklensContext(extension);
-  extension.subscriptions.push(ctx);
-  ctx.log.info(`SKLens ${String(extension.extension.packageJSON.version)} activated`);
-  registerHover(ctx);
+  const c = (ctx = new SklensContext(extension));
+  extension.subscriptions.push(c);
+  c.log.info(`SKLens ${String(extension.extension.packageJSON.version)} activated`);
+
+  const index = c.own(
+    new IndexService({
+      log: c.log,
+      config: () => c.config,
+      timer: c.timer,
+      createEngine: createWorkspaceEngine,
+      storageUri: extension.storageUri,
+    }),
+  );
+  c.own(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('sklens')) index.configure(affects(e, INDEX_SETTINGS));
+    }),
+  );
+  const deferral = c.own(new LanguageServerDeferral(c));
+
+  registerDefinitionProvider(c, index, deferral);
+  registerReferenceProvider(c, index, deferral);
+  registerDocumentSymbolProvider(c, index);
+  registerWorkspaceSymbolProvider(c, index);
+  registerCallHierarchyProvider(c, index);
+  registerFieldAccessCommand(c, index);
+  registerIndexCommands(c, index, deferral);
+  registerStatusBar(c, index, deferral);
+  registerHover(c, index);
+
+  index.start();
 }
 
 export function deactivate(): void {

@@ -11,17 +11,18 @@ import { OPEN_SIMULATION_COMMAND } from '../knowledge/render';
 import { AnnotationsWatcher } from './annotationsWatcher';
 
 /**
- * The index covering a document. Structurally the `resolve()` of the workspace index service:
- * the index, the document's path relative to the index root, and a Uri for any indexed path.
+ * The index covering a document: structurally the workspace IndexService (src/services), so
+ * activate() passes the service itself. `resolve` gives the index, the document's path
+ * relative to the index root and a Uri for any indexed path.
  */
 export interface HoverIndexSource {
   resolve(
     uri: vscode.Uri,
   ): { index: CodeIndex; file: string; toUri: (file: string) => vscode.Uri } | undefined;
   /** Makes the document's facts current before a query (pending reparse), if supported. */
-  fresh?(doc: vscode.TextDocument): void;
-  /** Whether an index is still being built (shown instead of counts). */
-  building?(): boolean;
+  fresh?(doc: vscode.TextDocument): void | Promise<void>;
+  /** Per-folder index states; a folder still starting or indexing shows "building". */
+  states?(): { state: { kind: string } }[];
 }
 
 const SELECTOR: vscode.DocumentSelector = [
@@ -38,13 +39,20 @@ export class SklensHoverProvider implements vscode.HoverProvider {
     private readonly source: HoverIndexSource | undefined,
   ) {}
 
-  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+  async provideHover(
+    doc: vscode.TextDocument,
+    pos: vscode.Position,
+  ): Promise<vscode.Hover | undefined> {
     const kind = documentKind(doc.languageId, doc.uri.path);
     if (!kind) return undefined;
     let resolved: ReturnType<HoverIndexSource['resolve']>;
+    let building = false;
     try {
-      if (kind === 'code') this.source?.fresh?.(doc);
+      if (kind === 'code') await this.source?.fresh?.(doc);
       resolved = this.source?.resolve(doc.uri);
+      building = (this.source?.states?.() ?? []).some(
+        (s) => s.state.kind === 'starting' || s.state.kind === 'indexing',
+      );
     } catch {
       resolved = undefined; // live facts are a bonus: the knowledge text still shows
     }
@@ -54,7 +62,7 @@ export class SklensHoverProvider implements vscode.HoverProvider {
       character: pos.character,
       kind,
       index: resolved?.index,
-      indexState: resolved ? 'ready' : this.source?.building?.() ? 'building' : 'none',
+      indexState: resolved ? 'ready' : building ? 'building' : 'none',
       link: (file, line) =>
         toUri
           ? toUri(file)

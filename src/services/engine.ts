@@ -18,7 +18,8 @@ export interface BuildOptions {
 }
 
 export interface BuildProgress {
-  phase: 'scan' | 'cache' | 'parse' | 'merge';
+  /** The index's phases: 'scan', 'cache', 'extract' (worker threads), 'save'. */
+  phase: string;
   done: number;
   total: number;
 }

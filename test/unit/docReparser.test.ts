@@ -1,4 +1,4 @@
-// The incremental reparse of open documents: the single-edit diff, and an edit storm whose
+// The incremental reparse of open documents (PARSE's tree cache + collect): an edit storm whose
 // facts after every edit must equal a fresh parse of the same text (issue 8: "afterwards the
 // index equals a fresh index of the same files").
 import { strict as assert } from 'node:assert';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { extractFacts } from '../../src/index/extract';
 import { createParser, type Parser } from '../../src/parse/treeSitter';
-import { diffTexts, DocumentReparser } from '../../src/services/docReparser';
+import { DocumentReparser } from '../../src/services/docReparser';
 
 const fixture = readFileSync(join(__dirname, '../fixtures/nav/edit_storm.c'), 'utf8');
 const opts = { maxBytes: 1 << 22, timeoutMs: 10_000 };
@@ -17,26 +17,6 @@ let freshParser: Parser;
 before(async () => {
   incParser = await createParser();
   freshParser = await createParser();
-});
-
-test('diffTexts finds the one changed region with rows and UTF-16 columns', () => {
-  assert.equal(diffTexts('abc', 'abc'), null);
-  assert.deepEqual(diffTexts('ab\ncd\nef', 'ab\ncXd\nef'), {
-    startIndex: 4,
-    oldEndIndex: 4,
-    newEndIndex: 5,
-    startPosition: { row: 1, column: 1 },
-    oldEndPosition: { row: 1, column: 1 },
-    newEndPosition: { row: 1, column: 2 },
-  });
-  const d = diffTexts('x\ny\nz', 'x\nz');
-  assert.deepEqual([d!.startIndex, d!.oldEndIndex, d!.newEndIndex], [2, 4, 2]);
-  assert.deepEqual(d!.oldEndPosition, { row: 2, column: 0 });
-  const lines = diffTexts('a', 'a\n\nb');
-  assert.deepEqual(lines!.newEndPosition, { row: 2, column: 1 });
-  // A surrogate pair is never split: the edit starts before its high half.
-  const emoji = diffTexts('\u{1F600}', '\u{1F601}');
-  assert.equal(emoji!.startIndex, 0);
 });
 
 /** Deterministic pseudo-random numbers (a 32-bit LCG), so a failure is reproducible. */
