@@ -26,8 +26,8 @@ export interface CallEdge {
   span: Span;
   /**
    * The file of the callee's definition this edge reaches, when indexed: a definition in the
-   * caller's file first (static functions share names across files), then a header, then a
-   * non-static one.
+   * caller's file first (static functions share names across files), then a non-static one,
+   * then a static inline in a header.
    */
   calleeFile?: string;
 }

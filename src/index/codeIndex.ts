@@ -339,8 +339,11 @@ export class MemoryCodeIndex implements CodeIndex {
 
   /**
    * The definition a call from `fromFile` reaches: a definition in the caller's own file first
-   * (static functions of the same name live in many files, e.g. `*_init`), then one in a header
-   * (static inline helpers), then a non-static one anywhere.
+   * (static functions of the same name live in many files, e.g. `*_init`), then a non-static
+   * one, then a static one in a header (a static inline helper). A non-static definition wins
+   * over a header's static inline of the same name: that pair is the kernel's config stub
+   * (`#ifdef CONFIG_DEBUG_FS ... #else static inline void lowpan_debugfs_init(void) {}`,
+   * net/6lowpan/6lowpan_i.h), and the real function is the one worth showing.
    */
   resolveDefinition(name: string, fromFile: string): Located<FunctionDef> | undefined {
     const p = this.funcs.get(name);
@@ -354,7 +357,7 @@ export class MemoryCodeIndex implements CodeIndex {
       if (!header && file.endsWith('.h')) header = { file, item: d };
       else if (!global && !d.isStatic) global = { file, item: d };
     }
-    return header ?? global;
+    return global ?? header;
   }
 
   /** Structs whose tables assign something to `member`, for an ops call with an unknown struct. */

@@ -16,7 +16,9 @@ function spawnWorker(extractorModule: string | undefined): Worker {
     // and `--import tsx` in a worker's execArgv is not applied to its entry, so bootstrap tsx's
     // CommonJS hook first.
     const src = join(__dirname, 'worker.ts');
-    const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(src)});`;
+    // Under tsx's namespaced loader (tsImport) the resolved path carries a `?namespace=` query.
+    const tsx = require.resolve('tsx/cjs').replace(/\?.*$/, '');
+    const code = `require(${JSON.stringify(tsx)}); require(${JSON.stringify(src)});`;
     return new Worker(code, { eval: true, workerData });
   }
   return new Worker(join(__dirname, 'indexWorker.js'), { workerData });
@@ -68,6 +70,9 @@ export class ExtractPool {
   private runBatches(job: ExtractJob, batches: WalkedFile[][]): Promise<void> {
     while (this.workers.length < Math.min(this.size, batches.length)) {
       const w = spawnWorker(this.opts.extractorModule);
+      // A job's own listener reports errors while it runs; an error between jobs, or from a
+      // worker that is being terminated after a failed job, must not crash the process.
+      w.on('error', () => {});
       this.live++;
       w.once('exit', () => this.live--);
       this.workers.push(w);
