@@ -135,7 +135,9 @@ def experiment(sndbuf, maxseg, write_size, interval_ms, max_writes, stop_after_e
             if refusals >= stop_after_eagain and last["send_q_notsent"] == last["send_q"]:
                 break
             time.sleep(interval_ms / 1000.0)
+        last = rows[-1]
         return {
+            "window_closed": refusals >= stop_after_eagain and last["send_q_notsent"] == last["send_q"] > 0,
             "so_sndbuf": sndbuf,
             "tcp_maxseg_set": maxseg,
             "mss": mss,
@@ -161,11 +163,14 @@ def main():
     ap.add_argument("--interval-ms", type=float, default=5.0)
     ap.add_argument("--max-writes", type=int, default=600)
     ap.add_argument("--stop-after-eagain", type=int, default=8)
+    ap.add_argument("--attempts", type=int, default=3)
     ap.add_argument("--maxseg", type=int, action="append", default=None,
                     help="TCP_MAXSEG values to run (0 = not set); default: 0 and 1448")
     a = ap.parse_args()
     if not (1 <= a.max_writes <= 5000):
         ap.error("--max-writes must be 1..5000 (bounded loop)")
+    if not (1 <= a.attempts <= 5):
+        ap.error("--attempts must be 1..5")
     maxsegs = a.maxseg if a.maxseg is not None else [0, 1448]
     out = {
         "uname_release": os.uname().release,
@@ -178,7 +183,13 @@ def main():
         "runs": [],
     }
     for ms in maxsegs:
-        run = experiment(a.sndbuf, ms, a.write_size, a.interval_ms, a.max_writes, a.stop_after_eagain)
+        # A loaded machine can keep the peer's window open past --max-writes (its receive queue
+        # is collapsed and accepts more); retry a bounded number of times.
+        for attempt in range(1, a.attempts + 1):
+            run = experiment(a.sndbuf, ms, a.write_size, a.interval_ms, a.max_writes, a.stop_after_eagain)
+            run["attempts"] = attempt
+            if run["window_closed"]:
+                break
         run["calibration"] = calibrate(a.sndbuf, ms, a.write_size)
         out["runs"].append(run)
     print(json.dumps(out))

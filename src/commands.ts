@@ -31,6 +31,18 @@ export const COMMANDS = {
     id: 'sklens.showHostTimings',
     title: 'Show Extension Host Timings',
   },
+  showCallGraph: {
+    id: 'sklens.showCallGraph',
+    title: 'Show Call Graph',
+  },
+  generateMemoryMap: {
+    id: 'sklens.generateMemoryMap',
+    title: 'Generate TCP Memory Map',
+  },
+  checkCallGraphClaims: {
+    id: 'sklens.checkCallGraphClaims',
+    title: 'Check Call-Graph Claims',
+  },
   openSimulation: {
     id: 'sklens.openSimulation',
     title: 'Open Buffer Simulation',

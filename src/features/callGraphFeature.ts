@@ -2,12 +2,13 @@
 // Hierarchy item context), the panel and its serializer, and "SKLens: Generate TCP Memory Map",
 // which opens the generated memory map as an untitled Markdown document.
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands';
 import type { SklensContext } from '../context';
 import { memdoc } from '../graph/memdoc';
 import { GraphPanels, type GraphIndexSource, type IndexedFolder } from '../panels/graphPanel';
 
-export const SHOW_CALL_GRAPH_COMMAND = 'sklens.showCallGraph';
-export const MEMORY_MAP_COMMAND = 'sklens.generateMemoryMap';
+export const SHOW_CALL_GRAPH_COMMAND = COMMANDS.showCallGraph.id;
+export const MEMORY_MAP_COMMAND = COMMANDS.generateMemoryMap.id;
 
 const FN_RE = /[A-Za-z_][A-Za-z0-9_]*/;
 

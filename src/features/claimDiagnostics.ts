@@ -3,11 +3,12 @@
 // each claim that no longer holds as a diagnostic with a quick fix rewriting the clause to what
 // the tree says; claims that hold get a hint. A summary report opens as a Markdown document.
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands';
 import type { SklensContext } from '../context';
 import { checkDocument, rewriteClaim, type CheckedClaim } from '../graph/claims';
 import type { GraphIndexSource, IndexedFolder } from '../panels/graphPanel';
 
-export const CHECK_CLAIMS_COMMAND = 'sklens.checkCallGraphClaims';
+export const CHECK_CLAIMS_COMMAND = COMMANDS.checkCallGraphClaims.id;
 const SOURCE = 'SKLens claims';
 
 interface Fix {

@@ -23,6 +23,9 @@ export interface ProbeWrite extends ProbeSnapshot {
 }
 
 export interface ProbeRun {
+  /** The writer was refused with everything still queued unsent: the peer's window closed. */
+  window_closed: boolean;
+  attempts: number;
   so_sndbuf: number;
   tcp_maxseg_set: number;
   mss: number;

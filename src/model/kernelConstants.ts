@@ -203,6 +203,17 @@ export function tcpSndbufExpandBytes(
   return current_sndbuf_bytes;
 }
 
+/** `include/net/tcp.h: tcp_bound_to_half_wnd` (TCP_MSS_DEFAULT 536, tcp header 32 with timestamps). */
+export function boundToHalfWindowBytes(
+  max_window_bytes: number,
+  size_bytes: number,
+  tcp_header_bytes = 32,
+): number {
+  const cutoff = max_window_bytes > 536 ? Math.floor(max_window_bytes / 2) : max_window_bytes;
+  if (cutoff && size_bytes > cutoff) return Math.max(cutoff, 68 - tcp_header_bytes);
+  return size_bytes;
+}
+
 /**
  * Closed form of `net/ipv4/tcp.c: tcp_xmit_size_goal` (BUFFER-MODEL §4.3):
  * G = max(mss, floor(min(gso_max_size_eff, half window) / mss) · mss), where
@@ -216,9 +227,7 @@ export function sizeGoalBytes(
   gso_max_segs = 65535,
   tcp_header_bytes = 32,
 ): number {
-  let bound = gso_max_size_eff_bytes;
-  const cutoff = max_window_bytes > 536 ? Math.floor(max_window_bytes / 2) : max_window_bytes;
-  if (cutoff && bound > cutoff) bound = Math.max(cutoff, 68 - tcp_header_bytes);
+  const bound = boundToHalfWindowBytes(max_window_bytes, gso_max_size_eff_bytes, tcp_header_bytes);
   const segs = Math.min(Math.floor(bound / mss_bytes), gso_max_segs);
   return Math.max(segs * mss_bytes, mss_bytes);
 }

@@ -2,9 +2,11 @@
 // and the inline values all look models up here. Add a model by importing it and listing it.
 import { passtThroughputModel } from './passtThroughput';
 import { passtWindowModel } from './passtWindowModel';
+import { receiveModel } from './receiveModel';
 import { sendPathModel } from './sendPath';
 import { sockoptModel } from './sockopt';
 import { spliceModel } from './splice';
+import { tcpMemModel } from './tcpMem';
 import { tsqModel } from './tsq';
 import type { ModelDefinition } from './types';
 
@@ -15,6 +17,8 @@ export const MODELS: readonly ModelDefinition[] = [
   passtThroughputModel,
   tsqModel,
   spliceModel,
+  receiveModel,
+  tcpMemModel,
 ];
 
 export function findModel(id: string): ModelDefinition | undefined {

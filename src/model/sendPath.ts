@@ -18,6 +18,7 @@ import {
   INT_MAX,
   PRESETS,
   findPreset,
+  boundToHalfWindowBytes,
   setsockoptBuf,
   sizeGoalBytes,
   tcpSndbufExpandBytes,
@@ -178,16 +179,31 @@ export class SendSocket {
   private goalForWindow = -1;
   private goalBytes = 0;
 
+  private mssBytes = 0;
+
+  /** Recomputes the cached mss and size goal when max_window changes. */
+  private syncMss(): void {
+    if (this.goalForWindow === this.max_window_bytes) return;
+    this.goalForWindow = this.max_window_bytes;
+    // tcp_sync_mss (called from tcp_ack_update_window when max_window grows) bounds
+    // mss_cache by half the peer's largest window: on loopback 65483 → 32741 for a 65483 window.
+    this.mssBytes = boundToHalfWindowBytes(this.max_window_bytes, this.p.mss_bytes);
+    this.goalBytes = sizeGoalBytes(
+      this.preset.gso_max_size_eff_bytes,
+      this.max_window_bytes,
+      this.mssBytes,
+    );
+  }
+
+  /** mss_cache: mss_bytes (from the path MTU / TCP_MAXSEG) bounded to half of max_window. */
+  get mss_now_bytes(): number {
+    this.syncMss();
+    return this.mssBytes;
+  }
+
   /** tcp_xmit_size_goal, recomputed only when max_window changes. */
   get size_goal_bytes(): number {
-    if (this.goalForWindow !== this.max_window_bytes) {
-      this.goalForWindow = this.max_window_bytes;
-      this.goalBytes = sizeGoalBytes(
-        this.preset.gso_max_size_eff_bytes,
-        this.max_window_bytes,
-        this.p.mss_bytes,
-      );
-    }
+    this.syncMss();
     return this.goalBytes;
   }
 
@@ -276,7 +292,7 @@ export class SendSocket {
       seq,
       len: 0,
       truesize: F,
-      head_room: this.preset.linear_head_payload === 'mss' ? this.p.mss_bytes : 0,
+      head_room: this.preset.linear_head_payload === 'mss' ? this.mss_now_bytes : 0,
       nr_frags: 0,
       frag_page: -1,
       sent: false,
@@ -423,7 +439,7 @@ export class SendSocket {
    * allow, splitting at the window or cwnd boundary. `push` = TCP_NAGLE_PUSH.
    */
   tcpWriteXmit(push: boolean, pushOne: boolean): void {
-    const mss = this.p.mss_bytes;
+    const mss = this.mss_now_bytes;
     const maxSegs = Math.max(1, Math.floor(this.preset.gso_max_size_eff_bytes / mss));
     let sent = false;
     while (this.sendHead < this.skbs.length) {
@@ -468,7 +484,7 @@ export class SendSocket {
   }
 
   private transmit(skb: Skb): void {
-    const mss = this.p.mss_bytes;
+    const mss = this.mss_now_bytes;
     skb.sent = true;
     skb.pcount = skb.len <= mss ? 1 : Math.ceil(skb.len / mss);
     this.packets_out_segs += skb.pcount;
@@ -497,8 +513,8 @@ export class SendSocket {
     const wndEnd = this.snd_una + this.snd_wnd_bytes;
     this.probes_count += 1;
     if (skb.seq < wndEnd) {
-      const seg = Math.min(wndEnd - skb.seq, this.p.mss_bytes);
-      if (seg < skb.len || skb.len > this.p.mss_bytes) this.fragment(idx, seg);
+      const seg = Math.min(wndEnd - skb.seq, this.mss_now_bytes);
+      if (seg < skb.len || skb.len > this.mss_now_bytes) this.fragment(idx, seg);
       this.transmit(skb);
       this.tcpCheckSpace();
     } else if (this.peerWindowAt(this.snd_una) !== this.snd_wnd_bytes) {
@@ -545,7 +561,7 @@ export class SendSocket {
         this.preset,
         this.sndbuf_bytes,
         this.p.mss_clamp_bytes,
-        this.p.mss_bytes,
+        this.mss_now_bytes,
         this.p.cwnd_segs,
         this.p.tcp_wmem_max_bytes,
       );

@@ -56,6 +56,11 @@ export class DocumentWorkerClient {
     return w;
   }
 
+  /** Starts the worker now (its spawn and grammar load stay out of the first edit). */
+  warm(): void {
+    if (!this.disposed) this.ensure();
+  }
+
   /** Reparses `path` from `text`; resolves with its facts, or undefined when a newer text superseded it. */
   update(path: string, text: string, opts: ReparseOptions): Promise<DocUpdate | undefined> {
     if (this.disposed) return Promise.resolve(undefined);

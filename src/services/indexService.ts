@@ -87,6 +87,8 @@ export class IndexService implements vscode.Disposable {
   private editProbeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Documents whose facts came from their text (reparsed after an edit). */
   private readonly fromText = new Set<string>();
+  /** The problems last logged per open document. */
+  private readonly lastProblems = new Map<string, string>();
   /** Parses open documents incrementally in a worker thread. */
   private readonly docs = new DocumentWorkerClient();
 
@@ -259,6 +261,7 @@ export class IndexService implements vscode.Disposable {
             }),
         });
         this.setState(f, { kind: 'ready', ...r });
+        this.timed('indexing', 'start document worker', () => this.docs.warm());
         log.info(
           `indexed ${f.folder.name}: ${r.stats.files} files (${r.cachedFiles} from cache, ` +
             `${r.parsedFiles} parsed), ${r.stats.functions} functions, ${r.stats.calls} calls, ` +
@@ -403,7 +406,13 @@ export class IndexService implements vscode.Disposable {
                 u.facts.path = rel;
                 f.engine.setFileFacts(u.facts);
                 this.fromText.add(key);
-                for (const p of u.facts.problems) this.deps.log.warn(`${rel}: ${p}`);
+                // Half-typed code is a parse problem on most keystrokes: log a document's
+                // problems only when they change, not on every reparse.
+                const problems = u.facts.problems.join('\n');
+                if (problems !== (this.lastProblems.get(key) ?? '')) {
+                  this.lastProblems.set(key, problems);
+                  for (const p of u.facts.problems) this.deps.log.info(`${rel} (unsaved): ${p}`);
+                }
               });
               this.changed.fire();
               this.scheduleSave();
@@ -421,6 +430,7 @@ export class IndexService implements vscode.Disposable {
     const key = doc.uri.toString();
     this.reparse.cancel(key);
     this.docs.close(key);
+    this.lastProblems.delete(key);
     if (!this.fromText.delete(key)) return;
     // Its facts came from the editor's text: back to what is on disk (closed without saving).
     void f.engine.refreshFiles([rel], [], {

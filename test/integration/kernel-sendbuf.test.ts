@@ -50,9 +50,13 @@ test('blog experiment on the running kernel agrees with the send-path model', ()
   for (const run of probe.runs) {
     const c = compareRun(probe, run, INTERVAL_USEC, WRITE_SIZE_BYTES);
     const F = c.measured.skb_overhead_bytes;
+    assert.ok(
+      run.window_closed,
+      `TCP_MAXSEG ${run.tcp_maxseg_set}: the peer's window never closed in ${run.attempts} bounded attempts`,
+    );
     console.log(
       [
-        `TCP_MAXSEG ${run.tcp_maxseg_set || 'not set'}: mss ${c.params.mss_bytes}, peer max_window ${c.params.peer_max_window_bytes}, F ${F}, ${run.writes.length} writes`,
+        `TCP_MAXSEG ${run.tcp_maxseg_set || 'not set'}: mss ${c.params.mss_bytes}, peer max_window ${c.params.peer_max_window_bytes}, F ${F}, ${run.writes.length} writes (attempt ${run.attempts})`,
         `  max Send-Q        measured ${c.measured.send_q_max_bytes}  modelled ${c.modelled.send_q_max_bytes} (size_goal ${c.modelled.size_goal_bytes})`,
         `  final wmem_queued measured ${c.measured.wmem_queued_final_bytes}  modelled ${c.modelled.wmem_queued_final_bytes}`,
       ].join('\n'),

@@ -285,3 +285,20 @@ test('a window that opens by less than one segment is probed: the split costs F'
     1280 * (r.final.skb_count as number),
   );
 });
+
+test('tcp_sync_mss: mss_cache is bounded by half the peer max_window (loopback 65483 → 32741)', () => {
+  const s = new SendSocket(
+    sendPathInput(
+      validateParams(sendPathModel.params, {
+        mss_bytes: 65483,
+        mss_clamp_bytes: 65495,
+        peer_max_window_bytes: 65483,
+      }),
+    ),
+  );
+  assert.equal(s.mss_now_bytes, 32741);
+  assert.equal(s.size_goal_bytes, 32741);
+  s.max_window_bytes = 93184;
+  assert.equal(s.mss_now_bytes, 46592);
+  assert.equal(s.size_goal_bytes, 46592);
+});
