@@ -4,7 +4,7 @@
 // S15 in both loop versions; the panel survives a window reload with its parameters; plots
 // are legible in Dark+ and Light+ (screenshots under test-results/e2e/).
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame } from 'playwright-core';
@@ -35,6 +35,14 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
       await wb.screenshot(name);
     });
 
+  /** Scrolls the editor to the definition of `fn` in `relPath` (so its CodeLens is rendered). */
+  async function reveal(relPath: string, fn: string): Promise<void> {
+    const lines = readFileSync(join(sampleRoot, relPath), 'utf8').split('\n');
+    const i = lines.findIndex((l) => new RegExp(`^\\w.*\\b${fn}\\s*\\(`).test(l));
+    assert.ok(i >= 0, `${fn} is defined in ${relPath}`);
+    await wb.goToLine(i + 1);
+  }
+
   /** Clicks the CodeLens whose title contains `title` in the visible editor. */
   async function clickLens(title: RegExp): Promise<void> {
     await retry(
@@ -50,7 +58,7 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
     );
   }
 
-  /** The simulation webview's frame, once it has drawn its plot. */
+  /** The simulation webview's frame, once it has drawn its plot, for a model citing `titleText`. */
   async function panel(titleText: RegExp): Promise<Frame> {
     return retry(
       'find the simulation panel with a plot',
@@ -87,8 +95,9 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
   test('passt tcp.c: the lens on tcp_update_seqack_wnd opens the window model beside the code', () =>
     step('passt-window-lens', async () => {
       await wb.openFromExplorer('passt/tcp.c');
+      await reveal('passt/tcp.c', 'tcp_update_seqack_wnd');
       await clickLens(/Simulate window advertisement/);
-      const f = await panel(/passt window advertisement/);
+      const f = await panel(/tcp_update_seqack_wnd/);
       assert.match(await f.locator('.sk-focus').innerText(), /Your code contains: 2023/);
       await retry('the inline window value appears in the editor', async () => {
         const vals = await inlineValues();
@@ -101,7 +110,7 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
 
   test('changing sndbuf changes the plot and the inline value', () =>
     step('passt-window-sndbuf', async () => {
-      const f = await panel(/passt window advertisement/);
+      const f = await panel(/tcp_update_seqack_wnd/);
       const before = (await inlineValues()).join('|');
       const field = f.locator('vscode-text-field[aria-label^="host sk_sndbuf"] input');
       await field.fill('4194304');
@@ -116,7 +125,7 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
   test('the panel and its parameters survive a window reload', () =>
     step('reload-restores-panel', async () => {
       await wb.runCommand('Developer: Reload Window');
-      const f = await panel(/passt window advertisement/);
+      const f = await panel(/tcp_update_seqack_wnd/);
       await retry('the restored sndbuf field', async () => {
         const v = await f
           .locator('vscode-text-field[aria-label^="host sk_sndbuf"]')
@@ -131,8 +140,9 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
   test('kernel tcp.c: the blog scenario shows Send-Q past SO_SNDBUF and sk_sndbuf up to size_goal', () =>
     step('send-path-S3', async () => {
       await wb.openFromExplorer('linux/net/ipv4/tcp.c');
+      await reveal('linux/net/ipv4/tcp.c', 'tcp_sendmsg_locked');
       await clickLens(/Simulate send buffer/);
-      const f = await panel(/TCP send path/);
+      const f = await panel(/tcp_sendmsg_locked/);
       await retry('S3 final values', async () => {
         const sendq = await finalValue(f, 'send_q_bytes');
         const sndbuf = await finalValue(f, 'sk_sndbuf_bytes');
@@ -148,8 +158,9 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
   test('tcp_splice.c: the timeline steps through S15 in both loop versions', () =>
     step('splice-S15', async () => {
       await wb.openFromExplorer('passt/tcp_splice.c');
+      await reveal('passt/tcp_splice.c', 'tcp_splice_sock_handler');
       await clickLens(/Simulate splice forwarding/);
-      const f = await panel(/splice forwarding/);
+      const f = await panel(/tcp_splice_forward/);
       await f.locator('vscode-button', { hasText: 'First' }).click();
       for (let i = 0; i < 4; i++) await f.locator('vscode-button', { hasText: 'Step ▶' }).click();
       assert.match(await f.locator('.sk-where').innerText(), /splice/);
@@ -160,17 +171,19 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
 
   test('plots are legible in Light+ too', () =>
     step('light-theme', async () => {
-      const settings = join(wb.runDir, 'user-data', 'User', 'settings.json');
-      const s = JSON.parse(readFileSync(settings, 'utf8')) as Record<string, unknown>;
-      writeFileSync(
-        settings,
-        JSON.stringify({ ...s, 'workbench.colorTheme': 'Default Light+' }, null, 2),
-      );
+      await wb.runCommand('Preferences: Color Theme', { opensQuickPick: true });
+      const input = wb.page.locator('.quick-input-widget input').first();
+      await input.fill('Light+');
+      await wb.page
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({ has: wb.page.locator('.label-name', { hasText: /Light\+/ }) })
+        .first()
+        .click();
       await retry('the workbench turns light', async () => {
         const cls = (await wb.page.locator('.monaco-workbench').getAttribute('class')) ?? '';
         assert.match(cls, /vs(?!-dark)/);
         assert.doesNotMatch(cls, /vs-dark/);
       });
-      await panel(/splice forwarding/);
+      await panel(/tcp_splice_forward/);
     }));
 });
