@@ -1,6 +1,8 @@
 // The HTML shell every SKLens webview uses: a strict Content-Security-Policy
 // (default-src 'none', scripts only by nonce, styles from the bundle or by nonce, images from
 // the webview's own origin and data: for exported PNGs), nothing remote, one script bundle.
+// The csp-nonce meta is where the webview UI toolkit (FAST) finds the nonce for the <style> it
+// creates to detect :focus-visible support; without it that style breaks the policy.
 import { randomBytes } from 'node:crypto';
 
 export function makeNonce(): string {
@@ -47,6 +49,7 @@ export function webviewShell(o: ShellOptions, bodyClass: string): string {
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${esc(csp(o))}">
+<meta property="csp-nonce" content="${esc(o.nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${esc(o.title)}</title>
 </head>
