@@ -7,10 +7,12 @@
 //     'Show Extension Host Timings'); reported, not asserted (tests never assert times)
 //   - the Outline of the still-unsaved document lists exactly the functions a fresh index of
 //     the same text has (`sklens defs --no-cache` of the file once saved), names and lines
+//   - a binary file and one over the size limit (the setting) are reported in the SKLens
+//     output channel with their reasons
 //   - SKLens wrote no errors to the extension host log
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -56,11 +58,15 @@ describe('edit storm in VS Code', { timeout: 600_000 }, () => {
 
   before(async () => {
     cpSync(sampleRoot, ws, { recursive: true });
+    // Bad input beside the sample: a binary file and one over the size limit set below.
+    writeFileSync(join(ws, 'passt', 'zz_blob.c'), Buffer.from('\x7fELF\x02\x01\x01\0\0\0junk'));
+    writeFileSync(join(ws, 'passt', 'zz_big.c'), 'int over_the_limit;\n'.repeat(20_000));
     wb = await Workbench.start({
       workspace: ws,
       name: 'edit-storm',
       // Keystrokes land as typed: no auto-closing, auto-indent or suggestions in between.
       settings: {
+        'sklens.index.maxFileSizeBytes': 200_000,
         'editor.autoClosingBrackets': 'never',
         'editor.autoClosingQuotes': 'never',
         'editor.autoClosingComments': 'never',
@@ -95,6 +101,10 @@ describe('edit storm in VS Code', { timeout: 600_000 }, () => {
         },
         120_000,
       );
+      // Both bad files are reported in the SKLens output channel with their reasons.
+      const log = wb.sklensLog();
+      assert.match(log, /zz_blob\.c: .*binary/);
+      assert.match(log, /zz_big\.c: .*over the limit of 200000 bytes/);
       await editor.click();
       await wb.page.keyboard.press('Control+End');
       let keys = 0;
