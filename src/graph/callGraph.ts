@@ -46,7 +46,54 @@ export interface CallGraphOptions {
   memoryOnly?: boolean;
   /** At most this many nodes (default 500); the rest is counted in `truncated`. */
   maxNodes?: number;
+  /**
+   * Leave out callees that are macros rather than functions (READ_ONCE, likely, min_t...):
+   * no function definition in the tree, and a macro definition, an all-caps name or a known
+   * kernel helper macro name (default true).
+   */
+  hideMacros?: boolean;
 }
+
+/** Kernel macros that look like functions and are called everywhere (include/linux/compiler.h, minmax.h...). */
+const NOISE_MACROS = new Set([
+  'likely',
+  'unlikely',
+  'min',
+  'max',
+  'min_t',
+  'max_t',
+  'min3',
+  'max3',
+  'clamp',
+  'clamp_t',
+  'clamp_val',
+  'swap',
+  'barrier',
+  'smp_mb',
+  'smp_rmb',
+  'smp_wmb',
+  'smp_mb__after_atomic',
+  'smp_mb__before_atomic',
+  'smp_store_release',
+  'smp_load_acquire',
+  'container_of',
+  'offsetof',
+  'sizeof',
+  'typeof',
+  'rcu_dereference',
+  'rcu_dereference_protected',
+  'rcu_access_pointer',
+  'rcu_assign_pointer',
+  'lockdep_assert_held',
+  'lockdep_sock_is_held',
+  'sock_owned_by_me',
+  'do_div',
+  'div_u64',
+  'roundup',
+  'round_up',
+  'round_down',
+  'unlikely_notrace',
+]);
 
 export interface CallGraph {
   centre: string;
@@ -87,6 +134,21 @@ export function callGraph(
   const direction = opts.direction ?? 'both';
   const memoryOnly = opts.memoryOnly ?? false;
   const maxNodes = Math.max(1, Math.floor(opts.maxNodes ?? DEFAULT_MAX_NODES));
+  const hideMacros = opts.hideMacros ?? true;
+  const macroCache = new Map<string, boolean>();
+  const isMacroCall = (name: string): boolean => {
+    let v = macroCache.get(name);
+    if (v === undefined) {
+      v =
+        index.functionDefs(name).length === 0 &&
+        (NOISE_MACROS.has(name) ||
+          /^[A-Z][A-Z0-9_]*$/.test(name) ||
+          index.macroDefs(name).length > 0);
+      macroCache.set(name, v);
+    }
+    return v;
+  };
+  const hidden = new Set<string>();
   const notes: string[] = [];
   const info = memoryInfo(index);
 
@@ -125,6 +187,10 @@ export function callGraph(
         for (const e of sortedEdges(list)) {
           const other = sign > 0 ? e.callee : e.caller;
           if (!other) continue;
+          if (hideMacros && sign > 0 && other !== centre && isMacroCall(other)) {
+            hidden.add(other);
+            continue;
+          }
           if (!depthOf.has(other)) {
             if (order.length >= EXPLORE_LIMIT) {
               stopped = true;
@@ -143,6 +209,8 @@ export function callGraph(
   if (direction !== 'in') walk(1);
   if (direction !== 'out') walk(-1);
   if (stopped) notes.push(`exploration stopped at ${EXPLORE_LIMIT} functions`);
+  if (hidden.size > 0)
+    notes.push(`${hidden.size} macro calls hidden (READ_ONCE, likely, min_t...)`);
 
   let keep = new Set(order);
   let edgeList = [...edges.values()];

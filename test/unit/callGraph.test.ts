@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { callGraph } from '../../src/graph/callGraph';
 import { exportGraph } from '../../src/graph/export';
+import { fakeIndex } from './fakeIndex';
 import { tcpFake } from './tcpFake';
 
 test('neighbourhood both ways to depth 2 with signed depths and via kinds', () => {
@@ -137,4 +138,24 @@ test('DOT and Mermaid draw indirect edges dashed and labelled', () => {
   const json = JSON.parse(exportGraph(g, 'json')) as { centre: string; edges: unknown[] };
   assert.equal(json.centre, 'tcp_sendmsg');
   assert.equal(json.edges.length, 2);
+});
+
+test('macro-like callees are hidden by default and counted in a note', () => {
+  const idx = fakeIndex({
+    defs: { a_fn: 'x.c:1-10', b_fn: 'x.c:11-20' },
+    calls: [
+      ['a_fn', 'b_fn', 'direct', 'x.c:2'],
+      ['a_fn', 'READ_ONCE', 'direct', 'x.c:3'],
+      ['a_fn', 'unlikely', 'direct', 'x.c:4'],
+      ['a_fn', 'memcpy', 'direct', 'x.c:5'],
+    ],
+  });
+  const g = callGraph(idx, 'a_fn', { depth: 1, direction: 'out' });
+  assert.deepEqual(
+    g.nodes.map((n) => n.id),
+    ['a_fn', 'b_fn', 'memcpy'],
+  );
+  assert.deepEqual(g.notes, ['2 macro calls hidden (READ_ONCE, likely, min_t...)']);
+  const all = callGraph(idx, 'a_fn', { depth: 1, direction: 'out', hideMacros: false });
+  assert.equal(all.nodes.length, 5);
 });

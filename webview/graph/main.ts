@@ -425,18 +425,16 @@ function fit(): void {
   if (!layout) return;
   const r = svg.getBoundingClientRect();
   const pad = 20;
-  const k = Math.min(
-    2,
-    Math.max(
-      0.02,
-      Math.min(
-        (r.width - 2 * pad) / (layout.width || 1),
-        (r.height - 2 * pad) / (layout.height || 1),
-      ),
-    ),
+  const fitK = Math.min(
+    (r.width - 2 * pad) / (layout.width || 1),
+    (r.height - 2 * pad) / (layout.height || 1),
   );
-  // Centre on the graph's centre function when it is known, else on the whole drawing.
-  setView({ x: (r.width - layout.width * k) / 2, y: (r.height - layout.height * k) / 2, k });
+  // Whole graph when it fits legibly; otherwise a readable zoom centred on the centre function.
+  const k = Math.min(1.5, Math.max(0.5, fitK));
+  const c = k > fitK ? layout.nodes.find((n) => n.id === graph?.centre) : undefined;
+  if (c)
+    setView({ x: r.width / 2 - (c.x + c.w / 2) * k, y: r.height / 2 - (c.y + c.h / 2) * k, k });
+  else setView({ x: (r.width - layout.width * k) / 2, y: (r.height - layout.height * k) / 2, k });
 }
 
 function focusFirstMatch(): void {
