@@ -192,10 +192,9 @@ export function renderHover(
   if (e.struct) head[1] = `${head[1]} of \`struct ${e.struct}\``;
   if (e.units && e.units !== 'none') head.push(`*${e.units}*`);
   if (e.project === 'passt') head.push('passt');
-  out.push(head.join(' · '));
   if (e.aliases && e.aliases.length > 0)
-    out.push(`also: ${e.aliases.map((a) => `\`${a}\``).join(', ')}`);
-  out.push(statement(e.summary, opts));
+    head.push(`also ${e.aliases.map((a) => `\`${a}\``).join(', ')}`);
+  out.push(head.join(' · '));
   if (e.sysctl) {
     const s = e.sysctl;
     const parts = [`\`${s.path}\``, `default \`${s.default}\``];
@@ -203,15 +202,7 @@ export function renderHover(
     parts.push(s.perNetns ? 'per netns' : 'global');
     out.push(parts.join(' · '));
   }
-  if (e.pitfalls && e.pitfalls.length > 0) {
-    out.push(`**Pitfalls**\n\n${e.pitfalls.map((p) => `- ${statement(p, opts)}`).join('\n')}`);
-  }
-  if (e.history && e.history.length > 0) {
-    const items = e.history.map(
-      (h) => `- **${h.approx ? '≈' : ''}${esc(h.version)}**: ${h.text}${cites(h.cite, opts)}`,
-    );
-    out.push(`**History**\n\n${items.join('\n')}`);
-  }
+  out.push(statement(e.summary, opts));
   if (facts) {
     const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
     const counts: string[] = [];
@@ -240,6 +231,15 @@ export function renderHover(
   }
   if (e.model && opts.offerModel !== false) {
     out.push(`[▶ ${esc(e.model.label)}](${simulationCommandUri(e.model)})`);
+  }
+  if (e.pitfalls && e.pitfalls.length > 0) {
+    out.push(`**Pitfalls**\n\n${e.pitfalls.map((p) => `- ${statement(p, opts)}`).join('\n')}`);
+  }
+  if (e.history && e.history.length > 0) {
+    const items = e.history.map(
+      (h) => `- **${h.approx ? '≈' : ''}${esc(h.version)}**: ${h.text}${cites(h.cite, opts)}`,
+    );
+    out.push(`**History**\n\n${items.join('\n')}`);
   }
   if (e.seeAlso && e.seeAlso.length > 0)
     out.push(`See also: ${e.seeAlso.map((s) => `\`${s}\``).join(', ')}`);

@@ -163,7 +163,7 @@ export const MODELLED_FUNCTIONS: readonly ModelledFunction[] = [
   },
   {
     name: 'tcp_grow_window',
-    model: 'tcp-mem',
+    model: 'tcp-receive',
     scenario: 'S8',
     title: '▶ Simulate receive window growth',
     shape: [/rcv_ssthresh/],
@@ -171,13 +171,13 @@ export const MODELLED_FUNCTIONS: readonly ModelledFunction[] = [
   {
     name: '__sk_mem_raise_allocated',
     model: 'tcp-mem',
-    scenario: null,
+    scenario: 'pressure',
     title: '▶ Simulate tcp_mem pressure',
     shape: [/memory_allocated|sk_prot_mem_limits|memory_pressure/],
   },
   {
     name: 'tcp_rcv_space_adjust',
-    model: 'tcp-mem',
+    model: 'tcp-receive',
     scenario: 'S9',
     title: '▶ Simulate receive buffer autotuning (DRS)',
     shape: [/rcvq_space|sk_rcvbuf/],

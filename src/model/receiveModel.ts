@@ -75,6 +75,13 @@ const params: ParamSpec[] = [
     default: 'active',
   },
   { kind: 'boolean', name: 'timestamps', label: 'TCP timestamps negotiated', default: true },
+  {
+    kind: 'boolean',
+    name: 'memory_pressure',
+    label: 'tcp_memory_pressure set for the whole run',
+    default: false,
+    help: 'tcp_grow_window and __tcp_select_window pull rcv_ssthresh to 4·advmss; tcp_clamp_window does not grow sk_rcvbuf',
+  },
   num('tcp_rmem_max_bytes', 'tcp_rmem[2]', 'bytes', 2304, MAX_PARAM, 6291456),
   num('rmem_max_bytes', 'net.core.rmem_max', 'bytes', 2304, MAX_PARAM, 212992),
   num('adv_win_scale', 'tcp_adv_win_scale', 'shift', -31, 31, 1),
@@ -127,6 +134,7 @@ function run(p: Params): ModelResult {
   const a = p.adv_win_scale as number;
   const rmemMax = p.tcp_rmem_max_bytes as number;
   const locked = p.rcvbuf_locked as boolean;
+  const pressure = p.memory_pressure as boolean;
   if (truesize < segLen) {
     throw new ModelInputError(
       `segment_truesize_bytes (${truesize}) is below segment_len_bytes (${segLen}): truesize counts the payload`,
@@ -192,7 +200,7 @@ function run(p: Params): ModelResult {
       rcv_ssthresh_bytes: ssthresh,
       rcv_wscale: wscale,
       rcv_wnd_bytes: rcvWnd,
-      under_pressure: false,
+      under_pressure: pressure,
       advmss_bytes: advmss,
     });
     ssthresh = sel.rcv_ssthresh_bytes;
@@ -210,7 +218,7 @@ function run(p: Params): ModelResult {
     while (avail >= segLen) {
       if (rmem > rcvbuf) {
         // tcp_try_rmem_schedule → tcp_prune_queue → tcp_clamp_window (§6.7).
-        if (rcvbuf < rmemMax && !locked) {
+        if (rcvbuf < rmemMax && !locked && !pressure) {
           rcvbuf = Math.min(rmem, rmemMax);
           clampGrowths++;
         }
@@ -236,7 +244,7 @@ function run(p: Params): ModelResult {
           advmss_bytes: advmss,
           rcv_mss_bytes: segLen,
           tcp_rmem_max_bytes: rmemMax,
-          under_pressure: false,
+          under_pressure: pressure,
           adv_win_scale: a,
         });
       }

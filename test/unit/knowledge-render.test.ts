@@ -95,6 +95,9 @@ test('sk_wmem_queued: text, units, pitfalls, counts and links', () => {
   });
   assert.match(md, /^\*\*sk\\_wmem\\_queued\*\* · field of `struct sock` · \*bytes \(truesize\)\*/);
   assert.match(md, /\*\*Pitfalls\*\*/);
+  // Live facts and the model link come before the long pitfalls, so they show without scrolling.
+  assert.ok(md.indexOf('**In this tree**') < md.indexOf('**Pitfalls**'));
+  assert.ok(md.indexOf('command:') < md.indexOf('**Pitfalls**'));
   assert.match(md, /truesize, not payload/);
   assert.match(md, /\*\*In this tree\*\*: 2 writes · 4 reads/);
   assert.match(
@@ -123,7 +126,10 @@ test('sysctl: default, range, alias lookup through the netns field', () => {
     md,
     /`net\.ipv4\.tcp_wmem` · default `4096 16384 4194304` · range each element ≥ 1 · per netns/,
   );
-  assert.match(md, /also: `sysctl_tcp_wmem`/);
+  assert.match(
+    md,
+    /^\*\*tcp\\_wmem\*\* · sysctl · \*bytes\* · also `sysctl_tcp_wmem`\n\n`net\.ipv4\.tcp_wmem`/,
+  );
   assert.match(md, /Bytes, while `tcp_mem` is in pages/);
 });
 

@@ -201,3 +201,27 @@ test('tcp-receive rejects impossible inputs', () => {
     );
   }
 });
+
+test('tcp-receive under tcp_memory_pressure: rcv_ssthresh held at 4·advmss, window stays small', () => {
+  const free = runModel(receiveModel, { reader: 'all', rounds_count: 8 });
+  const pressed = runModel(receiveModel, { reader: 'all', rounds_count: 8, memory_pressure: true });
+  for (const s of pressed.series) assert.ok((s.rcv_ssthresh_bytes as number) <= 4 * 1460);
+  const last = (r: typeof free) => r.series[r.series.length - 1].rcv_wnd_bytes as number;
+  assert.ok(last(pressed) < 4 * 1460 + 128);
+  assert.ok(last(free) > 100 * last(pressed));
+});
+
+test('every code anchor and knowledge link to these models names a registered scenario', async () => {
+  const { MODELLED_FUNCTIONS } = await import('../../src/model/codeAnchors');
+  const { findModel } = await import('../../src/model/registry');
+  for (const f of MODELLED_FUNCTIONS) {
+    if (!['tcp-receive', 'tcp-mem', 'passt-splice', 'passt-window'].includes(f.model)) continue;
+    const m = findModel(f.model);
+    assert.ok(m, `${f.name}: model ${f.model} is not registered`);
+    if (f.scenario)
+      assert.ok(
+        m.scenarios.some((s) => s.id === f.scenario),
+        `${f.name}: ${f.scenario}`,
+      );
+  }
+});
