@@ -66,8 +66,9 @@ export class AnnotationsWatcher implements vscode.Disposable {
         ]);
         for (const p of parsed.problems) {
           const line = `annotations: ${rel}:${p.line + 1}:${p.col + 1}: ${p.message}`;
-          if (p.severity === 'error') this.ctx.log.error(line);
-          else this.ctx.log.warn(line);
+          // A user's file problem is shown as a diagnostic; the log keeps a warning (not an
+          // error: SKLens itself did nothing wrong).
+          this.ctx.log.warn(line);
         }
         this.ctx.log.info(`annotations: ${parsed.entries.length} entries from ${rel}`);
       }

@@ -1,11 +1,12 @@
 // Hover text for one identifier: a pure function from an entry and the live facts of the open
 // tree to Markdown. The VS Code adapter (src/features/hoverProvider.ts) only wraps the string.
+import { COMMANDS } from '../commands';
 import type { CodeIndex } from '../index/api';
 import type { Citation, KnowledgeEntry, Lookup, ModelLink, Statement } from './schema';
 import { usesOf } from './uses';
 
 /** Command that opens the simulation panel on a model and scenario (owned by the panels). */
-export const OPEN_SIMULATION_COMMAND = 'sklens.openSimulation';
+export const OPEN_SIMULATION_COMMAND = COMMANDS.openSimulation.id;
 
 export interface Site {
   file: string;
@@ -192,10 +193,9 @@ export function renderHover(
   if (e.struct) head[1] = `${head[1]} of \`struct ${e.struct}\``;
   if (e.units && e.units !== 'none') head.push(`*${e.units}*`);
   if (e.project === 'passt') head.push('passt');
-  out.push(head.join(' · '));
   if (e.aliases && e.aliases.length > 0)
-    out.push(`also: ${e.aliases.map((a) => `\`${a}\``).join(', ')}`);
-  out.push(statement(e.summary, opts));
+    head.push(`also ${e.aliases.map((a) => `\`${a}\``).join(', ')}`);
+  out.push(head.join(' · '));
   if (e.sysctl) {
     const s = e.sysctl;
     const parts = [`\`${s.path}\``, `default \`${s.default}\``];
@@ -203,20 +203,12 @@ export function renderHover(
     parts.push(s.perNetns ? 'per netns' : 'global');
     out.push(parts.join(' · '));
   }
-  if (e.pitfalls && e.pitfalls.length > 0) {
-    out.push(`**Pitfalls**\n\n${e.pitfalls.map((p) => `- ${statement(p, opts)}`).join('\n')}`);
-  }
-  if (e.history && e.history.length > 0) {
-    const items = e.history.map(
-      (h) => `- **${h.approx ? '≈' : ''}${esc(h.version)}**: ${h.text}${cites(h.cite, opts)}`,
-    );
-    out.push(`**History**\n\n${items.join('\n')}`);
-  }
+  out.push(statement(e.summary, opts));
   if (facts) {
     const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
     const counts: string[] = [];
     if (facts.fields) counts.push(n(facts.writes, 'write'), n(facts.reads, 'read'));
-    if (!facts.fields || facts.uses > 0) counts.push(n(facts.uses, 'use'));
+    if (facts.uses > 0 || (!facts.fields && facts.calls === 0)) counts.push(n(facts.uses, 'use'));
     if (facts.calls > 0) counts.push(n(facts.calls, 'call'));
     const lines = [`**In this tree**: ${counts.join(' · ')}`];
     if (facts.definitions.length > 0) {
@@ -231,7 +223,7 @@ export function renderHover(
     if (facts.firstReads.length > 0) {
       const more = facts.reads + facts.uses + facts.calls > facts.firstReads.length ? ', …' : '';
       lines.push(
-        `${facts.fields ? 'reads' : 'uses'}: ${facts.firstReads.map((s) => siteLink(s, opts)).join(', ')}${more}`,
+        `${facts.fields ? 'reads' : 'used at'}: ${facts.firstReads.map((s) => siteLink(s, opts)).join(', ')}${more}`,
       );
     }
     out.push(lines.join('  \n'));
@@ -240,6 +232,15 @@ export function renderHover(
   }
   if (e.model && opts.offerModel !== false) {
     out.push(`[▶ ${esc(e.model.label)}](${simulationCommandUri(e.model)})`);
+  }
+  if (e.pitfalls && e.pitfalls.length > 0) {
+    out.push(`**Pitfalls**\n\n${e.pitfalls.map((p) => `- ${statement(p, opts)}`).join('\n')}`);
+  }
+  if (e.history && e.history.length > 0) {
+    const items = e.history.map(
+      (h) => `- **${h.approx ? '≈' : ''}${esc(h.version)}**: ${h.text}${cites(h.cite, opts)}`,
+    );
+    out.push(`**History**\n\n${items.join('\n')}`);
   }
   if (e.seeAlso && e.seeAlso.length > 0)
     out.push(`See also: ${e.seeAlso.map((s) => `\`${s}\``).join(', ')}`);

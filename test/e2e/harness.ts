@@ -258,7 +258,9 @@ export class Workbench {
   async openFromExplorer(relPath: string): Promise<Locator> {
     const parts = relPath.split('/');
     await retry(`open ${relPath} from the Explorer`, async () => {
-      // Collapse everything first so rows with the same name (tcp.c) cannot be confused.
+      // Show the Explorer (another view may own the side bar), then collapse everything so
+      // rows with the same name (tcp.c) cannot be confused.
+      await this.runCommand('View: Show Explorer');
       await this.runCommand('Collapse Folders in Explorer');
       for (let i = 0; i < parts.length; i++) {
         const level = i + 1;
@@ -372,6 +374,18 @@ export class Workbench {
       await input.press('Enter');
       await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
     });
+  }
+
+  /** "name description" of each rendered row of a tree or list (rows are virtualized). */
+  async rowLabels(rows: Locator): Promise<string[]> {
+    await rows.first().waitFor({ timeout: 15_000 });
+    return rows.evaluateAll((els) =>
+      els.map((e) => {
+        const name = e.querySelector('.label-name')?.textContent ?? e.textContent ?? '';
+        const desc = e.querySelector('.label-description')?.textContent ?? '';
+        return `${name} ${desc}`.replace(/\s+/g, ' ').trim();
+      }),
+    );
   }
 
   /** Every frame whose document contains `selector` (webviews are nested iframes). */

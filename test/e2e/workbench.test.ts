@@ -68,4 +68,142 @@ describe('SKLens in VS Code (sample workspace)', { timeout: 600_000 }, () => {
       assert.match(text, /bytes/);
       await wb.screenshot('hover-sk_sndbuf');
     }));
+
+  /** The Call Hierarchy tree: the References view in the side bar, or a peek in the editor. */
+  const hierarchy = () =>
+    wb.page.locator('.part.sidebar, .peekview-widget').filter({ hasText: /Callers Of|Calls From/ });
+
+  /** Labels (name and detail) of the rows of the open Call Hierarchy. */
+  async function hierarchyRows(): Promise<string[]> {
+    return wb.rowLabels(hierarchy().locator('.monaco-list-row'));
+  }
+
+  test('Call Hierarchy on tcp_sendmsg_locked: callers through the ops table, and callees', () =>
+    wb.step('call-hierarchy', async () => {
+      await wb.openFromExplorer('linux/net/ipv4/tcp.c');
+      const line = lineOf('linux/net/ipv4/tcp.c', /^int tcp_sendmsg_locked\(/);
+      const incoming = await retry('incoming calls of tcp_sendmsg_locked', async () => {
+        await wb.page.keyboard.press('Escape');
+        await wb.clickWord('tcp_sendmsg_locked', { line });
+        await wb.runCommand('Calls: Show Call Hierarchy');
+        const rows = await hierarchyRows();
+        assert.ok(
+          rows.some((r) => /^tcp_sendmsg\b/.test(r)),
+          `tcp_sendmsg calls it: ${rows.join(' | ')}`,
+        );
+        return rows;
+      });
+      // Expand the caller: inet_sendmsg reaches tcp_sendmsg only through sk->sk_prot->sendmsg.
+      const callerRow = hierarchy()
+        .locator('.monaco-list-row')
+        .filter({ has: wb.page.locator('.label-name', { hasText: /^tcp_sendmsg$/ }) })
+        .first();
+      const nested = await retry('callers of tcp_sendmsg', async () => {
+        if ((await callerRow.getAttribute('aria-expanded')) !== 'true') {
+          await callerRow.locator('.monaco-tl-twistie').click();
+        }
+        const rows = await hierarchyRows();
+        const viaOps = rows.filter((r) => /inet_sendmsg/.test(r));
+        assert.ok(viaOps.length > 0, `inet_sendmsg among the callers: ${rows.join(' | ')}`);
+        assert.ok(
+          viaOps.some((r) => /via (ops:proto\.sendmsg|INDIRECT_CALL)/.test(r)),
+          `the indirect edge is labelled: ${viaOps.join(' | ')}`,
+        );
+        return rows;
+      });
+      await wb.screenshot('call-hierarchy-incoming');
+
+      const outgoing = await retry('outgoing calls of tcp_sendmsg_locked', async () => {
+        await wb.runCommand('Calls: Show Outgoing Calls');
+        await hierarchy()
+          .filter({ hasText: /Calls From/ })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        const rows = await hierarchyRows();
+        for (const callee of ['tcp_send_mss', 'sk_stream_memory_free', 'tcp_stream_alloc_skb']) {
+          assert.ok(
+            rows.some((r) => r.startsWith(callee)),
+            `${callee} is a callee: ${rows.join(' | ')}`,
+          );
+        }
+        return rows;
+      });
+      await wb.screenshot('call-hierarchy-outgoing');
+      assert.ok(incoming.length > 0 && nested.length > incoming.length && outgoing.length > 2);
+      await wb.page.keyboard.press('Escape');
+    }));
+
+  test('Go to Definition jumps from a call in tcp.c to the definition in sock.h', () =>
+    wb.step('definition', async () => {
+      await wb.openFromExplorer('linux/net/ipv4/tcp.c');
+      const line = lineOf('linux/net/ipv4/tcp.c', /if \(!sk_stream_memory_free\(sk\)\)/);
+      const defLine = lineOf(
+        'linux/include/net/sock.h',
+        /^static inline int sk_stream_memory_free\(/,
+      );
+      await retry('go to the definition of sk_stream_memory_free', async () => {
+        await wb.openFromExplorer('linux/net/ipv4/tcp.c');
+        await wb.clickWord('sk_stream_memory_free', { line });
+        await wb.runCommand('Go to Definition');
+        await wb.activeEditorTab('sock.h');
+        const status = await wb.page
+          .locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ })
+          .first()
+          .innerText();
+        assert.equal(Number(/Ln (\d+)/.exec(status)?.[1]), defLine, status);
+      });
+      await wb.screenshot('definition-sock_h');
+    }));
+
+  test('Outline lists the macros, structs and functions of tcp.c', () =>
+    wb.step('outline', async () => {
+      await wb.openFromExplorer('linux/net/ipv4/tcp.c');
+      const rows = wb.page.locator('.pane', { hasText: /^\s*Outline/ }).locator('.monaco-list-row');
+      const top = await retry('outline rows', async () => {
+        await wb.runCommand('Explorer: Focus on Outline View');
+        const labels = await wb.rowLabels(rows);
+        for (const name of ['MAX_TCP_HEADER_BYTES', 'msghdr']) {
+          assert.ok(
+            labels.some((t) => t.startsWith(name)),
+            `${name} in ${labels.join(' | ')}`,
+          );
+        }
+        return labels;
+      });
+      await wb.screenshot('outline-top');
+      // The tree is virtualized: End scrolls to the last symbols, the send functions.
+      const bottom = await retry('outline bottom rows', async () => {
+        await rows.first().click();
+        await wb.page.keyboard.press('End');
+        const labels = await wb.rowLabels(rows);
+        for (const name of ['tcp_sendmsg_locked', 'tcp_sendmsg']) {
+          assert.ok(
+            labels.some((t) => t.split(' ')[0] === name),
+            `${name} in ${labels.join(' | ')}`,
+          );
+        }
+        return labels;
+      });
+      assert.notDeepEqual(top, bottom);
+      await wb.screenshot('outline-bottom');
+    }));
+
+  test('workspace symbol search finds passt tcp_update_seqack_wnd and opens it', () =>
+    wb.step('workspace-symbols', async () => {
+      await retry('search #tcp_update_seqack', async () => {
+        await wb.runCommand('Go to Symbol in Workspace...', { opensQuickPick: true });
+        const input = wb.page.locator('.quick-input-widget input').first();
+        await input.fill('#tcp_update_seqack');
+        const row = wb.page
+          .locator('.quick-input-list .monaco-list-row')
+          .filter({ hasText: 'tcp_update_seqack_wnd' })
+          .first();
+        await row.waitFor({ timeout: 15_000 });
+        assert.match(await row.innerText(), /passt/);
+        await wb.screenshot('workspace-symbols');
+        await input.press('Enter');
+        await wb.activeEditorTab('tcp.c');
+        assert.match(await wb.visibleEditorText(), /tcp_update_seqack_wnd\(/);
+      });
+    }));
 });

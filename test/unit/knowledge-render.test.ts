@@ -95,6 +95,9 @@ test('sk_wmem_queued: text, units, pitfalls, counts and links', () => {
   });
   assert.match(md, /^\*\*sk\\_wmem\\_queued\*\* · field of `struct sock` · \*bytes \(truesize\)\*/);
   assert.match(md, /\*\*Pitfalls\*\*/);
+  // Live facts and the model link come before the long pitfalls, so they show without scrolling.
+  assert.ok(md.indexOf('**In this tree**') < md.indexOf('**Pitfalls**'));
+  assert.ok(md.indexOf('command:') < md.indexOf('**Pitfalls**'));
   assert.match(md, /truesize, not payload/);
   assert.match(md, /\*\*In this tree\*\*: 2 writes · 4 reads/);
   assert.match(
@@ -123,7 +126,10 @@ test('sysctl: default, range, alias lookup through the netns field', () => {
     md,
     /`net\.ipv4\.tcp_wmem` · default `4096 16384 4194304` · range each element ≥ 1 · per netns/,
   );
-  assert.match(md, /also: `sysctl_tcp_wmem`/);
+  assert.match(
+    md,
+    /^\*\*tcp\\_wmem\*\* · sysctl · \*bytes\* · also `sysctl_tcp_wmem`\n\n`net\.ipv4\.tcp_wmem`/,
+  );
   assert.match(md, /Bytes, while `tcp_mem` is in pages/);
 });
 
@@ -133,8 +139,8 @@ test('functions: calls and definitions; history with approximate versions', () =
   assert.equal(facts.calls, 2);
   assert.deepEqual(facts.definitions, [{ file: 'net/ipv4/tcp.c', line: 867 }]);
   const md = renderHover(e, facts, opts);
-  assert.match(md, /\*\*In this tree\*\*: 0 uses · 2 calls/);
-  assert.match(md, /uses: \[net\/ipv4\/tcp\.c:1336\]/);
+  assert.match(md, /\*\*In this tree\*\*: 2 calls {2}\n/);
+  assert.match(md, /used at: \[net\/ipv4\/tcp\.c:1336\]/);
   assert.match(md, /defined: \[net\/ipv4\/tcp\.c:868\]/);
   assert.match(md, /- \*\*≈5\.16\*\*: Renamed from `sk_stream_alloc_skb`/);
 });
