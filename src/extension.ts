@@ -3,7 +3,9 @@
 import * as vscode from 'vscode';
 import { affects, INDEX_SETTINGS } from './config';
 import { SklensContext } from './context';
+import { registerCallGraph } from './features/callGraphFeature';
 import { registerCallHierarchyProvider } from './features/callHierarchyProvider';
+import { registerClaimDiagnostics } from './features/claimDiagnostics';
 import { registerDefinitionProvider } from './features/definitionProvider';
 import { registerDocumentSymbolProvider } from './features/documentSymbolProvider';
 import { registerFieldAccessCommand } from './features/fieldAccessCommand';
@@ -51,6 +53,8 @@ export function activate(extension: vscode.ExtensionContext): void {
   registerStatusBar(c, index, deferral);
   registerHover(c, index);
   registerSimulation(c, index, functionSourceFrom(index));
+  registerCallGraph(c, index);
+  registerClaimDiagnostics(c, index);
 
   index.start();
 }

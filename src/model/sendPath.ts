@@ -582,6 +582,13 @@ export function epolloutMaxWmemQueuedBytes(sndbuf_bytes: number): number {
   return w;
 }
 
+/** Why sk_stream_memory_free said no. */
+function refusalReason(s: SendSocket): string {
+  return s.wmem_queued_bytes >= s.sndbuf_bytes
+    ? `wmem_queued ${s.wmem_queued_bytes} ≥ sk_sndbuf ${s.sndbuf_bytes}`
+    : `notsent ${s.send_q_notsent_bytes} ≥ TCP_NOTSENT_LOWAT ${s.notsent_lowat_bytes}`;
+}
+
 function phaseOf(s: SendSocket, writerStuck: boolean): number {
   if (writerStuck) return 3;
   if (s.snd_una + s.snd_wnd_bytes <= s.snd_nxt) return 2;
@@ -608,6 +615,8 @@ export function simulateSendPath(p: SendPathInput): {
   let totalAccepted = 0;
   let eagainCount = 0;
   let firstRefusal = 0;
+  let refusedRun: { first: number; last: number; wq: number } | undefined;
+  const refusedRuns: { first: number; last: number; wq: number }[] = [];
 
   const record = (event: string, wIdx: number, accepted: number): void => {
     const sq = s.send_q_bytes;
@@ -649,12 +658,17 @@ export function simulateSendPath(p: SendPathInput): {
     if (out.status === 'eagain') {
       eagainCount += 1;
       if (!firstRefusal) firstRefusal = c.index;
-      if (notes.length < 8) {
-        notes.push(
-          c.accepted > 0
-            ? `write ${c.index} queued ${c.accepted} of ${p.write_size_bytes} bytes, then EAGAIN`
-            : `write ${c.index} refused: EAGAIN (wmem_queued ${s.wmem_queued_bytes} ≥ sk_sndbuf ${s.sndbuf_bytes} or notsent ≥ lowat)`,
-        );
+      if (c.accepted > 0) {
+        if (notes.length < 8) {
+          notes.push(
+            `write ${c.index} queued ${c.accepted} of ${p.write_size_bytes} bytes, then EAGAIN (new skb refused: ${refusalReason(s)})`,
+          );
+        }
+      } else if (refusedRun && refusedRun.last === c.index - 1) {
+        refusedRun.last = c.index;
+      } else {
+        refusedRun = { first: c.index, last: c.index, wq: s.wmem_queued_bytes };
+        refusedRuns.push(refusedRun);
       }
     }
     const idx = c.index;
@@ -707,6 +721,14 @@ export function simulateSendPath(p: SendPathInput): {
       throw new Error('send-path invariant broken: Send-Q above bytes written');
     }
   }
+  for (const r of refusedRuns.slice(0, 8)) {
+    notes.push(
+      r.first === r.last
+        ? `write ${r.first} refused with EAGAIN (wmem_queued ${r.wq})`
+        : `writes ${r.first}–${r.last} refused with EAGAIN (wmem_queued ${r.wq} at the first)`,
+    );
+  }
+  if (refusedRuns.length > 8) notes.push(`… ${refusedRuns.length - 8} more runs of refused writes`);
   if (blocked) {
     notes.push(
       `write ${writeIndex} is blocked in sk_stream_wait_memory after queuing ${current?.accepted ?? 0} bytes (never woken)`,

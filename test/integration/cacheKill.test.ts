@@ -15,6 +15,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,21 +74,29 @@ function cacheState(): 'none' | 'valid' {
   return 'valid';
 }
 
-function indexer(): {
-  exited: Promise<NodeJS.Signals | null>;
-  kill: () => void;
-  writing: () => boolean;
-} {
+function indexer(): { exited: Promise<NodeJS.Signals | null>; kill: () => void } {
   const child = spawn(process.execPath, [cli, 'index', tree, '--cache-dir', cacheDir], {
-    env: { ...process.env, SKLENS_CACHE_WRITE_DELAY_MS: '20' },
+    env: { ...process.env, SKLENS_CACHE_WRITE_DELAY_MS: '30' },
     stdio: 'ignore',
   });
   return {
     exited: new Promise((r) => child.on('exit', (_c, sig) => r(sig))),
     kill: () => child.kill('SIGKILL'),
-    // Its own temp file (named with its pid) exists: it is writing the cache.
-    writing: () => caches().some((f) => f.includes(`.${child.pid}.`) && f.endsWith('.tmp')),
   };
+}
+
+/**
+ * Whether some file in the cache folder was written since `sinceMs` (epoch): a writer is at
+ * work. Judged from the folder alone, so it holds however the writer names its files.
+ */
+function written(sinceMs: number): boolean {
+  return caches().some((f) => {
+    try {
+      return statSync(join(cacheDir, f)).mtimeMs > sinceMs;
+    } catch {
+      return false; // renamed away meanwhile
+    }
+  });
 }
 
 test('kill -9 at random moments, alone or beside a second indexer: the cache is whole or absent', async () => {
@@ -119,20 +128,21 @@ test('kill -9 at random moments, alone or beside a second indexer: the cache is 
     const b = pair ? indexer() : undefined;
     // Odd rounds: any moment of the run. Even rounds: a moment inside the cache write.
     const t1 = performance.now();
+    const startedMs = Date.now();
     if (round % 2 === 0) {
-      while (performance.now() - t1 < 4 * runMs && !a.writing())
+      while (performance.now() - t1 < 4 * runMs && !written(startedMs))
         await new Promise((r) => setTimeout(r, 5));
       await new Promise((r) => setTimeout(r, rand() * 40));
     } else await new Promise((r) => setTimeout(r, rand() * runMs));
     const at = Math.round(performance.now() - t1);
-    const midWrite = a.writing();
+    const midWrite = written(startedMs);
     a.kill();
     const sig = await a.exited;
     if (b) await b.exited;
     const state = cacheState();
     seen.push(
       `round ${round}: kill at ${at} ms${pair ? ' beside a second indexer' : ''} ` +
-        `(${sig === 'SIGKILL' ? (midWrite ? 'mid-write' : 'before or after the write') : 'already done'}) -> cache ${state}`,
+        `(${sig === 'SIGKILL' ? (midWrite ? 'during or after a write' : 'before any write') : 'already done'}) -> cache ${state}`,
     );
     // The next start works from whatever is there and writes a whole cache.
     const next = cli1(['index', tree, '--cache-dir', cacheDir]);
