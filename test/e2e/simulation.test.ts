@@ -49,7 +49,7 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
       `click the CodeLens ${title}`,
       async () => {
         await wb.page
-          .locator('.contentWidgets .codelens-decoration a, .codelens-decoration a')
+          .locator('.codelens-decoration a:visible')
           .filter({ hasText: title })
           .first()
           .click({ timeout: 5_000 });
@@ -112,7 +112,7 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
     step('passt-window-sndbuf', async () => {
       const f = await panel(/tcp_update_seqack_wnd/);
       const before = (await inlineValues()).join('|');
-      const field = f.locator('vscode-text-field[aria-label^="host sk_sndbuf"] input');
+      const field = f.locator('vscode-text-field[data-param="sndbuf_bytes"] input');
       await field.fill('4194304');
       await field.press('Enter');
       await retry('the inline value follows the new sndbuf', async () => {
@@ -127,13 +127,10 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
       await wb.runCommand('Developer: Reload Window');
       const f = await panel(/tcp_update_seqack_wnd/);
       await retry('the restored sndbuf field', async () => {
-        const v = await f
-          .locator('vscode-text-field[aria-label^="host sk_sndbuf"]')
-          .getAttribute('current-value');
         const input = await f
-          .locator('vscode-text-field[aria-label^="host sk_sndbuf"] input')
+          .locator('vscode-text-field[data-param="sndbuf_bytes"] input')
           .inputValue();
-        assert.equal(input || v, '4194304');
+        assert.equal(input, '4194304');
       });
     }));
 
@@ -152,6 +149,13 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
         assert.equal(sndbuf, 8192);
         assert.equal(sendq, 14480);
         assert.equal(sendq, goal);
+      });
+      await retry('size_goal shows inline beside tcp_send_mss', async () => {
+        const vals = await inlineValues();
+        assert.ok(
+          vals.some((v) => /size_goal = 14,480 bytes/.test(v)),
+          JSON.stringify(vals),
+        );
       });
     }));
 
@@ -179,11 +183,19 @@ describe('SKLens simulations beside the code (sample workspace)', { timeout: 900
         .filter({ has: wb.page.locator('.label-name', { hasText: /Light\+/ }) })
         .first()
         .click();
-      await retry('the workbench turns light', async () => {
+      await retry('the workbench and the panel turn light', async () => {
         const cls = (await wb.page.locator('.monaco-workbench').getAttribute('class')) ?? '';
-        assert.match(cls, /vs(?!-dark)/);
-        assert.doesNotMatch(cls, /vs-dark/);
+        assert.match(cls, /\bvs\b/);
+        const editorBg = await wb.page.evaluate(
+          () =>
+            getComputedStyle(document.querySelector('.monaco-editor-background')!).backgroundColor,
+        );
+        assert.equal(editorBg, 'rgb(255, 255, 255)');
+        const f = await panel(/tcp_splice_forward/);
+        const body = (await f.locator('body').getAttribute('class')) ?? '';
+        assert.match(body, /vscode-light/);
+        // One plot per box: a replaced chart must not redraw itself on a theme change.
+        assert.equal(await f.locator('.sk-chart').first().locator('.uplot').count(), 1);
       });
-      await panel(/tcp_splice_forward/);
     }));
 });
