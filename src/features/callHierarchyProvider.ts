@@ -13,6 +13,7 @@ import {
   resolveFnRef,
   wordAt,
 } from './navQueries';
+import { C_SELECTOR } from './selector';
 
 export class SklensCallHierarchyProvider implements vscode.CallHierarchyProvider {
   constructor(
@@ -62,7 +63,7 @@ export class SklensCallHierarchyProvider implements vscode.CallHierarchyProvider
 export function registerCallHierarchyProvider(ctx: SklensContext, service: IndexService): void {
   ctx.own(
     vscode.languages.registerCallHierarchyProvider(
-      { language: 'c', scheme: 'file' },
+      C_SELECTOR,
       new SklensCallHierarchyProvider(ctx, service),
     ),
   );

@@ -7,6 +7,7 @@ import type { IndexService } from '../services/indexService';
 import { toLocation } from './adapters';
 import type { LanguageServerDeferral } from './languageServers';
 import { findDefinitions, wordAt } from './navQueries';
+import { C_SELECTOR } from './selector';
 
 export class SklensDefinitionProvider implements vscode.DefinitionProvider {
   constructor(
@@ -38,7 +39,7 @@ export function registerDefinitionProvider(
 ): void {
   ctx.own(
     vscode.languages.registerDefinitionProvider(
-      { language: 'c', scheme: 'file' },
+      C_SELECTOR,
       new SklensDefinitionProvider(ctx, service, deferral),
     ),
   );

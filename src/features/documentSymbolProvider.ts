@@ -5,6 +5,7 @@ import type { SklensContext } from '../context';
 import type { IndexService } from '../services/indexService';
 import { toDocumentSymbol } from './adapters';
 import { outline } from './navQueries';
+import { C_SELECTOR } from './selector';
 
 export class SklensDocumentSymbolProvider implements vscode.DocumentSymbolProvider {
   constructor(
@@ -28,7 +29,7 @@ export class SklensDocumentSymbolProvider implements vscode.DocumentSymbolProvid
 export function registerDocumentSymbolProvider(ctx: SklensContext, service: IndexService): void {
   ctx.own(
     vscode.languages.registerDocumentSymbolProvider(
-      { language: 'c', scheme: 'file' },
+      C_SELECTOR,
       new SklensDocumentSymbolProvider(ctx, service),
       { label: 'SKLens' },
     ),

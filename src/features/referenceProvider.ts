@@ -7,6 +7,7 @@ import type { IndexService } from '../services/indexService';
 import { toLocation } from './adapters';
 import type { LanguageServerDeferral } from './languageServers';
 import { findReferences, wordAt } from './navQueries';
+import { C_SELECTOR } from './selector';
 
 export class SklensReferenceProvider implements vscode.ReferenceProvider {
   constructor(
@@ -41,7 +42,7 @@ export function registerReferenceProvider(
 ): void {
   ctx.own(
     vscode.languages.registerReferenceProvider(
-      { language: 'c', scheme: 'file' },
+      C_SELECTOR,
       new SklensReferenceProvider(ctx, service, deferral),
     ),
   );

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FileFacts } from './facts';
+import { emptyFacts, type FileFacts } from './facts';
 import type { WalkedFile } from './walk';
 import type { ExtractRequest, ExtractResponse } from './worker';
 
@@ -67,22 +67,26 @@ export class ExtractPool {
     }
   }
 
+  private spawn(): Worker {
+    const w = spawnWorker(this.opts.extractorModule);
+    // A job's own listeners report errors while it runs; an error between jobs, or from a
+    // worker that is being terminated after a failed job, must not crash the process.
+    w.on('error', () => {});
+    this.live++;
+    w.once('exit', () => this.live--);
+    this.workers.push(w);
+    return w;
+  }
+
   private runBatches(job: ExtractJob, batches: WalkedFile[][]): Promise<void> {
-    while (this.workers.length < Math.min(this.size, batches.length)) {
-      const w = spawnWorker(this.opts.extractorModule);
-      // A job's own listener reports errors while it runs; an error between jobs, or from a
-      // worker that is being terminated after a failed job, must not crash the process.
-      w.on('error', () => {});
-      this.live++;
-      w.once('exit', () => this.live--);
-      this.workers.push(w);
-    }
-    const workers = this.workers.slice(0, Math.min(this.size, batches.length));
+    while (this.workers.length < Math.min(this.size, batches.length)) this.spawn();
+    const workers = new Set(this.workers.slice(0, Math.min(this.size, batches.length)));
     // Idle workers must not keep a CLI process alive: referenced only while a job runs.
     for (const w of workers) w.ref();
     return new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let pending = 0;
+      /** Batches still to send; `crashed` counts worker deaths while extracting it. */
+      const queue = batches.map((files) => ({ files, crashed: 0 }));
+      const inFlight = new Map<Worker, (typeof queue)[number]>();
       let finished = false;
       const cleanups: (() => void)[] = [];
       const finish = (err?: unknown) => {
@@ -101,22 +105,56 @@ export class ExtractPool {
       cleanups.push(() => job.signal?.removeEventListener('abort', onAbort));
       const feed = (w: Worker) => {
         if (finished) return;
-        if (next >= batches.length) {
-          if (pending === 0) finish();
+        const b = queue.shift();
+        if (!b) {
+          if (inFlight.size === 0) finish();
           return;
         }
+        inFlight.set(w, b);
         const req: ExtractRequest = {
           id: this.nextId++,
           root: job.root,
-          files: batches[next++]!,
+          files: b.files,
           maxFileBytes: job.maxFileBytes,
         };
-        pending++;
         w.postMessage(req);
       };
-      for (const w of workers) {
+      /**
+       * A worker died (a crash in the parser, out of memory): its batch is retried one file at
+       * a time in a fresh worker, and a file that kills a worker twice is indexed as skipped
+       * with the reason, so one bad file never costs the rest of the tree.
+       */
+      const onDeath = (w: Worker, why: string) => {
+        if (finished) return;
+        workers.delete(w);
+        this.workers = this.workers.filter((x) => x !== w);
+        const b = inFlight.get(w);
+        inFlight.delete(w);
+        if (b) {
+          if (b.files.length > 1) {
+            for (const f of b.files) queue.unshift({ files: [f], crashed: 1 });
+          } else if (b.crashed === 0) queue.unshift({ files: b.files, crashed: 1 });
+          else {
+            const f = b.files[0]!;
+            const skipped = emptyFacts(f.path, f.size, f.mtimeMs);
+            skipped.problems.push(`skipped: the index worker died on this file twice (${why})`);
+            try {
+              job.onFacts([skipped]);
+            } catch (e) {
+              return finish(e);
+            }
+          }
+        }
+        const fresh = this.spawn();
+        fresh.ref();
+        workers.add(fresh);
+        attach(fresh);
+        feed(fresh);
+      };
+      const attach = (w: Worker) => {
+        let lastError = '';
         const onMessage = (res: ExtractResponse) => {
-          pending--;
+          inFlight.delete(w);
           if ('error' in res) return finish(new Error(`index worker: ${res.error}`));
           try {
             job.onFacts(res.facts);
@@ -125,8 +163,10 @@ export class ExtractPool {
           }
           feed(w);
         };
-        const onError = (e: Error) => finish(e);
-        const onExit = (code: number) => finish(new Error(`index worker exited with ${code}`));
+        const onError = (e: Error) => {
+          lastError = e.message;
+        };
+        const onExit = (code: number) => onDeath(w, lastError || `exit code ${code}`);
         w.on('message', onMessage);
         w.on('error', onError);
         w.on('exit', onExit);
@@ -135,8 +175,9 @@ export class ExtractPool {
           w.off('error', onError);
           w.off('exit', onExit);
         });
-      }
-      for (const w of workers) feed(w);
+      };
+      for (const w of workers) attach(w);
+      for (const w of [...workers]) feed(w);
     });
   }
 

@@ -1,11 +1,12 @@
 // Hover text for one identifier: a pure function from an entry and the live facts of the open
 // tree to Markdown. The VS Code adapter (src/features/hoverProvider.ts) only wraps the string.
+import { COMMANDS } from '../commands';
 import type { CodeIndex } from '../index/api';
 import type { Citation, KnowledgeEntry, Lookup, ModelLink, Statement } from './schema';
 import { usesOf } from './uses';
 
 /** Command that opens the simulation panel on a model and scenario (owned by the panels). */
-export const OPEN_SIMULATION_COMMAND = 'sklens.openSimulation';
+export const OPEN_SIMULATION_COMMAND = COMMANDS.openSimulation.id;
 
 export interface Site {
   file: string;
@@ -207,7 +208,7 @@ export function renderHover(
     const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
     const counts: string[] = [];
     if (facts.fields) counts.push(n(facts.writes, 'write'), n(facts.reads, 'read'));
-    if (!facts.fields || facts.uses > 0) counts.push(n(facts.uses, 'use'));
+    if (facts.uses > 0 || (!facts.fields && facts.calls === 0)) counts.push(n(facts.uses, 'use'));
     if (facts.calls > 0) counts.push(n(facts.calls, 'call'));
     const lines = [`**In this tree**: ${counts.join(' · ')}`];
     if (facts.definitions.length > 0) {
@@ -222,7 +223,7 @@ export function renderHover(
     if (facts.firstReads.length > 0) {
       const more = facts.reads + facts.uses + facts.calls > facts.firstReads.length ? ', …' : '';
       lines.push(
-        `${facts.fields ? 'reads' : 'uses'}: ${facts.firstReads.map((s) => siteLink(s, opts)).join(', ')}${more}`,
+        `${facts.fields ? 'reads' : 'used at'}: ${facts.firstReads.map((s) => siteLink(s, opts)).join(', ')}${more}`,
       );
     }
     out.push(lines.join('  \n'));

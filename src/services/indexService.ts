@@ -23,6 +23,7 @@ import type { EngineFactory, IndexEngine } from './engine';
 import { PathFilter } from './glob';
 import type { HostTimer, Phase } from './hostTimer';
 import type { IndexState } from './indexState';
+import { isCDocument } from '../features/selector';
 
 export type { IndexState } from './indexState';
 
@@ -368,7 +369,7 @@ export class IndexService implements vscode.Disposable {
   // ------------------------------------------------------------------ open documents
 
   private folderOf(doc: vscode.TextDocument): Folder | undefined {
-    if (doc.languageId !== 'c' || doc.uri.scheme !== 'file') return undefined;
+    if (!isCDocument(doc.languageId, doc.uri.path) || doc.uri.scheme !== 'file') return undefined;
     const wf = vscode.workspace.getWorkspaceFolder(doc.uri);
     const f = wf && this.folders.get(wf.uri.toString());
     return f && f.state.kind === 'ready' ? f : undefined;

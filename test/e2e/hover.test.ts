@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { linuxRoot } from '../integration/sources';
+import { linuxRoot, passtRoot } from '../integration/sources';
 import { repoRoot, retry, Workbench } from './harness';
 
 const FILES = [
@@ -31,6 +31,8 @@ describe('SKLens hovers in VS Code (Linux 6.1 files)', { timeout: 900_000 }, () 
       mkdirSync(dirname(join(ws, f)), { recursive: true });
       cpSync(join(linuxRoot(), f), join(ws, f));
     }
+    mkdirSync(join(ws, 'passt'), { recursive: true });
+    for (const f of ['tcp.c', 'tcp_conn.h']) cpSync(join(passtRoot(), f), join(ws, 'passt', f));
     mkdirSync(join(ws, '.sklens'), { recursive: true });
     writeFileSync(
       join(ws, '.sklens', 'annotations.yaml'),
@@ -127,6 +129,18 @@ describe('SKLens hovers in VS Code (Linux 6.1 files)', { timeout: 900_000 }, () 
       assert.match(text, /default 4096 16384 4194304/);
       assert.match(text, /Bytes, while tcp_mem is in pages/);
       await wb.screenshot('ip-sysctl');
+    }));
+
+  test('passt: SNDBUF_GET in tcp.c', () =>
+    wb.step('passt', async () => {
+      await wb.openFromExplorer('passt/tcp.c');
+      const line = lineOf('passt/tcp.c', /MIN\(SNDBUF_GET\(conn\), MAX_WINDOW\)/);
+      const text = await hoverText('SNDBUF_GET', line, /In this tree: \d+ calls?/);
+      assert.match(text, /SNDBUF_GET · passt macro · bytes · passt/);
+      assert.match(text, /256-byte granular/);
+      assert.match(text, /\d+ calls/);
+      assert.match(text, /tcp_wnd_from_sndbuf \(passt 2026\)/);
+      await wb.screenshot('passt');
     }));
 
   test('a broken annotations file is reported and hovers keep working', () =>

@@ -43,7 +43,36 @@ describe('SKLens navigation in VS Code (sample workspace)', { timeout: 600_000 }
     await wb.screenshot('call-hierarchy');
   });
 
+  test('Go to Definition on a static inline helper opens its header', async () => {
+    await wb.quickOpen('linux/net/ipv4/tcp.c');
+    await wb.clickWord('sk_wmem_queued_add', { line: 94 });
+    await wb.page.keyboard.press('F12');
+    await wb.activeEditorTab('sock.h');
+    await retry('definition visible', async () => {
+      assert.match(await wb.visibleEditorText(), /static inline void sk_wmem_queued_add/);
+    });
+    await wb.screenshot('definition');
+  });
+
+  test('Find Field Accesses on sk_wmem_queued lists its writers and readers', async () => {
+    await wb.clickWord('sk_wmem_queued', { line: 48 });
+    await wb.runCommand('SKLens: Find Field Accesses', { opensQuickPick: true });
+    await retry('accesses listed', async () => {
+      const text = (await wb.page.locator('.quick-input-widget').innerText()).replace(
+        /\u00a0/g,
+        ' ',
+      );
+      assert.match(text, /sock\.sk_wmem_queued: \d+ accesses/);
+      assert.match(text, /Writes \(\d+\)/);
+      assert.match(text, /sk_wmem_queued_add/);
+      assert.match(text, /Reads \(\d+\)/);
+    });
+    await wb.screenshot('field-accesses');
+    await wb.page.keyboard.press('Escape');
+  });
+
   test('an edit storm on tcp.c keeps SKLens off the host thread (figures printed)', async () => {
+    await wb.quickOpen('linux/net/ipv4/tcp.c');
     await wb.clickWord('tcp_sendmsg', { line: 170 });
     await wb.page.keyboard.press('End');
     for (let i = 0; i < 40; i++) {

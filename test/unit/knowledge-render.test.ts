@@ -139,8 +139,8 @@ test('functions: calls and definitions; history with approximate versions', () =
   assert.equal(facts.calls, 2);
   assert.deepEqual(facts.definitions, [{ file: 'net/ipv4/tcp.c', line: 867 }]);
   const md = renderHover(e, facts, opts);
-  assert.match(md, /\*\*In this tree\*\*: 0 uses · 2 calls/);
-  assert.match(md, /uses: \[net\/ipv4\/tcp\.c:1336\]/);
+  assert.match(md, /\*\*In this tree\*\*: 2 calls {2}\n/);
+  assert.match(md, /used at: \[net\/ipv4\/tcp\.c:1336\]/);
   assert.match(md, /defined: \[net\/ipv4\/tcp\.c:868\]/);
   assert.match(md, /- \*\*≈5\.16\*\*: Renamed from `sk_stream_alloc_skb`/);
 });

@@ -53,3 +53,12 @@ test('field queries accept field, struct.field, struct x->field and reject junk'
   assert.equal(parseFieldQuery('a b'), undefined);
   assert.equal(parseFieldQuery(''), undefined);
 });
+
+test('headers count as C even when VS Code opens them as C++', async () => {
+  const { isCDocument, C_SELECTOR } = await import('../../src/features/selector');
+  assert.equal(isCDocument('c', '/k/net/ipv4/tcp.c'), true);
+  assert.equal(isCDocument('cpp', '/k/include/net/sock.h'), true);
+  assert.equal(isCDocument('cpp', '/k/tools/foo.cc'), false);
+  assert.equal(isCDocument('plaintext', '/k/x.h'), false);
+  assert.ok(C_SELECTOR.some((s) => s.language === 'cpp' && s.pattern === '**/*.h'));
+});

@@ -262,6 +262,26 @@ test('aborting stops the workers even while they are stuck in a parse', async ()
   assert.equal(got, 0);
 });
 
+test('a file that kills its worker is skipped with a reason; the rest of its batch is indexed', async () => {
+  const root = tree({
+    ...base,
+    'net/crash.c': 'fn before_crash\ncrash\n',
+  });
+  const logs: string[] = [];
+  const ws = await open(root, { log: (l) => logs.push(l) });
+  try {
+    assert.deepEqual(ws.index.files(), ['net/a.c', 'net/b.c', 'net/crash.c', 'net/sub/helper.h']);
+    assert.match(ws.index.facts('net/crash.c')!.problems[0]!, /worker died on this file twice/);
+    assert.deepEqual(
+      ws.index.calleesOf('a_send').map((e) => e.callee),
+      ['b_sendmsg', 'helper'],
+    );
+    assert.ok(logs.some((l) => l.startsWith('net/crash.c: skipped')));
+  } finally {
+    ws.dispose();
+  }
+});
+
 test('WorkspaceIndex.open rejects with the abort reason', async () => {
   const root = tree(base);
   const ac = new AbortController();

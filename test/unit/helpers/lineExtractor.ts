@@ -6,6 +6,7 @@
 //   ops A S M      in function A, a call through an ops member S.M
 //   table S T M F  ops table T of struct S assigning F to .M
 //   spin MS        busy-wait MS milliseconds
+//   crash          end the worker thread (a stand-in for a parser crash)
 import { emptyFacts, type FileFacts, type Span } from '../../../src/index/facts';
 
 const at = (line: number): Span => ({ line, col: 0, endLine: line, endCol: 1 });
@@ -40,6 +41,8 @@ export function extractLines(path: string, content: Uint8Array | string): FileFa
         span: at(line),
         members: [{ member: c, fn: d, span: at(line) }],
       });
+    } else if (k === 'crash') {
+      process.exit(3);
     } else if (k === 'spin' && a) {
       const until = Date.now() + Number(a);
       while (Date.now() < until) {
