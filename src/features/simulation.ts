@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { SklensContext } from '../context';
 import { MODELS } from '../model/registry';
 import { SimulationPanels } from '../panels/simulationPanel';
+import type { IndexService } from '../services/indexService';
 import { InlineModelValues } from './inlineValues';
 import {
   OPEN_SIMULATION_COMMAND,
@@ -47,11 +48,18 @@ async function pickModel(): Promise<OpenSimulationArgs | undefined> {
   return pick?.args;
 }
 
-export function registerSimulation(ctx: SklensContext, functions: FunctionSource): void {
+export function registerSimulation(
+  ctx: SklensContext,
+  index: IndexService,
+  functions: FunctionSource,
+): void {
   const inline = ctx.own(new InlineModelValues(functions));
   const panels = new SimulationPanels(ctx, inline);
   const lenses = ctx.own(new SimulationCodeLensProvider(functions));
   ctx.own(vscode.languages.registerCodeLensProvider({ language: 'c' }, lenses));
+  // Lenses follow the index: none while a folder is indexing, then the modelled functions,
+  // and again after each reparse of an edited document.
+  ctx.own(index.onDidChangeState(() => lenses.refresh()));
   ctx.own(
     vscode.commands.registerCommand(OPEN_SIMULATION_COMMAND, async (arg?: unknown) => {
       let args: OpenSimulationArgs | undefined;

@@ -239,7 +239,7 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
   {
     model: 'passt-window',
     fn: 'tcp_update_seqack_wnd',
-    line: /\blimit\s*=|MIN\s*\(\s*\w*wnd\w*\s*,\s*SNDBUF_GET/,
+    line: /\blimit\s*=|MIN\s*\(.*SNDBUF_GET/,
     keys: ['focus_bytes'],
     label: 'window',
     unit: 'bytes',

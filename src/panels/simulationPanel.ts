@@ -43,6 +43,9 @@ export class SimulationPanels implements vscode.WebviewPanelSerializer<unknown> 
     const existing = [...this.panels][0];
     if (existing) {
       existing.reveal(vscode.ViewColumn.Beside, true);
+      // Retargeted to another model: the old model's inline values must go.
+      const old = this.stateOf.get(existing);
+      if (old && old.model !== state.model) this.sink.clear(old.model);
       this.stateOf.set(existing, state);
       this.post(existing, { type: 'open', state });
       return;

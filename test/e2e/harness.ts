@@ -140,8 +140,17 @@ export class Workbench {
 
   static async start(opts: WorkbenchOptions): Promise<Workbench> {
     const tools = readTools();
-    const runDir = join(repoRoot, '.e2e', 'runs', `${opts.name}-${process.pid}`);
-    rmSync(runDir, { recursive: true, force: true });
+    // Keep only the latest run of each name (its logs help when a step fails).
+    const runs = join(repoRoot, '.e2e', 'runs');
+    if (existsSync(runs)) {
+      for (const n of readdirSync(runs)) {
+        // Only `<name>-<pid>` folders: tests keep other things here (hover-ws-<pid>).
+        if (new RegExp(`^${esc(opts.name)}-\\d+$`).test(n)) {
+          rmSync(join(runs, n), { recursive: true, force: true });
+        }
+      }
+    }
+    const runDir = join(runs, `${opts.name}-${process.pid}`);
     const userData = join(runDir, 'user-data');
     mkdirSync(join(userData, 'User'), { recursive: true });
     writeFileSync(

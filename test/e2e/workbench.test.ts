@@ -206,4 +206,51 @@ describe('SKLens in VS Code (sample workspace)', { timeout: 600_000 }, () => {
         assert.match(await wb.visibleEditorText(), /tcp_update_seqack_wnd\(/);
       });
     }));
+
+  test('the call graph of tcp_sendmsg_locked shows the ops-table caller; a click opens a definition', () =>
+    wb.step('graph', async () => {
+      await wb.openFromExplorer('linux/net/ipv4/tcp.c');
+      const line = lineOf('linux/net/ipv4/tcp.c', /^int tcp_sendmsg_locked\(/);
+      await wb.clickWord('tcp_sendmsg_locked', { line });
+      await wb.runCommand('SKLens: Show Call Graph');
+      // The panel is a webview: nested iframes; find the frame that draws the nodes.
+      const frame = await retry('graph nodes drawn', async () => {
+        const [f] = await wb.framesWith('.sk-node');
+        assert.ok(f, 'a frame with graph nodes');
+        const ids = await f
+          .locator('.sk-node')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+        for (const id of ['tcp_sendmsg_locked', 'tcp_sendmsg', 'inet_sendmsg', 'tcp_send_mss']) {
+          assert.ok(ids.includes(id), `${id} in ${ids.join(', ')}`);
+        }
+        return f;
+      });
+      assert.equal(
+        await frame.locator('.sk-node.sk-centre').getAttribute('data-id'),
+        'tcp_sendmsg_locked',
+      );
+      const edgeLabels = await frame.locator('.sk-edge-label').allTextContents();
+      assert.ok(
+        edgeLabels.some((t) => /ops:proto\.sendmsg|INDIRECT_CALL/.test(t)),
+        `indirect edge labelled: ${edgeLabels.join(' | ')}`,
+      );
+      await wb.screenshot('graph-panel');
+      await frame.locator('.sk-node[data-id="sk_stream_memory_free"]').click();
+      await wb.activeEditorTab('sock.h');
+      await wb.screenshot('graph-click-opens-definition');
+    }));
+
+  test('Generate TCP Memory Map opens a Markdown map of the sample tree', () =>
+    wb.step('memory-map', async () => {
+      await wb.openFromExplorer('linux/net/ipv4/tcp.c');
+      await wb.runCommand('SKLens: Generate TCP Memory Map');
+      const text = await retry('memory map document', async () => {
+        const t = await wb.visibleEditorText();
+        assert.match(t, /# TCP memory map — sample/);
+        return t;
+      });
+      assert.match(text, /sysctl_tcp_wmem|sysctl_tcp_mem/);
+      assert.match(text, /\]\([^)]*linux\/net\/[^)]*#L\d+\)/);
+      await wb.screenshot('memory-map');
+    }));
 });

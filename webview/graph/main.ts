@@ -253,7 +253,7 @@ async function show(g: CallGraph, requestId: number): Promise<void> {
     `${g.centre}: ${g.nodes.length} functions (${mem} memory-related), ${g.edges.length} edges (${indirect} indirect), ` +
       `depth ${g.depth} ${g.direction}${g.memoryOnly ? ', memory paths only' : ''} · layout ${Math.round(l.ms)} ms` +
       (notes.length ? ` · ${notes.join(' · ')}` : ''),
-    notes.length ? 'warn' : 'info',
+    g.truncated || g.notes.some((n) => !/macro calls hidden/.test(n)) ? 'warn' : 'info',
   );
   if (state?.view) applyView();
   else fit();

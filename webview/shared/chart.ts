@@ -132,7 +132,7 @@ export function createChart(
     plot = new uPlot(opts, [data.x, ...data.ys] as uPlot.AlignedData, container);
   };
   build();
-  onThemeChange(build);
+  const stopThemeWatch = onThemeChange(build);
   const ro = new ResizeObserver(() => {
     plot?.setSize({ width: Math.max(200, container.clientWidth), height: plot.height });
   });
@@ -151,6 +151,7 @@ export function createChart(
       return container.querySelector('canvas');
     },
     destroy() {
+      stopThemeWatch();
       ro.disconnect();
       plot?.destroy();
       plot = null;

@@ -86,13 +86,17 @@ export function checkbox(
 export function textField(
   value: string,
   onChange: (v: string) => void,
-  opts: { size?: number; ariaLabel: string },
+  opts: { size?: number; ariaLabel: string; param?: string },
 ): HTMLElement & { value: string } {
   register();
   const t = document.createElement('vscode-text-field') as HTMLElement & { value: string };
   t.setAttribute('value', value);
   t.setAttribute('size', String(opts.size ?? 10));
-  t.setAttribute('aria-label', opts.ariaLabel);
+  // The toolkit replaces a host aria-label with "Text field"; its slotted label is what it
+  // forwards to the inner <input>, so the label goes there, hidden visually (class sk-sr-label).
+  t.append(el('span', { class: 'sk-sr-label' }, opts.ariaLabel));
+  t.classList.add('sk-labelled');
+  if (opts.param) t.dataset.param = opts.param;
   t.addEventListener('change', () => onChange(t.value));
   return t;
 }

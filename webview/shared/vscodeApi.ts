@@ -30,7 +30,12 @@ export function themeColor(name: string, fallback: string): string {
   return v || fallback;
 }
 
-/** Calls `fn` whenever VS Code switches theme (it changes the body class). */
-export function onThemeChange(fn: () => void): void {
-  new MutationObserver(fn).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+/**
+ * Calls `fn` whenever VS Code switches theme (it changes the body class). Returns a function
+ * that stops watching: a plot that is replaced must stop redrawing itself.
+ */
+export function onThemeChange(fn: () => void): () => void {
+  const observer = new MutationObserver(fn);
+  observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  return () => observer.disconnect();
 }

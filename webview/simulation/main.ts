@@ -155,11 +155,13 @@ function render(): void {
       const field = textField(
         String(params[p.name]),
         (t) => {
-          const n = Number(t);
+          // Anything that is not a number (including an empty field) goes to the model as
+          // text, so validation names the parameter instead of silently using 0.
+          const n = t.trim() === '' ? NaN : Number(t);
           update(Number.isNaN(n) ? t : n);
           sl.value = String(valueToSlider(p, Number.isNaN(n) ? p.default : n));
         },
-        { size: 10, ariaLabel: `${p.label} (${p.unit})` },
+        { size: 10, ariaLabel: `${p.label} (${p.unit})`, param: p.name },
       );
       const sl = slider(
         0,
@@ -390,6 +392,7 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
   if (m.type === 'open') {
     state = m.state;
     vscode.setState(state);
+    post({ type: 'state', state });
     render();
   } else if (m.type === 'saved') {
     errorBox.textContent = m.ok ? '' : m.message;
