@@ -13,6 +13,8 @@ const SOURCE = 'SKLens claims';
 
 interface Fix {
   range: vscode.Range;
+  /** The clause as it was when checked. */
+  original: string;
   replacement: string;
   title: string;
 }
@@ -61,6 +63,7 @@ export class ClaimDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
       if (rewrite) {
         fixes.push({
           range,
+          original: doc.getText(range),
           replacement: rewrite.replace(/\.$/, ''),
           title: `Rewrite as: "${rewrite}"`,
         });
@@ -78,7 +81,7 @@ export class ClaimDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
     const out: vscode.CodeAction[] = [];
     const diags = this.collection.get(doc.uri) ?? [];
     for (const f of this.fixes.get(doc.uri.toString()) ?? []) {
-      if (!f.range.intersection(range)) continue;
+      if (!f.range.intersection(range) || doc.getText(f.range) !== f.original) continue;
       // The document may have been edited since the check: only offer fixes whose text is intact.
       const a = new vscode.CodeAction(f.title, vscode.CodeActionKind.QuickFix);
       a.edit = new vscode.WorkspaceEdit();

@@ -152,6 +152,16 @@ function spanOf(node: Node): Span {
   return { line: s.row, col: s.column, endLine: e.row, endCol: e.column };
 }
 
+/**
+ * The span of a token whose text is known: on one line its end is its start plus its length,
+ * which spares the call into the parser's wasm that `endPosition` costs (collect's hot path).
+ */
+function tokenSpan(node: Node, text: string): Span {
+  if (text.indexOf('\n') >= 0) return spanOf(node);
+  const s = node.startPosition;
+  return { line: s.row, col: s.column, endLine: s.row, endCol: s.column + text.length };
+}
+
 /** Unwraps a declarator to its name node (identifier / field_identifier / type_identifier). */
 function declName(decl: Node | null): Node | null {
   let d = decl;
@@ -373,12 +383,14 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
     }
   };
 
-  const recordDeclarators = (decl: Node, into: Map<string, string | null>): void => {
+  /** Records the declared names with their struct tag; returns the tag. */
+  const recordDeclarators = (decl: Node, into: Map<string, string | null>): string | null => {
     const tag = typeTag(decl.childForFieldName('type'));
     for (const d of decl.childrenForFieldName('declarator')) {
       const nm = declName(d);
       if (nm !== null) into.set(nm.text, tag);
     }
+    return tag;
   };
 
   const addFunction = (node: Node): void => {
@@ -567,8 +579,10 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
     if (fn === null) return;
     if (fn.type === 'identifier') {
       const name = fn.text;
-      const args = node.childForFieldName('arguments');
       const m = INDIRECT_RE.exec(name);
+      const isWrite = WRITE_MACROS.has(name);
+      // The argument list matters only to INDIRECT_CALL_n and the write macros.
+      const args = m !== null || isWrite ? node.childForFieldName('arguments') : null;
       if (m !== null && args !== null) {
         const list = args.namedChildren.filter(
           (a): a is Node => a !== null && a.type !== 'comment',
@@ -589,7 +603,7 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
         }
         return;
       }
-      if (WRITE_MACROS.has(name) && args !== null) {
+      if (isWrite && args !== null) {
         const first = args.namedChild(0);
         if (first !== null && first.type === 'field_expression') writeIds.add(first.id);
         else if (first !== null && first.type === 'pointer_expression') {
@@ -606,12 +620,14 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
   const addField = (node: Node): void => {
     const f = node.childForFieldName('field');
     if (f === null) return;
+    const struct = typeOf(node.childForFieldName('argument'));
+    const field = f.text;
     facts.fieldAccesses.push({
       function: cur === null ? null : cur.name,
-      struct: typeOf(node.childForFieldName('argument')),
-      field: f.text,
+      struct,
+      field,
       access: 'read',
-      span: spanOf(f),
+      span: tokenSpan(f, field),
     });
     fieldNodeIds.push(node.id);
   };
@@ -621,7 +637,11 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
     const name = node.text;
     if (SKIP_REFS.has(name)) return;
     if (cur !== null && cur.locals.has(name)) return;
-    facts.refs.push({ name, span: spanOf(node), function: cur === null ? null : cur.name });
+    facts.refs.push({
+      name,
+      span: tokenSpan(node, name),
+      function: cur === null ? null : cur.name,
+    });
   };
 
   for (const cap of query.captures(root)) {
@@ -649,8 +669,7 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
         if (cur !== null) recordDeclarators(node, cur.locals);
         break;
       case 'declaration.var': {
-        recordDeclarators(node, cur === null ? globals : cur.locals);
-        const tag = typeTag(node.childForFieldName('type'));
+        const tag = recordDeclarators(node, cur === null ? globals : cur.locals);
         if (tag !== null) addOpsTable(node, tag);
         break;
       }

@@ -40,6 +40,10 @@ interface Folder {
   state: IndexState;
   abort: AbortController;
   built: Promise<void>;
+  /** The chain of watcher refreshes, one at a time. */
+  refreshing: Promise<void>;
+  /** Watcher changes seen while the build ran (its walk may have missed them): applied after. */
+  missed: { changed: string[]; deleted: string[] };
 }
 
 export interface IndexServiceDeps {
@@ -199,6 +203,12 @@ export class IndexService implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** After a refresh or an edit: the counts of a ready folder follow its index. */
+  private updated(f: Folder): void {
+    if (f.state.kind === 'ready') f.state = { ...f.state, stats: f.engine.index.stats() };
+    this.changed.fire();
+  }
+
   private openFolder(folder: vscode.WorkspaceFolder): void {
     if (folder.uri.scheme !== 'file') return; // virtual workspaces are not supported
     const cacheDir = this.deps.storageUri
@@ -211,6 +221,8 @@ export class IndexService implements vscode.Disposable {
       state: { kind: 'starting' },
       abort: new AbortController(),
       built: Promise.resolve(),
+      refreshing: Promise.resolve(),
+      missed: { changed: [], deleted: [] },
     };
     this.folders.set(folder.uri.toString(), f);
     f.built = this.build(f, cacheDir);
@@ -238,6 +250,9 @@ export class IndexService implements vscode.Disposable {
     ) => {
       token?.onCancellationRequested(() => f.abort.abort());
       let lastPct = 0;
+      // The index keeps reporting through this callback for later watcher refreshes and cache
+      // saves; those must not put the folder back into the 'indexing' state.
+      let buildDone = false;
       try {
         const r = await f.engine.build({
           include: cfg.indexInclude,
@@ -248,6 +263,7 @@ export class IndexService implements vscode.Disposable {
           onProblem: (file, reason) => log.warn(`${file}: ${reason}`),
           onProgress: (p) =>
             this.timed('indexing', 'progress', () => {
+              if (buildDone) return;
               const now = performance.now();
               // Status bar and notification at most ten times a second.
               if (now - lastReport < 100 && p.done !== p.total) return;
@@ -261,14 +277,21 @@ export class IndexService implements vscode.Disposable {
               if (p.phase === 'extract') lastPct = pct;
             }),
         });
+        buildDone = true;
         this.setState(f, { kind: 'ready', ...r });
         this.timed('indexing', 'start document worker', () => this.docs.warm());
+        const missed = f.missed;
+        f.missed = { changed: [], deleted: [] };
+        if (missed.changed.length + missed.deleted.length > 0) {
+          this.refresh(f, missed.changed, missed.deleted);
+        }
         log.info(
           `indexed ${f.folder.name}: ${r.stats.files} files (${r.cachedFiles} from cache, ` +
             `${r.parsedFiles} parsed), ${r.stats.functions} functions, ${r.stats.calls} calls, ` +
             `${r.stats.fieldAccesses} field accesses in ${r.ms.toFixed(0)} ms`,
         );
       } catch (e) {
+        buildDone = true;
         if (f.abort.signal.aborted) {
           log.info(`indexing ${f.folder.name} cancelled`);
           this.setState(f, { kind: 'error', message: 'indexing cancelled' });
@@ -326,34 +349,55 @@ export class IndexService implements vscode.Disposable {
     for (const k of b.createdOther) add(k, 'changed');
     for (const k of b.deleted) add(k, 'deleted');
     for (const [f, e] of byFolder) {
-      if (f.state.kind !== 'ready') continue; // the running build reads the disk as it is
-      // Open documents are indexed from their text, not from the disk.
+      if (f.state.kind !== 'ready') {
+        // The build's walk may already be past these paths: replay them once it is done.
+        f.missed.changed.push(...e.changed);
+        f.missed.deleted.push(...e.deleted);
+        continue;
+      }
+      this.refresh(f, e.changed, e.deleted);
+    }
+  }
+
+  /**
+   * Re-reads changed files and drops deleted ones. Refreshes of one folder run one after the
+   * other (the worker pool takes one job at a time; a checkout arrives as several batches).
+   */
+  private refresh(
+    f: Folder,
+    changedPaths: readonly string[],
+    deletedPaths: readonly string[],
+  ): void {
+    f.refreshing = f.refreshing.then(async () => {
+      if (f.abort.signal.aborted) return;
+      // Open documents with unsaved changes are indexed from their text, not from the disk.
       const open = new Set(
         vscode.workspace.textDocuments
           .filter((d) => d.isDirty)
           .map((d) => posix.relative(f.folder.uri.path, d.uri.path)),
       );
-      const deleted = expandDeletedFolders(e.deleted, f.engine.index.files());
-      const changed = e.changed.filter((p) => !open.has(p));
-      if (changed.length === 0 && deleted.length === 0) continue;
-      void f.engine
-        .refreshFiles(changed, deleted, {
+      const deleted = this.timed('watch', 'expand deletes', () =>
+        expandDeletedFolders(deletedPaths, f.engine.index.files()),
+      );
+      const changed = changedPaths.filter((p) => !open.has(p));
+      if (changed.length === 0 && deleted.length === 0) return;
+      try {
+        const r = await f.engine.refreshFiles(changed, deleted, {
           maxFileSizeBytes: this.deps.config().maxFileSizeBytes,
           signal: f.abort.signal,
           onProblem: (file, reason) => this.deps.log.warn(`${file}: ${reason}`),
-        })
-        .then(
-          (r) => {
-            this.deps.log.info(
-              `${f.folder.name}: ${r.updated} files reindexed, ${r.removed} removed after file changes`,
-            );
-            this.changed.fire();
-            this.scheduleSave();
-          },
-          (err: unknown) =>
-            this.deps.log.error(`refreshing ${f.folder.name} failed: ${String(err)}`),
+        });
+        this.deps.log.info(
+          `${f.folder.name}: ${r.updated} files reindexed, ${r.removed} removed after file changes`,
         );
-    }
+        this.updated(f);
+        this.scheduleSave();
+      } catch (err) {
+        if (!f.abort.signal.aborted) {
+          this.deps.log.error(`refreshing ${f.folder.name} failed: ${String(err)}`);
+        }
+      }
+    });
   }
 
   private scheduleSave(): void {
@@ -415,7 +459,7 @@ export class IndexService implements vscode.Disposable {
                   for (const p of u.facts.problems) this.deps.log.info(`${rel} (unsaved): ${p}`);
                 }
               });
-              this.changed.fire();
+              this.updated(f);
               this.scheduleSave();
             },
             (err: unknown) => this.deps.log.error(`reparsing ${rel} failed: ${String(err)}`),
@@ -434,11 +478,7 @@ export class IndexService implements vscode.Disposable {
     this.lastProblems.delete(key);
     if (!this.fromText.delete(key)) return;
     // Its facts came from the editor's text: back to what is on disk (closed without saving).
-    void f.engine.refreshFiles([rel], [], {
-      maxFileSizeBytes: this.deps.config().maxFileSizeBytes,
-      signal: f.abort.signal,
-      onProblem: (file, reason) => this.deps.log.warn(`${file}: ${reason}`),
-    });
+    this.refresh(f, [rel], []);
   }
 
   dispose(): void {
