@@ -15,7 +15,17 @@ export class SklensDocumentSymbolProvider implements vscode.DocumentSymbolProvid
 
   async provideDocumentSymbols(
     doc: vscode.TextDocument,
+    token: vscode.CancellationToken,
   ): Promise<vscode.DocumentSymbol[] | undefined> {
+    // Nothing tells the Outline to ask again once indexing ends, so a document opened while
+    // its folder is indexing waits for the build instead of answering "no symbols" for good.
+    if (this.service.building()) {
+      await Promise.race([
+        this.service.whenBuilt().catch(() => undefined),
+        new Promise<void>((resolve) => token.onCancellationRequested(() => resolve())),
+      ]);
+      if (token.isCancellationRequested) return undefined;
+    }
     await this.service.fresh(doc);
     return this.ctx.timer.run('query', 'document symbols', () => {
       const r = this.service.resolve(doc.uri);
@@ -34,6 +44,6 @@ export function registerDocumentSymbolProvider(ctx: SklensContext, service: Inde
       { label: 'SKLens' },
     ),
   );
-  // The Outline re-asks when VS Code thinks the document changed; after a watcher refresh or a
-  // rebuild nothing tells it, which is fine: the next edit or focus refreshes it.
+  // The Outline re-asks when VS Code thinks the document changed; a query made during a build
+  // waits for it (above); after a watcher refresh the next edit or focus refreshes it.
 }
