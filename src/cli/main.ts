@@ -14,6 +14,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(`sklens: unknown command '${name}' (try sklens --help)\n`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`${cmd.summary}\nusage: ${cmd.usage}\n`);
+    return 0;
+  }
   try {
     return await cmd.run(rest, io);
   } catch (e) {

@@ -30,3 +30,11 @@ test('simulate with an unknown model names the known ones', async () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /unknown model 'no-such-model'/);
 });
+
+test('every command answers --help with its usage', async () => {
+  for (const name of ['simulate', 'index', 'graph']) {
+    const r = await cli(name, '--help');
+    assert.equal(r.code, 0, name);
+    assert.match(r.out, new RegExp(`usage: sklens ${name}`));
+  }
+});
