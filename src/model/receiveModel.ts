@@ -23,27 +23,10 @@ import {
   type ParamSpec,
   type Params,
   type SeriesPoint,
+  intParam,
 } from './types';
 
-const num = (
-  name: string,
-  label: string,
-  unit: 'bytes' | 'usec' | 'count' | 'shift',
-  min: number,
-  max: number,
-  def: number,
-  help?: string,
-): ParamSpec => ({
-  kind: 'number',
-  name,
-  label,
-  unit,
-  min,
-  max,
-  default: def,
-  integer: true,
-  help,
-});
+const num = intParam;
 
 const params: ParamSpec[] = [
   num(

@@ -19,6 +19,7 @@ import {
   type ParamSpec,
   type Params,
   type SeriesPoint,
+  intParam,
 } from './types';
 
 export const PAGE_SIZE_BYTES = 4096;
@@ -175,25 +176,7 @@ export function uncharge(
   return { pages, left: wasPressure && !g.pressure };
 }
 
-const num = (
-  name: string,
-  label: string,
-  unit: 'bytes' | 'pages' | 'count',
-  min: number,
-  max: number,
-  def: number,
-  help?: string,
-): ParamSpec => ({
-  kind: 'number',
-  name,
-  label,
-  unit,
-  min,
-  max,
-  default: def,
-  integer: true,
-  help,
-});
+const num = intParam;
 
 const params: ParamSpec[] = [
   num('tcp_mem_low_pages', 'tcp_mem[0] (leave pressure at or below)', 'pages', 1, MAX_PARAM, 512),

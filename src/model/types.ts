@@ -30,6 +30,19 @@ export interface NumberParam {
   help?: string;
 }
 
+/** A whole-number parameter: the common case, written in one line per parameter. */
+export function intParam(
+  name: string,
+  label: string,
+  unit: NumberParam['unit'],
+  min: number,
+  max: number,
+  def: number,
+  help?: string,
+): NumberParam {
+  return { kind: 'number', name, label, unit, min, max, default: def, integer: true, help };
+}
+
 export interface ChoiceParam {
   kind: 'choice';
   name: string;
