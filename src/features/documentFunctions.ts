@@ -2,7 +2,7 @@
 // that file (kept current on each edit by the index service's incremental reparse). Used by
 // the simulation CodeLens and the inline model values.
 import * as vscode from 'vscode';
-import type { FunctionText } from '../model/codeAnchors';
+import { ANCHORED_FUNCTIONS, type FunctionText } from '../model/codeAnchors';
 import type { IndexService } from '../services/indexService';
 import type { FunctionSource } from './simulationCodeLens';
 
@@ -13,14 +13,23 @@ export function functionSourceFrom(service: IndexService): FunctionSource {
     const facts = r?.index.facts(r.file);
     if (!facts) return [];
     const last = doc.lineCount - 1;
-    return facts.functions
-      .filter((f) => f.span.line <= last)
-      .map((f) => ({
-        name: f.name,
-        line: f.span.line,
-        text: doc.getText(
-          new vscode.Range(f.span.line, f.span.col, Math.min(f.span.endLine, last), f.span.endCol),
-        ),
-      }));
+    return (
+      facts.functions
+        // Runs after every reparse (lenses refresh with the index): slice only the functions a
+        // lens or an inline value can attach to, not every body of a 4,000-line file.
+        .filter((f) => f.span.line <= last && ANCHORED_FUNCTIONS.has(f.name))
+        .map((f) => ({
+          name: f.name,
+          line: f.span.line,
+          text: doc.getText(
+            new vscode.Range(
+              f.span.line,
+              f.span.col,
+              Math.min(f.span.endLine, last),
+              f.span.endCol,
+            ),
+          ),
+        }))
+    );
   };
 }

@@ -388,3 +388,9 @@ export function inlineValuesFor(
   }
   return out.sort((x, y) => x.line - y.line);
 }
+
+/** Every function name a lens or an inline value can attach to (the rest need no text). */
+export const ANCHORED_FUNCTIONS: ReadonlySet<string> = new Set([
+  ...MODELLED_FUNCTIONS.map((m) => m.name),
+  ...INLINE_ANCHORS.map((a) => a.fn),
+]);
