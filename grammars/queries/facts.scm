@@ -24,7 +24,10 @@
 ; Every call; the extractor tells direct, INDIRECT_CALL_n and function-pointer member calls apart.
 (call_expression) @reference.call
 
-; Field accesses; writes are told from their parents.
+; Field accesses; writes are told from their parents. A field whose address is taken
+; (`&sk->sk_lock`) counts as written, since whoever gets the pointer may store through it; the
+; extractor turns it back into a read when the address goes to an accessor known to only read
+; (`atomic_read(&sk->sk_rmem_alloc)`; accessRule in src/index/extract.ts).
 (field_expression) @reference.field
 (assignment_expression left: (field_expression) @write)
 (update_expression argument: (field_expression) @write)

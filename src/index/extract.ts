@@ -114,29 +114,139 @@ const KNOWN_FIELD_TYPES: Record<string, string> = {
   'sk_buff_head.next': 'sk_buff',
 };
 
-/** Writes through these macros: `WRITE_ONCE(sk->f, v)` writes `f`. */
-const WRITE_MACROS = new Set([
-  'WRITE_ONCE',
-  'smp_store_release',
-  'smp_store_mb',
-  'atomic_set',
-  'atomic_add',
-  'atomic_sub',
-  'atomic_inc',
-  'atomic_dec',
-  'atomic_long_set',
-  'atomic_long_add',
-  'atomic_long_sub',
-  'atomic64_set',
-  'atomic64_add',
-  'refcount_set',
-  'refcount_inc',
-  'refcount_dec',
-  'set_bit',
-  'clear_bit',
-  'sk_wmem_queued_add',
-  'sk_forward_alloc_add',
-]);
+/**
+ * How a call treats the fields handed to it, by argument position. A field passed by address
+ * (`&sk->sk_rmem_alloc`) is marked a write by facts.scm, because the callee may store through
+ * the pointer; for the accessors below the name tells whether it does.
+ */
+interface AccessRule {
+  /** Argument positions whose field is written; a `&x->f` anywhere else is only read. */
+  writes: readonly number[];
+  /**
+   * The written arguments are lvalues (`WRITE_ONCE(sk->f, v)`), so a plain `x->f` there is
+   * written; otherwise they are pointers, and a plain `x->f` there is a pointer field that is
+   * only read (`atomic_long_add(n, sk->sk_prot->memory_allocated)` writes the counter, not
+   * `memory_allocated`).
+   */
+  lvalue?: boolean;
+}
+
+const READS: AccessRule = { writes: [] };
+const WRITES_ARG0: AccessRule = { writes: [0] };
+const WRITES_ARG1: AccessRule = { writes: [1] };
+
+/**
+ * Accessors named one by one (the atomic, refcount and bitops families follow the prefix rules
+ * of accessRule). Read-only ones are the queries the kernel makes through an address: list and
+ * queue emptiness or length (`skb_queue_len(&sk->sk_receive_queue)`), lock assertions, address
+ * comparisons. Anything not here and not matched by a rule keeps facts.scm's conservative write.
+ */
+const ACCESS_RULES = new Map<string, AccessRule>(
+  Object.entries({
+    WRITE_ONCE: { writes: [0], lvalue: true },
+    __WRITE_ONCE: { writes: [0], lvalue: true },
+    smp_store_mb: { writes: [0], lvalue: true },
+    smp_store_release: WRITES_ARG0,
+    smp_load_acquire: READS,
+    xchg: WRITES_ARG0,
+    cmpxchg: WRITES_ARG0,
+    try_cmpxchg: { writes: [0, 1] },
+    memset: WRITES_ARG0,
+    memzero_explicit: WRITES_ARG0,
+    memcpy: WRITES_ARG0,
+    memmove: WRITES_ARG0,
+    memcmp: READS,
+    // A cache hint, even the `w` (for write) form: no store happens.
+    prefetch: READS,
+    prefetchw: READS,
+    kref_read: READS,
+    u64_stats_read: READS,
+    read_pnet: READS,
+    list_empty: READS,
+    list_empty_careful: READS,
+    list_is_singular: READS,
+    list_is_last: READS,
+    list_first_entry: READS,
+    list_first_entry_or_null: READS,
+    list_last_entry: READS,
+    hlist_empty: READS,
+    hlist_unhashed: READS,
+    rb_first: READS,
+    rb_last: READS,
+    skb_queue_empty: READS,
+    skb_queue_empty_lockless: READS,
+    skb_queue_len: READS,
+    skb_queue_len_lockless: READS,
+    skb_peek: READS,
+    skb_peek_tail: READS,
+    timer_pending: READS,
+    delayed_work_pending: READS,
+    lockdep_is_held: READS,
+    lockdep_assert_held: READS,
+    spin_is_locked: READS,
+    mutex_is_locked: READS,
+    ipv6_addr_equal: READS,
+    ipv6_addr_any: READS,
+    ipv6_addr_type: READS,
+    ipv6_addr_v4mapped: READS,
+    ipv6_addr_loopback: READS,
+    ipv6_prefix_equal: READS,
+    percpu_counter_read: READS,
+    percpu_counter_read_positive: READS,
+    percpu_counter_sum: READS,
+    percpu_counter_sum_positive: READS,
+    test_bit: READS,
+    test_bit_acquire: READS,
+    find_first_bit: READS,
+    find_next_bit: READS,
+    find_first_zero_bit: READS,
+    find_next_zero_bit: READS,
+    bitmap_empty: READS,
+    bitmap_weight: READS,
+  }),
+);
+
+/** include/linux/atomic/atomic-instrumented.h, atomic-long.h, include/linux/refcount.h. */
+const ATOMIC_RE = /^(?:atomic64|atomic_long|atomic|refcount)_(\w+)$/;
+/** The operations of those families (with `_return`, `_and_test`, `_relaxed`... suffixes). */
+const ATOMIC_OP_RE =
+  /^(?:fetch_)?(?:read|cond_read|set|inc|dec|add|sub|and|or|xor|andnot|xchg|cmpxchg|try_cmpxchg)(?:_|$)/;
+/** Operations that take the operand first and the counter second: `atomic_add(i, v)`. */
+const OPERAND_FIRST_RE = /^(?:fetch_)?(?:add|sub|and|or|xor|andnot)(?:_|$)/;
+/** include/asm-generic/bitops: `set_bit(nr, addr)`, `test_and_clear_bit(nr, addr)`, ... */
+const BITOP_WRITE_RE = /^(?:__)?(?:test_and_)?(?:set|clear|change)_bit(?:_lock|_unlock)?$/;
+
+const ruleMemo = new Map<string, AccessRule | null>();
+
+/**
+ * The access rule of a call by its name, or null for a function the extractor knows nothing
+ * about. Atomic families (`atomic_`, `atomic64_`, `atomic_long_`, `refcount_`): `read*` only
+ * reads; `add/sub/and/or/xor/andnot` and their `fetch_`, `_return`, `_and_test`, `_negative`
+ * forms write their second argument, except `add_unless` / `fetch_add_unless` (counter first);
+ * `try_cmpxchg` also writes the expected value it is handed; `set`, `inc`, `dec`, `xchg`,
+ * `cmpxchg`, `inc_not_zero`, `dec_and_test`... write their first. Names of those families that
+ * are not such an operation (`atomic_notifier_call_chain`) or that also take a lock
+ * (`refcount_dec_and_lock(r, &lock)`) stay unknown. Bit operations other than `test_bit`
+ * write their second argument (the bitmap).
+ */
+export function accessRule(name: string): AccessRule | null {
+  const memo = ruleMemo.get(name);
+  if (memo !== undefined) return memo;
+  let rule: AccessRule | null = ACCESS_RULES.get(name) ?? null;
+  if (rule === null) {
+    const m = ATOMIC_RE.exec(name);
+    const op = m === null ? '' : m[1];
+    if (m !== null && ATOMIC_OP_RE.test(op) && !op.includes('lock')) {
+      if (op.startsWith('read') || op.startsWith('cond_read')) rule = READS;
+      else if (op === 'add_unless' || op === 'fetch_add_unless') rule = WRITES_ARG0;
+      else if (OPERAND_FIRST_RE.test(op)) rule = WRITES_ARG1;
+      else if (op.startsWith('try_cmpxchg')) rule = { writes: [0, 1] };
+      else rule = WRITES_ARG0;
+    } else if (BITOP_WRITE_RE.test(name)) rule = WRITES_ARG1;
+  }
+  if (ruleMemo.size < 4096) ruleMemo.set(name, rule);
+  return rule;
+}
 
 const INDIRECT_RE = /^INDIRECT_CALL_([1-4])$/;
 const SYSCALL_RE = /^(COMPAT_)?SYSCALL_DEFINE\d$/;
@@ -317,6 +427,8 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
   /** field name -> the structs of this file declaring it. */
   const fieldOwners = new Map<string, string[]>();
   const writeIds = new Set<number>();
+  /** Fields whose address goes to an accessor that only reads through it. */
+  const addrReadIds = new Set<number>();
   const skipRefIds = new Set<number>();
   const skipFieldIds = new Set<number>();
   const fieldNodeIds: number[] = [];
@@ -574,15 +686,35 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
     );
   };
 
+  /**
+   * Applies an accessor's rule to its arguments: `&x->f` outside the written positions is a
+   * read (`atomic_read(&sk->sk_rmem_alloc)`), a plain `x->f` at a written lvalue position is a
+   * write (`WRITE_ONCE(sk->sk_sndbuf, v)`). `&x->f` at a written position is already a write.
+   */
+  const markAccessorArgs = (rule: AccessRule, args: Node): void => {
+    let k = 0;
+    for (const a of args.namedChildren) {
+      if (a === null || a.type === 'comment') continue;
+      const written = rule.writes.includes(k++);
+      if (a.type === 'pointer_expression') {
+        const inner = a.childForFieldName('argument');
+        if (!written && inner !== null && inner.type === 'field_expression' && a.text[0] === '&')
+          addrReadIds.add(inner.id);
+      } else if (written && rule.lvalue === true && a.type === 'field_expression') {
+        writeIds.add(a.id);
+      }
+    }
+  };
+
   const addCall = (node: Node): void => {
     const fn = node.childForFieldName('function');
     if (fn === null) return;
     if (fn.type === 'identifier') {
       const name = fn.text;
       const m = INDIRECT_RE.exec(name);
-      const isWrite = WRITE_MACROS.has(name);
-      // The argument list matters only to INDIRECT_CALL_n and the write macros.
-      const args = m !== null || isWrite ? node.childForFieldName('arguments') : null;
+      const rule = m === null ? accessRule(name) : null;
+      // The argument list matters only to INDIRECT_CALL_n and the accessors.
+      const args = m !== null || rule !== null ? node.childForFieldName('arguments') : null;
       if (m !== null && args !== null) {
         const list = args.namedChildren.filter(
           (a): a is Node => a !== null && a.type !== 'comment',
@@ -603,14 +735,7 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
         }
         return;
       }
-      if (isWrite && args !== null) {
-        const first = args.namedChild(0);
-        if (first !== null && first.type === 'field_expression') writeIds.add(first.id);
-        else if (first !== null && first.type === 'pointer_expression') {
-          const a = first.childForFieldName('argument');
-          if (a !== null && a.type === 'field_expression') writeIds.add(a.id);
-        }
-      }
+      if (rule !== null && args !== null) markAccessorArgs(rule, args);
       pushCall(name, { kind: 'direct' }, node);
       return;
     }
@@ -701,7 +826,7 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
       const id = fieldNodeIds[k];
       if (skipFieldIds.has(id)) continue;
       const fa = facts.fieldAccesses[k];
-      if (writeIds.has(id)) fa.access = 'write';
+      if (writeIds.has(id) && !addrReadIds.has(id)) fa.access = 'write';
       kept.push(fa);
     }
     facts.fieldAccesses = kept;
