@@ -248,7 +248,19 @@ export function accessRule(name: string): AccessRule | null {
   return rule;
 }
 
-const INDIRECT_RE = /^INDIRECT_CALL_([1-4])$/;
+/**
+ * `INDIRECT_CALL_n(f, fn, ..., f1, args)` and include/linux/indirect_call_wrapper.h's
+ * `INDIRECT_CALL_INET(f, f2, f1, args)` (two candidates with IPv6, the IPv4 one without: both
+ * are edges, since the tree holds both) and `INDIRECT_CALL_INET_1(f, f1, args)`.
+ */
+const INDIRECT_RE = /^INDIRECT_CALL_(?:([1-4])|INET(_1)?)$/;
+
+/** How many candidates follow the pointer in an INDIRECT_RE match. */
+function indirectCount(m: RegExpExecArray): number {
+  if (m[1] !== undefined) return Number(m[1]);
+  return m[2] !== undefined ? 1 : 2;
+}
+
 const SYSCALL_RE = /^(COMPAT_)?SYSCALL_DEFINE\d$/;
 const BPF_RE = /^BPF_CALL_\d$/;
 const INLINE_RE = /\b(?:inline|__inline|__inline__|__always_inline)\b/;
@@ -719,10 +731,14 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
         const list = args.namedChildren.filter(
           (a): a is Node => a !== null && a.type !== 'comment',
         );
-        const count = Number(m[1]);
+        const count = indirectCount(m);
         const ptr = list[0];
         if (ptr !== undefined) {
-          for (let k = 1; k <= count && k < list.length; k++) {
+          // INDIRECT_CALL_INET's IPv4 candidate (f1, last) first: it is the one every build
+          // keeps, and paths through it are the ones the memory map should show first.
+          const inet = m[1] === undefined;
+          for (let j = 1; j <= count && j < list.length; j++) {
+            const k = inet ? Math.min(count, list.length - 1) + 1 - j : j;
             const cand = list[k];
             if (cand.type === 'identifier') {
               pushCall(cand.text, { kind: 'indirect', pointer: ptr.text }, node);

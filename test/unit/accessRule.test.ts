@@ -1,7 +1,11 @@
-// accessRule: which arguments of a kernel accessor are written, by the accessor's name.
+// accessRule: which arguments of a kernel accessor are written, by the accessor's name; and
+// INDIRECT_CALL_INET as an indirect call rather than a call to the macro.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { accessRule } from '../../src/index/extract';
+import { accessRule, extractFacts } from '../../src/index/extract';
+import { createParser } from '../../src/parse/treeSitter';
 
 const writes = (name: string): readonly number[] | null => accessRule(name)?.writes ?? null;
 
@@ -84,5 +88,22 @@ describe('accessRule', () => {
       'toString',
     ])
       assert.equal(accessRule(name), null, name);
+  });
+});
+
+describe('INDIRECT_CALL_INET', () => {
+  it('records the candidates and the ops call, not a call to the macro', async () => {
+    const parser = await createParser();
+    const path = join(__dirname, '..', 'fixtures', 'indirect_call_inet.c');
+    const facts = extractFacts('indirect_call_inet.c', readFileSync(path, 'utf8'), parser);
+    const send = facts.calls.filter((c) => c.caller === 'example_sock_sendmsg');
+    assert.deepEqual(send.map((c) => `${c.via.kind} ${c.callee}`).sort(), [
+      'direct msg_data_left',
+      'indirect example_inet6_sendmsg',
+      'indirect example_inet_sendmsg',
+      'ops sendmsg',
+    ]);
+    assert.ok(!facts.calls.some((c) => c.callee.startsWith('INDIRECT_CALL')));
+    assert.ok(!facts.refs.some((r) => r.name.startsWith('example_inet')));
   });
 });
