@@ -785,7 +785,18 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
     });
   };
 
-  for (const cap of query.captures(root)) {
+  // Top-level node by top-level node rather than one captures() call over the whole file: the
+  // capture list (one JS object per capture and node) then never holds more than one
+  // definition's worth, which bounds an index worker's heap on large files. A query run on a
+  // node matches that node and its descendants, so the sequence is the same.
+  const chunks = root.childCount > 0 ? root.children : [root];
+  for (const chunk of chunks) {
+    if (chunk === null) continue;
+    for (const cap of query.captures(chunk)) {
+      visit(cap);
+    }
+  }
+  function visit(cap: { name: string; node: Node }): void {
     const node = cap.node;
     if (cur !== null && node.startIndex >= cur.end) cur = null;
     switch (cap.name) {
