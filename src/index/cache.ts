@@ -21,8 +21,8 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { FileFacts } from './facts';
-import { CODEC_VERSION, decodeFacts, encodeFacts, type FileMeta } from './factsCodec';
+import { CODEC_VERSION, decodePacked, encodePacked, type FileMeta } from './factsCodec';
+import type { PackedFacts } from './packed';
 
 export const FORMAT_VERSION = 1;
 const MAGIC = Buffer.from('SKLENSIX', 'latin1');
@@ -49,15 +49,26 @@ export interface CacheKey {
   fingerprint: string;
 }
 
+/** Packed facts (factsCodec.ts) whose row string ids index `strings`. */
+export interface PackedSet {
+  files: readonly PackedFacts[];
+  strings: readonly string[];
+}
+
 export type CacheRead =
-  { ok: true; files: FileFacts[]; bytes: number } | { ok: false; reason: string };
+  | { ok: true; files: PackedFacts[]; strings: string[]; bytes: number }
+  | { ok: false; reason: string };
 
 function pad4(n: number): number {
   return (n + 3) & ~3;
 }
 
-export function encodeCache(key: CacheKey, files: readonly FileFacts[]): Buffer {
-  const enc = encodeFacts(files);
+/**
+ * The cache file as its pieces (prefix with the checksum filled in, header, string table and
+ * rows, each padded): written with one writev, without first joining them into one copy.
+ */
+function encodeCachePieces(key: CacheKey, set: PackedSet): Buffer[] {
+  const enc = encodePacked(set.files, set.strings);
   const header = Buffer.from(
     JSON.stringify({
       codec: CODEC_VERSION,
@@ -69,21 +80,22 @@ export function encodeCache(key: CacheKey, files: readonly FileFacts[]): Buffer 
   );
   const strings = Buffer.from(JSON.stringify(enc.strings), 'utf8');
   const ints = Buffer.from(enc.ints.buffer, enc.ints.byteOffset, enc.ints.byteLength);
-  const total = PREFIX_BYTES + pad4(header.length) + pad4(strings.length) + ints.length;
-  const out = Buffer.alloc(total);
-  MAGIC.copy(out, 0);
-  out.writeUInt32LE(FORMAT_VERSION, 8);
-  out.writeUInt32LE(header.length, 12);
-  out.writeUInt32LE(strings.length, 16);
-  out.writeUInt32LE(ints.length, 20);
-  let at = PREFIX_BYTES;
-  header.copy(out, at);
-  at += pad4(header.length);
-  strings.copy(out, at);
-  at += pad4(strings.length);
-  ints.copy(out, at);
-  createHash('sha1').update(out.subarray(PREFIX_BYTES)).digest().copy(out, 24);
-  return out;
+  const prefix = Buffer.alloc(PREFIX_BYTES);
+  MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(FORMAT_VERSION, 8);
+  prefix.writeUInt32LE(header.length, 12);
+  prefix.writeUInt32LE(strings.length, 16);
+  prefix.writeUInt32LE(ints.length, 20);
+  const pad = (b: Buffer) => Buffer.alloc(pad4(b.length) - b.length);
+  const body = [header, pad(header), strings, pad(strings), ints];
+  const sum = createHash('sha1');
+  for (const b of body) sum.update(b);
+  sum.digest().copy(prefix, 24);
+  return [prefix, ...body];
+}
+
+export function encodeCache(key: CacheKey, set: PackedSet): Buffer {
+  return Buffer.concat(encodeCachePieces(key, set));
 }
 
 export function decodeCache(buf: Buffer, key: CacheKey): CacheRead {
@@ -121,14 +133,18 @@ export function decodeCache(buf: Buffer, key: CacheKey): CacheRead {
     if (header.fingerprint !== key.fingerprint) {
       return { ok: false, reason: 'cache was written by another extractor version' };
     }
-    const strings = JSON.parse(buf.toString('utf8', at, at + sLen)) as string[];
+    const strings = JSON.parse(buf.toString('utf8', at, at + sLen)) as unknown;
+    if (!Array.isArray(strings) || !strings.every((x) => typeof x === 'string')) {
+      throw new Error('string table is not a list of strings');
+    }
     at += pad4(sLen);
     // Copy into an aligned buffer: a Buffer from the pool may sit at any byte offset.
     const ints = new Int32Array(iLen / 4);
     Buffer.from(ints.buffer).set(buf.subarray(at, at + iLen));
     return {
       ok: true,
-      files: decodeFacts({ metas: header.files, strings, ints }),
+      files: decodePacked({ metas: header.files, strings, ints }),
+      strings,
       bytes: buf.length,
     };
   } catch (e) {
@@ -157,18 +173,24 @@ function writeDelayMs(): number {
   return Number.isFinite(v) && v > 0 ? v : 0;
 }
 
-export async function writeCache(
-  file: string,
-  key: CacheKey,
-  files: readonly FileFacts[],
-): Promise<number> {
-  const buf = encodeCache(key, files);
+export async function writeCache(file: string, key: CacheKey, set: PackedSet): Promise<number> {
+  const pieces = encodeCachePieces(key, set);
+  let bytes = 0;
+  for (const p of pieces) bytes += p.length;
   await fsp.mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     const delay = writeDelayMs();
-    if (delay === 0) await fsp.writeFile(tmp, buf);
-    else {
+    if (delay === 0) {
+      const fh = await fsp.open(tmp, 'w');
+      try {
+        const { bytesWritten } = await fh.writev(pieces);
+        if (bytesWritten !== bytes) throw new Error(`short write: ${bytesWritten} of ${bytes}`);
+      } finally {
+        await fh.close();
+      }
+    } else {
+      const buf = Buffer.concat(pieces);
       const fh = await fsp.open(tmp, 'w');
       try {
         for (let at = 0; at < buf.length; at += 65536) {
@@ -185,7 +207,7 @@ export async function writeCache(
     throw e;
   }
   await sweepStaleTemps(file);
-  return buf.length;
+  return bytes;
 }
 
 async function sweepStaleTemps(file: string): Promise<void> {

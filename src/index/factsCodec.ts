@@ -1,33 +1,46 @@
-// A compact binary encoding of FileFacts[] for the persistent cache: every string goes once into
-// a string table (one JSON array), every number and string index into one Int32Array. Decoding
-// is a linear walk that builds the objects, with no per-fact JSON parsing; strings come back
-// shared (one copy of `sk_wmem_queued` however many accesses name it), which also keeps the
-// index lean.
+// A compact binary encoding of packed facts (packed.ts) for the persistent cache: every string
+// goes once into a string table (one JSON array), every number and string index into one
+// Int32Array. The structured facts (functions, macros, structs, ops tables) are written field
+// by field and decoded into objects; the bulk rows (calls, field accesses, refs) are written as
+// they are kept in memory, so decoding them is a copy plus a check of their string ids.
 //
 // The layout follows facts.ts field by field. Fields added to facts.ts later are not carried
 // by this codec: test/unit/factsCodec.test.ts round-trips the extractor's output on every
 // fixture and fails until the codec (and CODEC_VERSION) learn the new field.
 import type {
-  CallSite,
-  FieldAccess,
   FileFacts,
   FunctionDef,
   FunctionKind,
-  IdentRef,
   MacroDef,
   OpsTable,
   Span,
   StructDef,
 } from './facts';
+import {
+  CALL_STRING_COLS,
+  CALL_W,
+  checkRows,
+  FIELD_STRING_COLS,
+  FIELD_W,
+  packFacts,
+  REF_STRING_COLS,
+  REF_W,
+  StringTable,
+  unpackFacts,
+  type PackedFacts,
+} from './packed';
 
-/** Bump on any change of the layout below. */
-export const CODEC_VERSION = 1;
+/** Bump on any change of the layout below. 2: rows of packed.ts instead of per-fact fields. */
+export const CODEC_VERSION = 2;
 
 const FN_KINDS: FunctionKind[] = ['function', 'syscall', 'bpf_call'];
 
 class Writer {
-  ints = new Int32Array(1 << 16);
+  ints: Int32Array;
   n = 0;
+  constructor(capacity = 1 << 16) {
+    this.ints = new Int32Array(Math.max(16, capacity));
+  }
   readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
 
@@ -39,14 +52,17 @@ class Writer {
     }
     this.ints[this.n++] = v;
   }
-  str(s: string): void {
+  strId(s: string): number {
     let id = this.stringIds.get(s);
     if (id === undefined) {
       id = this.strings.length;
       this.strings.push(s);
       this.stringIds.set(s, id);
     }
-    this.int(id);
+    return id;
+  }
+  str(s: string): void {
+    this.int(this.strId(s));
   }
   strOrNull(s: string | null): void {
     if (s === null) this.int(-1);
@@ -57,6 +73,38 @@ class Writer {
     this.int(s.col);
     this.int(s.endLine - s.line);
     this.int(s.endCol);
+  }
+  private rowsOf: readonly string[] | undefined;
+  /** Ids in this table of the strings of `rowsOf`, by their id there (-1: not yet added). */
+  private toLocal = new Int32Array(0);
+
+  /** Row count, then the rows with their string ids (into `strings`) rewritten to this table's. */
+  rows(a: Int32Array, width: number, cols: readonly number[], strings: readonly string[]): void {
+    if (this.rowsOf !== strings || this.toLocal.length < strings.length) {
+      const grown = new Int32Array(strings.length).fill(-1);
+      if (this.rowsOf === strings) grown.set(this.toLocal);
+      this.rowsOf = strings;
+      this.toLocal = grown;
+    }
+    const map = this.toLocal;
+    this.int(a.length / width);
+    const start = this.n;
+    for (let at = 0; at < a.length; at++) this.int(a[at]!);
+    const out = this.ints;
+    for (let at = start; at < this.n; at += width) {
+      for (const c of cols) {
+        const v = out[at + c]!;
+        if (v === -1) continue;
+        let local = map[v]!;
+        if (local === -1) {
+          const s = strings[v];
+          if (s === undefined) throw new Error(`facts codec: bad string id ${v}`);
+          local = this.strId(s);
+          map[v] = local;
+        }
+        out[at + c] = local;
+      }
+    }
   }
 }
 
@@ -94,9 +142,16 @@ class Reader {
     if (n < 0 || n > this.ints.length - this.i + 1) throw new Error('facts codec: bad count');
     return n;
   }
+  rows(width: number): Int32Array {
+    const n = this.count() * width;
+    if (this.i + n > this.ints.length) throw new Error('facts codec: read past the end');
+    const out = this.ints.slice(this.i, this.i + n);
+    this.i += n;
+    return out;
+  }
 }
 
-function writeFile(w: Writer, f: FileFacts): void {
+function writeFile(w: Writer, f: PackedFacts, strings: readonly string[]): void {
   w.str(f.path);
   w.int(f.functions.length);
   for (const d of f.functions) {
@@ -132,30 +187,6 @@ function writeFile(w: Writer, f: FileFacts): void {
       w.span(fd.span);
     }
   }
-  w.int(f.calls.length);
-  for (const c of f.calls) {
-    w.strOrNull(c.caller);
-    w.str(c.callee);
-    const v = c.via;
-    if (v.kind === 'direct') w.int(0);
-    else if (v.kind === 'indirect') {
-      w.int(1);
-      w.str(v.pointer);
-    } else {
-      w.int(2);
-      w.strOrNull(v.struct);
-      w.str(v.member);
-    }
-    w.span(c.span);
-  }
-  w.int(f.fieldAccesses.length);
-  for (const a of f.fieldAccesses) {
-    w.strOrNull(a.function);
-    w.strOrNull(a.struct);
-    w.str(a.field);
-    w.int(a.access === 'write' ? 1 : 0);
-    w.span(a.span);
-  }
   w.int(f.opsTables.length);
   for (const t of f.opsTables) {
     w.str(t.struct);
@@ -168,19 +199,14 @@ function writeFile(w: Writer, f: FileFacts): void {
       w.span(m.span);
     }
   }
-  w.int(f.refs.length);
-  for (const r of f.refs) {
-    w.str(r.name);
-    w.span(r.span);
-    w.strOrNull(r.function);
-  }
+  w.rows(f.calls, CALL_W, CALL_STRING_COLS, strings);
+  w.rows(f.fieldAccesses, FIELD_W, FIELD_STRING_COLS, strings);
+  w.rows(f.refs, REF_W, REF_STRING_COLS, strings);
   w.int(f.problems.length);
   for (const p of f.problems) w.str(p);
 }
 
-const DIRECT = Object.freeze({ kind: 'direct' as const });
-
-function readFile(r: Reader, meta: FileMeta): FileFacts {
+function readFile(r: Reader, meta: FileMeta): PackedFacts {
   const path = r.str();
   if (path !== meta.path) throw new Error('facts codec: file order mismatch');
   const functions: FunctionDef[] = new Array(r.count());
@@ -230,28 +256,6 @@ function readFile(r: Reader, meta: FileMeta): FileFacts {
     }
     structs[i] = { name, kind, span, nameSpan, fields };
   }
-  const calls: CallSite[] = new Array(r.count());
-  for (let i = 0; i < calls.length; i++) {
-    const caller = r.strOrNull();
-    const callee = r.str();
-    const k = r.int();
-    let via: CallSite['via'];
-    if (k === 0) via = DIRECT;
-    else if (k === 1) via = { kind: 'indirect', pointer: r.str() };
-    else if (k === 2) {
-      const struct = r.strOrNull();
-      via = { kind: 'ops', struct, member: r.str() };
-    } else throw new Error('facts codec: bad call kind');
-    calls[i] = { caller, callee, via, span: r.span() };
-  }
-  const fieldAccesses: FieldAccess[] = new Array(r.count());
-  for (let i = 0; i < fieldAccesses.length; i++) {
-    const fn = r.strOrNull();
-    const struct = r.strOrNull();
-    const field = r.str();
-    const access = r.int() === 1 ? 'write' : 'read';
-    fieldAccesses[i] = { function: fn, struct, field, access, span: r.span() };
-  }
   const opsTables: OpsTable[] = new Array(r.count());
   for (let i = 0; i < opsTables.length; i++) {
     const struct = r.str();
@@ -265,12 +269,9 @@ function readFile(r: Reader, meta: FileMeta): FileFacts {
     }
     opsTables[i] = { struct, name, span, members };
   }
-  const refs: IdentRef[] = new Array(r.count());
-  for (let i = 0; i < refs.length; i++) {
-    const name = r.str();
-    const span = r.span();
-    refs[i] = { name, span, function: r.strOrNull() };
-  }
+  const calls = r.rows(CALL_W);
+  const fieldAccesses = r.rows(FIELD_W);
+  const refs = r.rows(REF_W);
   const problems: string[] = new Array(r.count());
   for (let i = 0; i < problems.length; i++) problems[i] = r.str();
   return {
@@ -281,11 +282,11 @@ function readFile(r: Reader, meta: FileMeta): FileFacts {
     functions,
     macros,
     structs,
+    opsTables,
+    problems,
     calls,
     fieldAccesses,
-    opsTables,
     refs,
-    problems,
   };
 }
 
@@ -303,21 +304,49 @@ export interface EncodedFacts {
   ints: Int32Array;
 }
 
-export function encodeFacts(files: readonly FileFacts[]): EncodedFacts {
-  const w = new Writer();
+/** Encodes packed files whose row string ids index `strings` (the index's table). */
+export function encodePacked(
+  files: Iterable<PackedFacts>,
+  strings: readonly string[],
+): EncodedFacts {
+  // Sized for the rows plus a margin for the structured facts: one allocation for a tree, not a
+  // series of doublings (which would hold two copies at once at the end).
+  const list = [...files];
+  let rows = 0;
+  for (const f of list) rows += f.calls.length + f.fieldAccesses.length + f.refs.length;
+  const w = new Writer(Math.ceil(rows * 1.15) + 64 * list.length);
   const metas: FileMeta[] = [];
-  for (const f of files) {
+  for (const f of list) {
     metas.push({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, hash: f.hash });
-    writeFile(w, f);
+    writeFile(w, f, strings);
   }
   return { metas, strings: w.strings, ints: w.ints.subarray(0, w.n) };
 }
 
-/** Throws on any inconsistency (the caller treats that as a corrupt cache). */
-export function decodeFacts(e: EncodedFacts): FileFacts[] {
+/** Encodes plain facts (tests, tools): packs them against a fresh table first. */
+export function encodeFacts(files: readonly FileFacts[]): EncodedFacts {
+  const t = new StringTable();
+  const packed = files.map((f) => packFacts(f, t));
+  return encodePacked(packed, t.strings);
+}
+
+/**
+ * Decodes into packed files whose row string ids index `e.strings`. Throws on any
+ * inconsistency (the caller treats that as a corrupt cache).
+ */
+export function decodePacked(e: EncodedFacts): PackedFacts[] {
   const r = new Reader(e.ints, e.strings);
-  const out: FileFacts[] = new Array(e.metas.length);
-  for (let i = 0; i < e.metas.length; i++) out[i] = readFile(r, e.metas[i]!);
+  const out: PackedFacts[] = new Array(e.metas.length);
+  for (let i = 0; i < e.metas.length; i++) {
+    const p = readFile(r, e.metas[i]!);
+    checkRows(p, e.strings.length);
+    out[i] = p;
+  }
   if (r.i !== e.ints.length) throw new Error('facts codec: trailing data');
   return out;
+}
+
+/** Decodes into plain facts (tests, tools). */
+export function decodeFacts(e: EncodedFacts): FileFacts[] {
+  return decodePacked(e).map((p) => unpackFacts(p, e.strings));
 }

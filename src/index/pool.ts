@@ -4,7 +4,8 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { emptyFacts, type FileFacts } from './facts';
+import { emptyFacts } from './facts';
+import { packBatch, type PackedBatch } from './packed';
 import type { WalkedFile } from './walk';
 import type { ExtractRequest, ExtractResponse } from './worker';
 
@@ -36,8 +37,11 @@ export interface ExtractJob {
   files: readonly WalkedFile[];
   maxFileBytes: number;
   signal?: AbortSignal;
-  /** Called on the caller's thread with each batch as it arrives. */
-  onFacts: (facts: FileFacts[]) => void;
+  /**
+   * Called on the caller's thread with each batch as it arrives: packed facts whose rows index
+   * the batch's own string table.
+   */
+  onFacts: (batch: PackedBatch) => void;
 }
 
 const BATCH_BYTES = 256 * 1024;
@@ -96,7 +100,7 @@ export class ExtractPool {
         for (const w of workers) w.unref();
         if (err !== undefined) {
           // A failed or cancelled job leaves workers in an unknown state: start afresh next time.
-          this.terminate();
+          void this.terminate();
           reject(err);
         } else resolve();
       };
@@ -139,7 +143,7 @@ export class ExtractPool {
             const skipped = emptyFacts(f.path, f.size, f.mtimeMs);
             skipped.problems.push(`skipped: the index worker died on this file twice (${why})`);
             try {
-              job.onFacts([skipped]);
+              job.onFacts(packBatch([skipped]).batch);
             } catch (e) {
               return finish(e);
             }
@@ -157,7 +161,7 @@ export class ExtractPool {
           inFlight.delete(w);
           if ('error' in res) return finish(new Error(`index worker: ${res.error}`));
           try {
-            job.onFacts(res.facts);
+            job.onFacts(res.batch);
           } catch (e) {
             return finish(e);
           }
@@ -186,15 +190,15 @@ export class ExtractPool {
     return this.live;
   }
 
-  /** Stops every worker now (in-flight parses are dropped). */
-  terminate(): void {
+  /** Stops every worker now (in-flight parses are dropped); resolves once they have exited. */
+  async terminate(): Promise<void> {
     const ws = this.workers;
     this.workers = [];
-    for (const w of ws) void w.terminate();
+    await Promise.all(ws.map((w) => w.terminate().catch(() => 0)));
   }
 
   dispose(): void {
-    this.terminate();
+    void this.terminate();
   }
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createExtractor, factsFromBytes, type Extractor } from './extractor';
 import { emptyFacts, type FileFacts } from './facts';
+import { packBatch, type PackedBatch } from './packed';
 import type { WalkedFile } from './walk';
 
 export interface ExtractRequest {
@@ -15,7 +16,8 @@ export interface ExtractRequest {
   maxFileBytes: number;
 }
 
-export type ExtractResponse = { id: number; facts: FileFacts[] } | { id: number; error: string };
+/** Facts come back packed (packed.ts): their row buffers are transferred, not cloned. */
+export type ExtractResponse = { id: number; batch: PackedBatch } | { id: number; error: string };
 
 async function loadExtractor(): Promise<Extractor> {
   const mod = (workerData as { extractorModule?: string } | null)?.extractorModule;
@@ -47,7 +49,8 @@ if (port) {
           }
           facts.push(factsFromBytes(f.path, bytes, f.mtimeMs, req.maxFileBytes, extract));
         }
-        port.postMessage({ id: req.id, facts } satisfies ExtractResponse);
+        const { batch, transfer } = packBatch(facts);
+        port.postMessage({ id: req.id, batch } satisfies ExtractResponse, transfer);
       } catch (e) {
         port.postMessage({
           id: req.id,

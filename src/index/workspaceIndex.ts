@@ -16,6 +16,7 @@ import {
   type Extractor,
 } from './extractor';
 import { emptyFacts, type FileFacts } from './facts';
+import type { PackedFacts } from './packed';
 import { CODEC_VERSION } from './factsCodec';
 import { ExtractPool } from './pool';
 import {
@@ -178,7 +179,10 @@ export class WorkspaceIndex {
       ms: 0,
     };
     for (const s of walked.skipped) this.opts.log?.(`skipped ${s.path}: ${s.reason}`);
-    const byPath = new Map<string, FileFacts>();
+    const byPath = new Map<string, PackedFacts>();
+    const cacheStrings: readonly string[] = cached?.ok ? cached.strings : [];
+    /** The index's ids of the cache's strings, made once the first entry is reused. */
+    let cacheMap: Int32Array | undefined;
     if (cached?.ok) {
       for (const f of cached.files) byPath.set(f.path, f);
       report.cacheBytes = cached.bytes;
@@ -205,8 +209,10 @@ export class WorkspaceIndex {
           this.dirty = true;
         }
       }
-      if (reuse) this.index.setFile(c!, true);
-      else toExtract.push(w);
+      if (reuse) {
+        cacheMap ??= this.index.stringMap(cacheStrings);
+        this.index.setPacked(c!, cacheStrings, cacheMap);
+      } else toExtract.push(w);
       if (performance.now() - sinceYield > 20) {
         // Keep the caller's thread responsive while merging a large cache.
         this.progress('cache', i, walked.files.length);
@@ -224,6 +230,7 @@ export class WorkspaceIndex {
           ? 'hit'
           : 'partial';
     await this.extract(toExtract, signal);
+    this.index.seal();
     report.extracted = toExtract.length;
     report.ms = performance.now() - t0;
     this.report = report;
@@ -239,12 +246,13 @@ export class WorkspaceIndex {
       files,
       maxFileBytes: this.maxFileBytes,
       ...(signal ? { signal } : {}),
-      onFacts: (facts) => {
-        for (const f of facts) {
-          this.index.setFile(f);
+      onFacts: (batch) => {
+        const map = this.index.stringMap(batch.strings);
+        for (const f of batch.files) {
+          this.index.setPacked(f, batch.strings, map);
           for (const p of f.problems) this.opts.log?.(`${f.path}: ${p}`);
         }
-        done += facts.length;
+        done += batch.files.length;
         this.progress('extract', done, files.length);
       },
     });
@@ -315,7 +323,7 @@ export class WorkspaceIndex {
     const folders = new Set<string>();
     for (const p of paths) {
       const rel = this.rel(p).replace(/\/+$/, '');
-      if (this.index.facts(rel)) files.push(rel);
+      if (this.index.fileInfo(rel)) files.push(rel);
       else folders.add(rel);
     }
     if (folders.size > 0) {
@@ -364,7 +372,7 @@ export class WorkspaceIndex {
           if (this.filter.wanted(full)) toExtract.push({ ...w, path: full });
         }
       } else if (st.isFile() && this.filter.wanted(rel)) {
-        const cur = this.index.facts(rel);
+        const cur = this.index.fileInfo(rel);
         if (st.size > this.maxFileBytes) {
           if (cur) gone.push(rel);
           this.opts.log?.(
@@ -377,7 +385,7 @@ export class WorkspaceIndex {
     }
     const removed = this.removeFiles(gone);
     const fresh = toExtract.filter((w) => {
-      const cur = this.index.facts(w.path);
+      const cur = this.index.fileInfo(w.path);
       return !cur || cur.size !== w.size || cur.mtimeMs !== w.mtimeMs;
     });
     await this.extract(fresh, signal ?? this.opts.signal);
@@ -392,11 +400,12 @@ export class WorkspaceIndex {
   /** Writes the cache now (atomically); a no-op without a cache folder. */
   async saveCache(): Promise<void> {
     if (!this.cacheFile || this.disposed) return;
-    const files = this.index.files().map((f) => this.index.facts(f)!);
+    const packed = this.index.packed();
+    const files = packed.files;
     this.progress('save', 0, files.length);
     this.dirty = false;
     try {
-      await writeCache(this.cacheFile, this.key(), files);
+      await writeCache(this.cacheFile, this.key(), packed);
     } catch (e) {
       this.dirty = true;
       this.opts.log?.(`index cache not written: ${e instanceof Error ? e.message : String(e)}`);

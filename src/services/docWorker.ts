@@ -3,6 +3,7 @@
 // parse nor the fact collection (tens of ms for tcp.c) runs on the extension host's thread.
 // Messages are typed in docWorkerProtocol.ts.
 import { parentPort } from 'node:worker_threads';
+import { packBatch } from '../index/packed';
 import { createParser } from '../parse/treeSitter';
 import { DocumentReparser } from './docReparser';
 import type { DocRequest, DocResponse } from './docWorkerProtocol';
@@ -22,14 +23,20 @@ if (port) {
         }
         const t0 = performance.now();
         const res = r.update(req.path, req.text, req.opts);
-        port.postMessage({
-          type: 'facts',
-          id: req.id,
-          facts: res.facts,
-          incremental: res.incremental,
-          parseMs: res.parseMs,
-          workerMs: performance.now() - t0,
-        } satisfies DocResponse);
+        // Packed, with the row buffers transferred: the host only remaps string ids.
+        const { batch, transfer } = packBatch([res.facts]);
+        port.postMessage(
+          {
+            type: 'facts',
+            id: req.id,
+            facts: batch.files[0]!,
+            strings: batch.strings,
+            incremental: res.incremental,
+            parseMs: res.parseMs,
+            workerMs: performance.now() - t0,
+          } satisfies DocResponse,
+          transfer,
+        );
       } catch (e) {
         if (req.type === 'update') {
           port.postMessage({

@@ -4,12 +4,14 @@
 // the real worker).
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FileFacts } from '../index/facts';
+import type { PackedFacts } from '../index/packed';
 import type { ReparseOptions } from './docReparser';
 import type { DocRequest, DocResponse } from './docWorkerProtocol';
 
 export interface DocUpdate {
-  facts: FileFacts;
+  /** Packed facts (src/index/packed.ts) whose row string ids index `strings`. */
+  facts: PackedFacts;
+  strings: string[];
   incremental: boolean;
   parseMs: number;
   workerMs: number;

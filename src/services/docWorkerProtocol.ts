@@ -1,5 +1,5 @@
 // Messages between the extension host and the open-document worker (docWorker.ts).
-import type { FileFacts } from '../index/facts';
+import type { PackedFacts } from '../index/packed';
 import type { ReparseOptions } from './docReparser';
 
 export type DocRequest =
@@ -10,7 +10,9 @@ export type DocResponse =
   | {
       type: 'facts';
       id: number;
-      facts: FileFacts;
+      /** The document's facts, packed; row string ids index `strings`. */
+      facts: PackedFacts;
+      strings: string[];
       incremental: boolean;
       parseMs: number;
       /** Time the worker spent on the update (preprocess, parse, collect). */

@@ -3,7 +3,7 @@
 // (walk, worker pool, cache, CodeIndex); open documents are reparsed by the document worker
 // (docWorkerClient.ts). The service only schedules and reports. No vscode import.
 import type { CodeIndex, IndexStats } from '../index/api';
-import type { FileFacts } from '../index/facts';
+import type { PackedFacts } from '../index/packed';
 
 export interface BuildOptions {
   include: readonly string[];
@@ -47,7 +47,7 @@ export interface IndexEngine {
    * Replaces one file's facts (an open document reparsed from its text by the document
    * worker). Runs on the caller's thread: only the index update, no parsing.
    */
-  setFileFacts(facts: FileFacts): void;
+  setPackedFacts(facts: PackedFacts, strings: readonly string[]): void;
   /** Writes the cache (atomically). */
   saveCache(): Promise<void>;
   dispose(): void;

@@ -449,7 +449,7 @@ export class IndexService implements vscode.Disposable {
               if (!u || doc.isClosed || !this.folders.has(f.folder.uri.toString())) return;
               this.timed('edit', `index ${rel}`, () => {
                 u.facts.path = rel;
-                f.engine.setFileFacts(u.facts);
+                f.engine.setPackedFacts(u.facts, u.strings);
                 this.fromText.add(key);
                 // Half-typed code is a parse problem on most keystrokes: log a document's
                 // problems only when they change, not on every reparse.

@@ -3,7 +3,7 @@
 // adapter maps the extension's settings and callbacks onto it. No vscode import.
 import type { CodeIndex } from '../index/api';
 import { MemoryCodeIndex } from '../index/codeIndex';
-import type { FileFacts } from '../index/facts';
+import type { PackedFacts } from '../index/packed';
 import { WorkspaceIndex } from '../index/workspaceIndex';
 import type { BuildOptions, BuildResult, EngineFactory, IndexEngine } from './engine';
 
@@ -64,8 +64,8 @@ export class WorkspaceEngine implements IndexEngine {
     return { updated: r.extracted, removed: removed + r.removed };
   }
 
-  setFileFacts(facts: FileFacts): void {
-    this.ws?.index.setFile(facts);
+  setPackedFacts(facts: PackedFacts, strings: readonly string[]): void {
+    this.ws?.index.setPacked(facts, strings);
   }
 
   async saveCache(): Promise<void> {

@@ -244,3 +244,81 @@ test('symbol search ranks exact, prefix, substring, then word-start fuzzy matche
   assert.deepEqual(ix.searchSymbols('zzz', 5), []);
   assert.equal(matchScore('abc', 'abc', 'abd', 'abd'), 0);
 });
+
+/** Random facts over a small name pool, so files share callee, caller and field names. */
+function randomFile(path: string, seed: number): FileFacts {
+  let x = seed * 2654435761 + 1;
+  const rnd = (n: number) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+  const names = ['a', 'b', 'c', 'd', 'e'];
+  const f = emptyFacts(path, seed, seed, `h${seed}`);
+  const nf = 1 + rnd(3);
+  for (let i = 0; i < nf; i++) fn(f, names[rnd(5)]!, i * 10, i * 10 + 9, rnd(2) === 0);
+  for (let i = 0, n = rnd(6); i < n; i++) {
+    const via: CallSite['via'] =
+      rnd(4) === 0
+        ? { kind: 'ops', struct: rnd(2) ? 'proto' : null, member: 'sendmsg' }
+        : { kind: 'direct' };
+    call(f, names[rnd(5)]!, names[rnd(5)]!, i, via);
+  }
+  for (let i = 0, n = rnd(5); i < n; i++) {
+    f.fieldAccesses.push({
+      function: rnd(3) ? names[rnd(5)]! : null,
+      struct: rnd(2) ? 'sock' : null,
+      field: ['sk_sndbuf', 'sk_wmem_queued'][rnd(2)]!,
+      access: rnd(2) ? 'write' : 'read',
+      span: sp(20 + i, 2),
+    });
+  }
+  for (let i = 0, n = rnd(3); i < n; i++) {
+    f.refs.push({ name: names[rnd(5)]!, span: sp(40 + i), function: null });
+  }
+  if (rnd(3) === 0) {
+    f.opsTables.push({
+      struct: 'proto',
+      name: `t${seed}`,
+      span: sp(50),
+      members: [{ member: 'sendmsg', fn: names[rnd(5)]!, span: sp(51) }],
+    });
+  }
+  return f;
+}
+
+test('replacing, removing and sealing in any order equals a fresh index of the final files', () => {
+  const sorted = <T>(xs: T[]) => xs.map((v) => JSON.stringify(v)).sort();
+  for (let round = 0; round < 40; round++) {
+    const ix = new MemoryCodeIndex();
+    const final = new Map<string, number>();
+    let x = round + 7;
+    for (let step = 0; step < 60; step++) {
+      x = (x * 48271) % 2147483647;
+      const path = `f${x % 6}.c`;
+      const op = x % 10;
+      if (op < 6) {
+        ix.setFile(randomFile(path, x));
+        final.set(path, x);
+      } else if (op < 8) {
+        ix.removeFiles([path, `f${(x >> 3) % 6}.c`]);
+        final.delete(path);
+        final.delete(`f${(x >> 3) % 6}.c`);
+      } else ix.seal();
+    }
+    const fresh = new MemoryCodeIndex([...final].map(([p, s]) => randomFile(p, s)));
+    assert.deepEqual(ix.stats(), fresh.stats(), `round ${round}`);
+    assert.deepEqual(ix.files(), fresh.files());
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'sendmsg']) {
+      assert.deepEqual(ix.callersOf(name), fresh.callersOf(name), `callers ${name} ${round}`);
+      assert.deepEqual(ix.calleesOf(name), fresh.calleesOf(name), `callees ${name} ${round}`);
+      assert.deepEqual(sorted(ix.references(name)), sorted(fresh.references(name)));
+    }
+    for (const field of ['sk_sndbuf', 'sk_wmem_queued']) {
+      assert.deepEqual(
+        sorted(ix.fieldAccesses(field, 'sock')),
+        sorted(fresh.fieldAccesses(field, 'sock')),
+      );
+    }
+    for (const p of final.keys()) assert.deepEqual(ix.facts(p), fresh.facts(p));
+  }
+});

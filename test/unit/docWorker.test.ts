@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { extractFacts } from '../../src/index/extract';
+import { unpackFacts } from '../../src/index/packed';
 import { createParser } from '../../src/parse/treeSitter';
 import { DocumentWorkerClient } from '../../src/services/docWorkerClient';
 
@@ -26,9 +27,10 @@ test('a burst of updates sends only the newest text; superseded callers get unde
   const last = results[results.length - 1];
   assert.ok(last, 'the newest text is always delivered');
   const fresh = extractFacts('demo.c', texts[19]!, await createParser(), opts);
-  assert.deepEqual(last.facts, fresh);
-  assert.ok(last.facts.calls.some((c) => c.callee === 'demo_extra_19'));
-  assert.ok(!last.facts.calls.some((c) => c.callee === 'demo_extra_10'));
+  const got = unpackFacts(last.facts, last.strings);
+  assert.deepEqual(got, fresh);
+  assert.ok(got.calls.some((c) => c.callee === 'demo_extra_19'));
+  assert.ok(!got.calls.some((c) => c.callee === 'demo_extra_10'));
 });
 
 test('a later edit of the same document reparses incrementally in the worker', async () => {
@@ -41,7 +43,9 @@ test('a later edit of the same document reparses incrementally in the worker', a
   assert.ok(r);
   assert.equal(r.incremental, true);
   assert.ok(
-    r.facts.fieldAccesses.some((a) => a.function === 'demo_close' && a.field === 'dk_sndbuf'),
+    unpackFacts(r.facts, r.strings).fieldAccesses.some(
+      (a) => a.function === 'demo_close' && a.field === 'dk_sndbuf',
+    ),
   );
   await client.idle('inc.c');
   client.close('inc.c');

@@ -5,10 +5,11 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { decodeCache, encodeCache, FORMAT_VERSION } from '../../src/index/cache';
+import { decodeCache, encodeCache, FORMAT_VERSION, type PackedSet } from '../../src/index/cache';
 import { createExtractor } from '../../src/index/extractor';
 import { emptyFacts, type FileFacts } from '../../src/index/facts';
 import { decodeFacts, encodeFacts } from '../../src/index/factsCodec';
+import { packFacts, StringTable, unpackFacts } from '../../src/index/packed';
 
 const s = (line: number, col = 0) => ({ line, col, endLine: line + 2, endCol: col + 3 });
 
@@ -72,6 +73,11 @@ function handMade(): FileFacts[] {
   return [a, emptyFacts('b.h', 0, 0, '')];
 }
 
+function packSet(facts: FileFacts[]): PackedSet {
+  const t = new StringTable();
+  return { files: facts.map((f) => packFacts(f, t)), strings: t.strings };
+}
+
 test('hand-made facts with every variant round-trip exactly', () => {
   const facts = handMade();
   assert.deepEqual(decodeFacts(encodeFacts(facts)), facts);
@@ -96,14 +102,17 @@ test('the extractor output of every fixture round-trips through the cache encodi
   const facts = files.map((p) => extract(relative(dir, p), readFileSync(p)));
   assert.ok(facts.some((f) => f.opsTables.length > 0 && f.calls.length > 0));
   const key = { root: dir, fingerprint: 'x' };
-  const back = decodeCache(encodeCache(key, facts), key);
+  const back = decodeCache(encodeCache(key, packSet(facts)), key);
   assert.ok(back.ok);
-  assert.deepEqual(back.files, JSON.parse(JSON.stringify(facts)));
+  assert.deepEqual(
+    back.files.map((p) => unpackFacts(p, back.strings)),
+    JSON.parse(JSON.stringify(facts)),
+  );
 });
 
 test('truncated, corrupted, foreign and wrong-version cache files are rejected', () => {
   const key = { root: '/tmp/tree', fingerprint: 'fp1' };
-  const buf = encodeCache(key, handMade());
+  const buf = encodeCache(key, packSet(handMade()));
   assert.ok(decodeCache(buf, key).ok);
   const reason = (b: Buffer, k = key) => {
     const r = decodeCache(b, k);

@@ -169,7 +169,7 @@ test('removeFiles drops files and folders without touching the rest (10,000 at o
   const root = tree(base);
   const ws = await open(root);
   try {
-    const keep = ws.index.facts('net/b.c');
+    const keep = ws.index.fileInfo('net/b.c');
     for (let i = 0; i < 10_000; i++) {
       const f = emptyFacts(`gen/d${i % 100}/f${i}.c`);
       f.functions.push({
@@ -188,7 +188,7 @@ test('removeFiles drops files and folders without touching the rest (10,000 at o
     );
     assert.equal(removed, 10_000);
     assert.equal(ws.index.stats().files, 3);
-    assert.equal(ws.index.facts('net/b.c'), keep, 'other files keep their facts objects');
+    assert.equal(ws.index.fileInfo('net/b.c'), keep, 'other files keep their stored facts');
     assert.equal(ws.removeFiles(['net/sub']), 1);
     assert.deepEqual(ws.index.files(), ['net/a.c', 'net/b.c']);
     assert.deepEqual(
@@ -249,7 +249,7 @@ test('aborting stops the workers even while they are stuck in a parse', async ()
     files: Object.keys(files).map((p) => ({ path: p, size: 300 * 1024, mtimeMs: 0 })),
     maxFileBytes: 1e6,
     signal: ac.signal,
-    onFacts: (f) => (got += f.length),
+    onFacts: (b) => (got += b.files.length),
   });
   // Let both workers start spinning, then cancel (closing the folder).
   await new Promise((r) => setTimeout(r, 300));
