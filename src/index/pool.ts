@@ -9,9 +9,25 @@ import { packBatch, type PackedBatch } from './packed';
 import type { WalkedFile } from './walk';
 import type { ExtractRequest, ExtractResponse } from './worker';
 
+/**
+ * Heap limits of an index worker. A worker allocates mostly short-lived objects (query
+ * captures, one batch's facts), so a small young generation keeps its footprint down at little
+ * cost in scavenges; the old-generation bound stops one pathological file from taking the
+ * process's memory (the worker dies, and the pool retries its files one at a time, then skips
+ * the culprit with a reason). SKLENS_WORKER_YOUNG_MB overrides the young size (measurements).
+ */
+function workerLimits(): { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number } {
+  const young = Number(process.env.SKLENS_WORKER_YOUNG_MB ?? '');
+  return {
+    maxYoungGenerationSizeMb: Number.isFinite(young) && young > 0 ? young : 4,
+    maxOldGenerationSizeMb: 512,
+  };
+}
+
 /** The worker script: the bundle beside dist/cli.js / dist/extension.js, or worker.ts under tsx. */
 function spawnWorker(extractorModule: string | undefined): Worker {
   const workerData = { extractorModule };
+  const resourceLimits = workerLimits();
   if (__filename.endsWith('.ts')) {
     // Running from source (tests, `tsx src/cli.ts`): Node cannot load a .ts worker by itself
     // and `--import tsx` in a worker's execArgv is not applied to its entry, so bootstrap tsx's
@@ -20,9 +36,9 @@ function spawnWorker(extractorModule: string | undefined): Worker {
     // Under tsx's namespaced loader (tsImport) the resolved path carries a `?namespace=` query.
     const tsx = require.resolve('tsx/cjs').replace(/\?.*$/, '');
     const code = `require(${JSON.stringify(tsx)}); require(${JSON.stringify(src)});`;
-    return new Worker(code, { eval: true, workerData });
+    return new Worker(code, { eval: true, workerData, resourceLimits });
   }
-  return new Worker(join(__dirname, 'indexWorker.js'), { workerData });
+  return new Worker(join(__dirname, 'indexWorker.js'), { workerData, resourceLimits });
 }
 
 export interface PoolOptions {
@@ -67,6 +83,10 @@ export class ExtractPool {
     try {
       await this.runBatches(job, makeBatches(job.files));
     } finally {
+      // Idle workers hold their heaps and tree-sitter's wasm memory (which never shrinks):
+      // stop them, and wait until they are gone, so what follows (merging, writing the cache)
+      // does not add to their footprint. The next job spawns fresh ones.
+      await this.terminate();
       this.busy = false;
     }
   }
