@@ -13,10 +13,10 @@
 // net/ipv4/tcp_ipv4.c: tcp_prot has `.sendmsg = tcp_sendmsg`, giving inet_sendmsg -> tcp_sendmsg
 // via 'ops:proto.sendmsg'.
 //
-// Storage: each file is kept packed (packed.ts): its call sites, field accesses and references
-// are Int32Array rows whose names are ids into the index's one string table, and the postings
-// of those rows are flat [fileId, row, ...] integer arrays keyed by string id. Only the
-// structured facts (functions, macros, structs, ops tables) are objects. Query results decode
+// Storage: each file is kept packed (packed.ts): its function definitions, call sites, field
+// accesses and references are Int32Array rows whose names are ids into the index's one string
+// table, and the postings of those rows by name are RowPostings (rowPostings.ts) keyed by
+// string id. Only the nested facts (macros, structs, ops tables) are objects. Query results decode
 // the rows they return; `facts(file)` decodes a file's rows on first access. For Linux 6.1 net/
 // this is about a fifth of the heap the same facts take as objects (docs/reliability.md).
 import type { CodeIndex, CallEdge, IndexStats, Located, SymbolHit } from './api';
@@ -33,6 +33,8 @@ import type {
 import {
   CALL_W,
   callAt,
+  FN_W,
+  functionAt,
   fieldAccessAt,
   FIELD_W,
   internObjectParts,
@@ -108,13 +110,12 @@ function lazyFacts(p: PackedFacts, strings: readonly string[]): FileFacts {
     size: p.size,
     mtimeMs: p.mtimeMs,
     hash: p.hash,
-    functions: p.functions,
     macros: p.macros,
     structs: p.structs,
     opsTables: p.opsTables,
     problems: p.problems,
-  } as FileFacts;
-  const lazy = <T>(key: 'calls' | 'fieldAccesses' | 'refs', make: () => T[]) => {
+  } as unknown as FileFacts;
+  const lazy = <T>(key: 'functions' | 'calls' | 'fieldAccesses' | 'refs', make: () => T[]) => {
     let v: T[] | undefined;
     Object.defineProperty(out, key, {
       enumerable: true,
@@ -123,6 +124,7 @@ function lazyFacts(p: PackedFacts, strings: readonly string[]): FileFacts {
       set: (x: T[]) => (v = x),
     });
   };
+  lazy('functions', () => rows(p.functions, FN_W, (i) => functionAt(p.functions, i, strings)));
   lazy('calls', () => rows(p.calls, CALL_W, (i) => callAt(p.calls, i, strings)));
   lazy('fieldAccesses', () =>
     rows(p.fieldAccesses, FIELD_W, (i) => fieldAccessAt(p.fieldAccesses, i, strings)),
@@ -160,8 +162,8 @@ interface SymbolEntry {
 interface Entry {
   id: number;
   p: PackedFacts;
-  /** Functions sorted by start, for functionAt. */
-  sorted: FunctionDef[];
+  /** Function rows sorted by start, for functionAt. */
+  sorted: Int32Array;
   /** Whether its row postings were folded into the sealed base (RowPostings). */
   sealed: boolean;
 }
@@ -176,7 +178,8 @@ export class MemoryCodeIndex implements CodeIndex {
   private readonly alive = (id: number): boolean => this.byId[id] !== undefined;
   /** Every string of the rows (and the shared copy of every name in the objects). */
   private readonly strings = new StringTable();
-  private readonly funcs: ByName<FunctionDef> = new Map();
+  /** Function definitions by name id. */
+  private readonly funcs = new RowPostings(this.alive);
   private readonly macros: ByName<MacroDef> = new Map();
   private readonly structs: ByName<StructDef> = new Map();
   /** Direct and INDIRECT_CALL sites by callee id; ops sites by member id. */
@@ -186,6 +189,7 @@ export class MemoryCodeIndex implements CodeIndex {
   private readonly callsByCaller = new RowPostings(this.alive);
   private readonly fields = new RowPostings(this.alive);
   private readonly rowPostings = [
+    this.funcs,
     this.callsByCallee,
     this.opsCallsByMember,
     this.callsByCaller,
@@ -231,13 +235,14 @@ export class MemoryCodeIndex implements CodeIndex {
     const file = p.path;
     if (this.byPath.has(file)) this.removeFiles([file]);
     const id = this.byId.length;
-    const sorted = [...p.functions].sort(
-      (a, b) => a.span.line - b.span.line || a.span.col - b.span.col,
+    const fr = p.functions;
+    const sorted = Int32Array.from({ length: fr.length / FN_W }, (_, i) => i).sort(
+      (a, b) => fr[a * FN_W + 4]! - fr[b * FN_W + 4]! || fr[a * FN_W + 5]! - fr[b * FN_W + 5]!,
     );
     const e: Entry = { id, p, sorted, sealed: false };
     this.byPath.set(file, e);
     this.byId[id] = e;
-    for (const d of p.functions) addTo(this.funcs, d.name, file, d);
+    for (let row = 0, at = 0; at < fr.length; row++, at += FN_W) this.funcs.add(fr[at]!, id, row);
     for (const m of p.macros) addTo(this.macros, m.name, file, m);
     for (const s of p.structs) addTo(this.structs, s.name, file, s);
     const calls = p.calls;
@@ -261,7 +266,7 @@ export class MemoryCodeIndex implements CodeIndex {
       }
     }
     this.counts.files++;
-    this.counts.functions += p.functions.length;
+    this.counts.functions += fr.length / FN_W;
     this.counts.calls += calls.length / CALL_W;
     this.counts.fieldAccesses += fa.length / FIELD_W;
     this.symbols = undefined;
@@ -290,7 +295,6 @@ export class MemoryCodeIndex implements CodeIndex {
     const gone = new Set<string>();
     const goneIds = new Set<number>();
     const names = {
-      funcs: new Set<string>(),
       macros: new Set<string>(),
       structs: new Set<string>(),
       slots: new Set<string>(),
@@ -306,7 +310,6 @@ export class MemoryCodeIndex implements CodeIndex {
       goneIds.add(e.id);
       this.byPath.delete(path);
       this.byId[e.id] = undefined;
-      for (const d of f.functions) names.funcs.add(d.name);
       for (const m of f.macros) names.macros.add(m.name);
       for (const s of f.structs) names.structs.add(s.name);
       const calls = f.calls;
@@ -323,6 +326,7 @@ export class MemoryCodeIndex implements CodeIndex {
         this.callsByCallee.countDead(calls.length / CALL_W - ops);
         this.callsByCaller.countDead(callers);
         this.fields.countDead(fa.length / FIELD_W);
+        this.funcs.countDead(f.functions.length / FN_W);
       } else inDelta = true;
       for (const t of f.opsTables) {
         for (const m of t.members) {
@@ -338,12 +342,11 @@ export class MemoryCodeIndex implements CodeIndex {
         }
       }
       this.counts.files--;
-      this.counts.functions -= f.functions.length;
+      this.counts.functions -= f.functions.length / FN_W;
       this.counts.calls -= calls.length / CALL_W;
       this.counts.fieldAccesses -= fa.length / FIELD_W;
     }
     if (gone.size === 0) return 0;
-    removeFrom(this.funcs, names.funcs, gone);
     removeFrom(this.macros, names.macros, gone);
     removeFrom(this.structs, names.structs, gone);
     if (inDelta) for (const r of this.rowPostings) r.removeFromDelta(goneIds);
@@ -411,11 +414,25 @@ export class MemoryCodeIndex implements CodeIndex {
   }
 
   functionDefs(name: string): Located<FunctionDef>[] {
-    return [...eachIn(this.funcs, name)];
+    const out: Located<FunctionDef>[] = [];
+    const key = this.strings.lookup(name);
+    if (key === undefined) return out;
+    const strings = this.strings.strings;
+    this.funcs.forEach(key, (id, row) => {
+      const p = this.byId[id]!.p;
+      out.push({ file: p.path, item: functionAt(p.functions, row, strings) });
+    });
+    return out;
   }
 
   *allFunctions(): Iterable<Located<FunctionDef>> {
-    for (const [file, e] of this.byPath) for (const item of e.p.functions) yield { file, item };
+    const strings = this.strings.strings;
+    for (const [file, e] of this.byPath) {
+      const fr = e.p.functions;
+      for (let row = 0; row * FN_W < fr.length; row++) {
+        yield { file, item: functionAt(fr, row, strings) };
+      }
+    }
   }
 
   macroDefs(name: string): Located<MacroDef>[] {
@@ -427,22 +444,25 @@ export class MemoryCodeIndex implements CodeIndex {
   }
 
   functionAt(file: string, line: number, col: number): Located<FunctionDef> | undefined {
-    const fs = this.byPath.get(file)?.sorted;
-    if (!fs) return undefined;
+    const e = this.byPath.get(file);
+    if (!e) return undefined;
+    const fs = e.sorted;
+    const fr = e.p.functions;
     // Last function starting at or before the position; definitions do not nest in C.
     let lo = 0;
     let hi = fs.length - 1;
     let best = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (spanBefore(fs[mid]!.span, line, col)) {
+      if (spanBefore(spanAt(fr, fs[mid]! * FN_W + 4), line, col)) {
         best = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
     if (best < 0) return undefined;
-    const d = fs[best]!;
-    return spanAfter(d.span, line, col) ? { file, item: d } : undefined;
+    const row = fs[best]!;
+    if (!spanAfter(spanAt(fr, row * FN_W + 4), line, col)) return undefined;
+    return { file, item: functionAt(fr, row, this.strings.strings) };
   }
 
   /**
@@ -454,18 +474,32 @@ export class MemoryCodeIndex implements CodeIndex {
    * net/6lowpan/6lowpan_i.h), and the real function is the one worth showing.
    */
   resolveDefinition(name: string, fromFile: string): Located<FunctionDef> | undefined {
-    const p = this.funcs.get(name);
+    const key = this.strings.lookup(name);
+    if (key === undefined) return undefined;
+    // Decided on the rows (file and static flag); only the chosen one is decoded.
+    let own: PackedFacts | undefined;
+    let ownRow = 0;
+    let header: PackedFacts | undefined;
+    let headerRow = 0;
+    let global: PackedFacts | undefined;
+    let globalRow = 0;
+    this.funcs.forEach(key, (id, row) => {
+      if (own) return;
+      const p = this.byId[id]!.p;
+      if (p.path === fromFile) {
+        own = p;
+        ownRow = row;
+      } else if (!header && p.path.endsWith('.h')) {
+        header = p;
+        headerRow = row;
+      } else if (!global && (p.functions[row * FN_W + 1]! & 1) === 0) {
+        global = p;
+        globalRow = row;
+      }
+    });
+    const [p, row] = own ? [own, ownRow] : global ? [global, globalRow] : [header, headerRow];
     if (!p) return undefined;
-    let header: Located<FunctionDef> | undefined;
-    let global: Located<FunctionDef> | undefined;
-    for (let i = 0; i < p.files.length; i++) {
-      const file = p.files[i]!;
-      const d = p.items[i]!;
-      if (file === fromFile) return { file, item: d };
-      if (!header && file.endsWith('.h')) header = { file, item: d };
-      else if (!global && !d.isStatic) global = { file, item: d };
-    }
-    return global ?? header;
+    return { file: p.path, item: functionAt(p.functions, row, this.strings.strings) };
   }
 
   /** Structs whose tables assign something to `member`, for an ops call with an unknown struct. */
@@ -564,7 +598,7 @@ export class MemoryCodeIndex implements CodeIndex {
   ): { file: string; span: Span; kind: 'call' | 'ref' | 'read' | 'write' | 'definition' }[] {
     type Ref = ReturnType<CodeIndex['references']>[number];
     const out: Ref[] = [];
-    for (const { file, item } of eachIn(this.funcs, name)) {
+    for (const { file, item } of this.functionDefs(name)) {
       out.push({ file, span: item.nameSpan, kind: 'definition' });
     }
     for (const { file, item } of eachIn(this.macros, name)) {
@@ -628,7 +662,10 @@ export class MemoryCodeIndex implements CodeIndex {
       out.push(e);
     };
     for (const [file, { p: f }] of this.byPath) {
-      for (const d of f.functions) add(d.name, 'function', file, d.nameSpan);
+      const fr = f.functions;
+      for (let at = 0; at < fr.length; at += FN_W) {
+        add(this.strings.strings[fr[at]!]!, 'function', file, spanAt(fr, at + 8));
+      }
       for (const m of f.macros) add(m.name, 'macro', file, m.nameSpan);
       for (const s of f.structs) {
         add(s.name, 'struct', file, s.nameSpan);

@@ -7,20 +7,14 @@
 // The layout follows facts.ts field by field. Fields added to facts.ts later are not carried
 // by this codec: test/unit/factsCodec.test.ts round-trips the extractor's output on every
 // fixture and fails until the codec (and CODEC_VERSION) learn the new field.
-import type {
-  FileFacts,
-  FunctionDef,
-  FunctionKind,
-  MacroDef,
-  OpsTable,
-  Span,
-  StructDef,
-} from './facts';
+import type { FileFacts, MacroDef, OpsTable, Span, StructDef } from './facts';
 import {
   CALL_STRING_COLS,
   CALL_W,
   checkRows,
   FIELD_STRING_COLS,
+  FN_STRING_COLS,
+  FN_W,
   FIELD_W,
   packFacts,
   REF_STRING_COLS,
@@ -30,10 +24,11 @@ import {
   type PackedFacts,
 } from './packed';
 
-/** Bump on any change of the layout below. 2: rows of packed.ts instead of per-fact fields. */
-export const CODEC_VERSION = 2;
-
-const FN_KINDS: FunctionKind[] = ['function', 'syscall', 'bpf_call'];
+/**
+ * Bump on any change of the layout below. 2: calls, field accesses and refs as packed.ts rows;
+ * 3: function definitions as rows too.
+ */
+export const CODEC_VERSION = 3;
 
 class Writer {
   ints: Int32Array;
@@ -153,15 +148,7 @@ class Reader {
 
 function writeFile(w: Writer, f: PackedFacts, strings: readonly string[]): void {
   w.str(f.path);
-  w.int(f.functions.length);
-  for (const d of f.functions) {
-    w.str(d.name);
-    w.span(d.span);
-    w.span(d.nameSpan);
-    w.int((d.isStatic ? 1 : 0) | (d.isInline ? 2 : 0) | (d.macro !== undefined ? 4 : 0));
-    w.int(FN_KINDS.indexOf(d.kind));
-    if (d.macro !== undefined) w.str(d.macro);
-  }
+  w.rows(f.functions, FN_W, FN_STRING_COLS, strings);
   w.int(f.macros.length);
   for (const m of f.macros) {
     w.str(m.name);
@@ -209,25 +196,7 @@ function writeFile(w: Writer, f: PackedFacts, strings: readonly string[]): void 
 function readFile(r: Reader, meta: FileMeta): PackedFacts {
   const path = r.str();
   if (path !== meta.path) throw new Error('facts codec: file order mismatch');
-  const functions: FunctionDef[] = new Array(r.count());
-  for (let i = 0; i < functions.length; i++) {
-    const name = r.str();
-    const span = r.span();
-    const nameSpan = r.span();
-    const flags = r.int();
-    const kind = FN_KINDS[r.int()];
-    if (kind === undefined) throw new Error('facts codec: bad function kind');
-    const d: FunctionDef = {
-      name,
-      span,
-      nameSpan,
-      isStatic: !!(flags & 1),
-      isInline: !!(flags & 2),
-      kind,
-    };
-    if (flags & 4) d.macro = r.str();
-    functions[i] = d;
-  }
+  const functions = r.rows(FN_W);
   const macros: MacroDef[] = new Array(r.count());
   for (let i = 0; i < macros.length; i++) {
     const name = r.str();
@@ -313,7 +282,9 @@ export function encodePacked(
   // series of doublings (which would hold two copies at once at the end).
   const list = [...files];
   let rows = 0;
-  for (const f of list) rows += f.calls.length + f.fieldAccesses.length + f.refs.length;
+  for (const f of list) {
+    rows += f.functions.length + f.calls.length + f.fieldAccesses.length + f.refs.length;
+  }
   const w = new Writer(Math.ceil(rows * 1.15) + 64 * list.length);
   const metas: FileMeta[] = [];
   for (const f of list) {

@@ -1,11 +1,12 @@
-// The packed form of one file's facts: the three bulk kinds (call sites, field accesses, plain
-// identifier references; ~600k records for net/) live in fixed-width Int32Array rows whose
-// strings are ids into a string table, while the few structured kinds (functions, macros,
-// structs, ops tables) stay objects. The index keeps every file in this form, index workers
+// The packed form of one file's facts: the bulk kinds (function definitions, call sites, field
+// accesses, plain identifier references; ~670k records for net/) live in fixed-width Int32Array
+// rows whose strings are ids into a string table, while the few nested kinds (macros, structs
+// with their fields, ops tables) stay objects. The index keeps every file in this form, index workers
 // and the document worker post it (the arrays are transferred, not cloned) and the cache codec
 // reads and writes it, so the bulk facts are never a million small objects on the host.
 //
 // Row layouts (every span is line, col, endLine - line, endCol; a null string is -1):
+//   function     name, flags (1 static, 2 inline), kind (FN_KINDS), macro or -1, span, nameSpan
 //   call         caller, callee, kind (0 direct, 1 indirect, 2 ops), a, b, span
 //                 indirect: a = pointer; ops: a = struct or -1, b = member; else -1
 //   field access function, struct, field, access (0 read, 1 write), span
@@ -16,6 +17,7 @@ import type {
   FieldAccess,
   FileFacts,
   FunctionDef,
+  FunctionKind,
   IdentRef,
   MacroDef,
   OpsTable,
@@ -23,11 +25,13 @@ import type {
   StructDef,
 } from './facts';
 
+export const FN_W = 12;
 export const CALL_W = 9;
 export const FIELD_W = 8;
 export const REF_W = 6;
 
 /** The columns of each row kind that hold string ids (remapped between string tables). */
+export const FN_STRING_COLS = [0, 3] as const;
 export const CALL_STRING_COLS = [0, 1, 3, 4] as const;
 export const FIELD_STRING_COLS = [0, 1, 2] as const;
 export const REF_STRING_COLS = [0, 1] as const;
@@ -37,7 +41,7 @@ export interface PackedFacts {
   size: number;
   mtimeMs: number;
   hash: string;
-  functions: FunctionDef[];
+  functions: Int32Array;
   macros: MacroDef[];
   structs: StructDef[];
   opsTables: OpsTable[];
@@ -97,7 +101,19 @@ export function spanAt(a: Int32Array, at: number): Span {
  * Packs one file's facts against `t`. The object parts are shared with `f` (their strings
  * are replaced by the table's copies when `internObjects` is set).
  */
+export const FN_KINDS: readonly FunctionKind[] = ['function', 'syscall', 'bpf_call'];
+
 export function packFacts(f: FileFacts, t: StringTable, internObjects = false): PackedFacts {
+  const functions = new Int32Array(f.functions.length * FN_W);
+  for (let i = 0, at = 0; i < f.functions.length; i++, at += FN_W) {
+    const d = f.functions[i]!;
+    functions[at] = t.id(d.name);
+    functions[at + 1] = (d.isStatic ? 1 : 0) | (d.isInline ? 2 : 0);
+    functions[at + 2] = FN_KINDS.indexOf(d.kind);
+    functions[at + 3] = d.macro === undefined ? -1 : t.id(d.macro);
+    putSpan(functions, at + 4, d.span);
+    putSpan(functions, at + 8, d.nameSpan);
+  }
   const calls = new Int32Array(f.calls.length * CALL_W);
   for (let i = 0, at = 0; i < f.calls.length; i++, at += CALL_W) {
     const c = f.calls[i]!;
@@ -140,7 +156,7 @@ export function packFacts(f: FileFacts, t: StringTable, internObjects = false): 
     size: f.size,
     mtimeMs: f.mtimeMs,
     hash: f.hash,
-    functions: f.functions,
+    functions,
     macros: f.macros,
     structs: f.structs,
     opsTables: f.opsTables,
@@ -156,7 +172,6 @@ export function packFacts(f: FileFacts, t: StringTable, internObjects = false): 
 /** Replaces the strings of the object parts by the table's copies. */
 export function internObjectParts(p: PackedFacts, t: StringTable): void {
   p.path = t.intern(p.path);
-  for (const d of p.functions) d.name = t.intern(d.name);
   for (const m of p.macros) m.name = t.intern(m.name);
   for (const s of p.structs) {
     s.name = t.intern(s.name);
@@ -180,6 +195,7 @@ export function internObjectParts(p: PackedFacts, t: StringTable): void {
  * worker's or the cache's table to the index's.
  */
 export function remapRows(p: PackedFacts, map: Int32Array): void {
+  remapColumns(p.functions, FN_W, FN_STRING_COLS, map);
   remapColumns(p.calls, CALL_W, CALL_STRING_COLS, map);
   remapColumns(p.fieldAccesses, FIELD_W, FIELD_STRING_COLS, map);
   remapColumns(p.refs, REF_W, REF_STRING_COLS, map);
@@ -219,6 +235,10 @@ export function checkRows(p: PackedFacts, strings: number): void {
       }
     }
   };
+  check(p.functions, FN_W, FN_STRING_COLS, [0]);
+  for (let at = 0; at < p.functions.length; at += FN_W) {
+    if (FN_KINDS[p.functions[at + 2]!] === undefined) throw new Error('packed facts: bad kind');
+  }
   check(p.calls, CALL_W, CALL_STRING_COLS, [1]);
   for (let at = 0; at < p.calls.length; at += CALL_W) {
     const kind = p.calls[at + 2];
@@ -244,6 +264,22 @@ function str(strings: readonly string[], id: number): string {
 }
 function strOrNull(strings: readonly string[], id: number): string | null {
   return id === -1 ? null : str(strings, id);
+}
+
+export function functionAt(a: Int32Array, row: number, strings: readonly string[]): FunctionDef {
+  const at = row * FN_W;
+  const flags = a[at + 1]!;
+  const d: FunctionDef = {
+    name: str(strings, a[at]!),
+    span: spanAt(a, at + 4),
+    nameSpan: spanAt(a, at + 8),
+    isStatic: (flags & 1) !== 0,
+    isInline: (flags & 2) !== 0,
+    kind: FN_KINDS[a[at + 2]!] ?? 'function',
+  };
+  const macro = a[at + 3]!;
+  if (macro !== -1) d.macro = str(strings, macro);
+  return d;
 }
 
 export function callAt(a: Int32Array, row: number, strings: readonly string[]): CallSite {
@@ -285,6 +321,8 @@ export function refAt(a: Int32Array, row: number, strings: readonly string[]): I
 
 /** The FileFacts of one packed file (the object parts are shared, the rows decoded). */
 export function unpackFacts(p: PackedFacts, strings: readonly string[]): FileFacts {
+  const functions: FunctionDef[] = new Array(p.functions.length / FN_W);
+  for (let i = 0; i < functions.length; i++) functions[i] = functionAt(p.functions, i, strings);
   const calls: CallSite[] = new Array(p.calls.length / CALL_W);
   for (let i = 0; i < calls.length; i++) calls[i] = callAt(p.calls, i, strings);
   const fieldAccesses: FieldAccess[] = new Array(p.fieldAccesses.length / FIELD_W);
@@ -298,7 +336,7 @@ export function unpackFacts(p: PackedFacts, strings: readonly string[]): FileFac
     size: p.size,
     mtimeMs: p.mtimeMs,
     hash: p.hash,
-    functions: p.functions,
+    functions,
     macros: p.macros,
     structs: p.structs,
     calls,
@@ -326,7 +364,7 @@ export function packBatch(facts: readonly FileFacts[]): {
   const files = facts.map((f) => packFacts(f, t));
   const transfer: ArrayBuffer[] = [];
   for (const p of files) {
-    for (const a of [p.calls, p.fieldAccesses, p.refs]) {
+    for (const a of [p.functions, p.calls, p.fieldAccesses, p.refs]) {
       if (a.byteLength > 0) transfer.push(a.buffer as ArrayBuffer);
     }
   }
