@@ -144,6 +144,13 @@ test('the host timer keeps the longest task per phase and reports those over the
   const s = h.snapshot();
   assert.equal(s.edit!.count, 2);
   assert.equal(s.edit!.longest!.ms, 70);
+  assert.deepEqual(
+    s.edit!.top.map((t) => t.ms),
+    [70, 4],
+  );
+  assert.equal(h.percentile('edit', 0.5), 70);
+  assert.equal(h.percentile('edit', 0), 4);
+  assert.match(h.describe().join('\n'), /edit: 2 tasks, longest 70\.0 ms .*top: 70\.0 ms reparse/);
   assert.equal(s.indexing!.longest!.ms, 20);
   assert.deepEqual(
     slow.map((r) => [r.phase, r.ms]),
