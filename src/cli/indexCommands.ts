@@ -16,6 +16,7 @@ const commonOptions = {
   'cache-dir': { type: 'string' },
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
+  workers: { type: 'string' },
 } as const;
 
 interface Parsed {
@@ -54,8 +55,18 @@ async function openFromArgs(
     : values['cache-dir'] !== undefined
       ? resolve(io.cwd, values['cache-dir'])
       : defaultCacheDir();
+  let workers: number | undefined;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+      throw new UsageError(
+        `--workers must be a whole number from 1 to 64, not '${values.workers}'`,
+      );
+    }
+  }
   const ws = await WorkspaceIndex.open(root, {
     cacheDir,
+    ...(workers !== undefined ? { workers } : {}),
     ...(values.include ? { include: values.include } : {}),
     ...(values.exclude ? { exclude: values.exclude } : {}),
   });
@@ -63,7 +74,8 @@ async function openFromArgs(
 }
 
 const COMMON_USAGE =
-  '[--json] [--no-cache] [--cache-dir DIR] [--include GLOB]... [--exclude GLOB]...';
+  '[--json] [--no-cache] [--cache-dir DIR] [--include GLOB]... [--exclude GLOB]... ' +
+  '[--workers N]';
 
 export const indexCommand: CliCommand = {
   name: 'index',
