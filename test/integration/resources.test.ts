@@ -1,10 +1,11 @@
 // Issue 8, resource limits, on Linux 6.1 net/:
-//   - peak RSS of a cold `sklens index net/` (the CLI bundle, workers included: they are
-//     threads of the same process), read from /proc/self/status VmHWM as the process exits.
-//     Printed beside the foundation budget (250 MB), which is NOT met today (about 480 MB with
-//     two workers on a 2-core machine, 2026-11-21); asserted only against three times the
-//     budget, as a leak detector, so that an unmet target is reported rather than turning
-//     every `npm test` red.
+//   - peak RSS of a cold `sklens index net/ --workers 2` with the cache written (the CLI
+//     bundle, workers included: they are threads of the same process), read from
+//     /proc/self/status VmHWM as the process exits, asserted against the foundation budget
+//     (250 MB). Two workers: the pool's size on the 2-core machines the budget is set for,
+//     pinned so that a CI machine with more cores measures the same thing. Measured 226-230 MB
+//     on 2026-11-22 (481 MB before the facts were packed, src/index/packed.ts); the memory is
+//     not a time, and the packed storage is the protection this test guards.
 //   - cancelling a build (the AbortSignal the index service fires when a folder closes) with
 //     the real extractor: the build rejects with the reason and every worker thread exits. The
 //     time from abort to the last exit is printed, never asserted.
@@ -24,7 +25,7 @@ const BUDGET_MB = 250;
 const tmp = mkdtempSync(join(tmpdir(), 'sklens-res-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-test('peak RSS of a cold index of net/ (printed against the budget; fails past 3x, a leak)', async () => {
+test('peak RSS of a cold index of net/ with two workers stays within the 250 MB budget', async () => {
   const net = join(linuxRoot(), 'net');
   const cli = join(repo, 'dist', 'cli.js');
   assert.ok(existsSync(cli), 'dist/cli.js missing: run node esbuild.mjs');
@@ -38,7 +39,18 @@ test('peak RSS of a cold index of net/ (printed against the budget; fails past 3
   );
   const child = spawn(
     process.execPath,
-    ['--require', preload, cli, 'index', net, '--json', '--cache-dir', join(tmp, 'cache')],
+    [
+      '--require',
+      preload,
+      cli,
+      'index',
+      net,
+      '--json',
+      '--workers',
+      '2',
+      '--cache-dir',
+      join(tmp, 'cache'),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -56,7 +68,7 @@ test('peak RSS of a cold index of net/ (printed against the budget; fails past 3
       `(${mb <= BUDGET_MB ? 'within' : 'OVER'} the ${BUDGET_MB} MB budget; ` +
       `${JSON.stringify(report).slice(0, 160)})`,
   );
-  assert.ok(mb < 3 * BUDGET_MB, `${mb.toFixed(0)} MB`);
+  assert.ok(mb <= BUDGET_MB, `peak RSS ${mb.toFixed(0)} MB is over the ${BUDGET_MB} MB budget`);
 });
 
 test('cancelling a build of net/ with the real extractor stops every worker', async () => {
