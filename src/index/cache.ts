@@ -21,7 +21,13 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CODEC_VERSION, decodePacked, encodePacked, type FileMeta } from './factsCodec';
+import {
+  CODEC_VERSION,
+  decodePacked,
+  encodePacked,
+  type FileMeta,
+  type SealedPostings,
+} from './factsCodec';
 import type { PackedFacts } from './packed';
 
 export const FORMAT_VERSION = 1;
@@ -49,14 +55,24 @@ export interface CacheKey {
   fingerprint: string;
 }
 
-/** Packed facts (factsCodec.ts) whose row string ids index `strings`. */
+/**
+ * Packed facts (factsCodec.ts) whose row string ids index `strings`, with the index's postings
+ * by file position in `files` when it has them sealed.
+ */
 export interface PackedSet {
   files: readonly PackedFacts[];
   strings: readonly string[];
+  postings?: readonly SealedPostings[];
 }
 
 export type CacheRead =
-  | { ok: true; files: PackedFacts[]; strings: string[]; bytes: number }
+  | {
+      ok: true;
+      files: PackedFacts[];
+      strings: string[];
+      postings: SealedPostings[] | undefined;
+      bytes: number;
+    }
   | { ok: false; reason: string };
 
 function pad4(n: number): number {
@@ -68,7 +84,7 @@ function pad4(n: number): number {
  * rows, each padded): written with one writev, without first joining them into one copy.
  */
 function encodeCachePieces(key: CacheKey, set: PackedSet): Buffer[] {
-  const enc = encodePacked(set.files, set.strings);
+  const enc = encodePacked(set.files, set.strings, set.postings);
   const header = Buffer.from(
     JSON.stringify({
       codec: CODEC_VERSION,
@@ -141,12 +157,8 @@ export function decodeCache(buf: Buffer, key: CacheKey): CacheRead {
     // Copy into an aligned buffer: a Buffer from the pool may sit at any byte offset.
     const ints = new Int32Array(iLen / 4);
     Buffer.from(ints.buffer).set(buf.subarray(at, at + iLen));
-    return {
-      ok: true,
-      files: decodePacked({ metas: header.files, strings, ints }),
-      strings,
-      bytes: buf.length,
-    };
+    const { files, postings } = decodePacked({ metas: header.files, strings, ints });
+    return { ok: true, files, strings, postings, bytes: buf.length };
   } catch (e) {
     return { ok: false, reason: `cache unreadable: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -162,8 +162,8 @@ interface SymbolEntry {
 interface Entry {
   id: number;
   p: PackedFacts;
-  /** Function rows sorted by start, for functionAt. */
-  sorted: Int32Array;
+  /** Function rows sorted by start, for functionAt (made on first use). */
+  sorted: Int32Array | undefined;
   /** Whether its row postings were folded into the sealed base (RowPostings). */
   sealed: boolean;
 }
@@ -177,7 +177,7 @@ export class MemoryCodeIndex implements CodeIndex {
   private readonly byId: (Entry | undefined)[] = [];
   private readonly alive = (id: number): boolean => this.byId[id] !== undefined;
   /** Every string of the rows (and the shared copy of every name in the objects). */
-  private readonly strings = new StringTable();
+  private strings = new StringTable();
   /** Function definitions by name id. */
   private readonly funcs = new RowPostings(this.alive);
   private readonly macros: ByName<MacroDef> = new Map();
@@ -236,25 +236,72 @@ export class MemoryCodeIndex implements CodeIndex {
     if (this.byPath.has(file)) this.removeFiles([file]);
     const id = this.byId.length;
     const fr = p.functions;
-    const sorted = Int32Array.from({ length: fr.length / FN_W }, (_, i) => i).sort(
-      (a, b) => fr[a * FN_W + 4]! - fr[b * FN_W + 4]! || fr[a * FN_W + 5]! - fr[b * FN_W + 5]!,
-    );
-    const e: Entry = { id, p, sorted, sealed: false };
+    const e: Entry = { id, p, sorted: undefined, sealed: false };
     this.byPath.set(file, e);
     this.byId[id] = e;
     for (let row = 0, at = 0; at < fr.length; row++, at += FN_W) this.funcs.add(fr[at]!, id, row);
+    this.addRows(e);
+    if (this.rowPostings.some((r) => r.pendingPairs >= SEAL_PENDING_PAIRS)) this.seal();
+  }
+
+  /**
+   * Loads a decoded cache into this empty index without remapping anything: the cache's string
+   * table becomes the index's, file i gets id i, and the cache's postings (when stored and
+   * complete) become the sealed base, so nothing is re-added. Files with `reuse[i]` false are
+   * left out (their ids are dead; their postings are skipped until the next seal). On a
+   * non-empty index it falls back to adding the reused files one by one.
+   */
+  loadPacked(
+    files: readonly PackedFacts[],
+    strings: readonly string[],
+    reuse: readonly boolean[],
+    postings?: readonly { offsets: Int32Array; entries: Int32Array }[],
+  ): void {
+    if (this.byId.length > 0 || this.strings.size > 0) {
+      const map = this.stringMap(strings);
+      files.forEach((p, i) => reuse[i] && this.setPacked(p, strings, map));
+      return;
+    }
+    this.strings = StringTable.from(strings);
+    const usable = postings !== undefined && postings.length === this.rowPostings.length;
+    for (let i = 0; i < files.length; i++) {
+      const p = files[i]!;
+      if (!reuse[i] || this.byPath.has(p.path)) {
+        this.byId[i] = undefined;
+        continue;
+      }
+      const e: Entry = { id: i, p, sorted: undefined, sealed: usable };
+      this.byPath.set(p.path, e);
+      this.byId[i] = e;
+      if (!usable) {
+        const fr = p.functions;
+        for (let row = 0, at = 0; at < fr.length; row++, at += FN_W)
+          this.funcs.add(fr[at]!, i, row);
+      }
+      this.addRows(e, usable);
+    }
+    if (usable) postings.forEach((b, k) => this.rowPostings[k]!.adopt(b.offsets, b.entries));
+    else this.seal();
+  }
+
+  /** Indexes one entry's object parts, and its rows unless `rowsKnown` (adopted postings). */
+  private addRows(e: Entry, rowsKnown = false): void {
+    const { id, p } = e;
+    const file = p.path;
     for (const m of p.macros) addTo(this.macros, m.name, file, m);
     for (const s of p.structs) addTo(this.structs, s.name, file, s);
     const calls = p.calls;
-    for (let row = 0, at = 0; at < calls.length; row++, at += CALL_W) {
-      if (calls[at + 2] === 2) this.opsCallsByMember.add(calls[at + 4]!, id, row);
-      else this.callsByCallee.add(calls[at + 1]!, id, row);
-      const caller = calls[at]!;
-      if (caller !== -1) this.callsByCaller.add(caller, id, row);
-    }
     const fa = p.fieldAccesses;
-    for (let row = 0, at = 0; at < fa.length; row++, at += FIELD_W) {
-      this.fields.add(fa[at + 2]!, id, row);
+    if (!rowsKnown) {
+      for (let row = 0, at = 0; at < calls.length; row++, at += CALL_W) {
+        if (calls[at + 2] === 2) this.opsCallsByMember.add(calls[at + 4]!, id, row);
+        else this.callsByCallee.add(calls[at + 1]!, id, row);
+        const caller = calls[at]!;
+        if (caller !== -1) this.callsByCaller.add(caller, id, row);
+      }
+      for (let row = 0, at = 0; at < fa.length; row++, at += FIELD_W) {
+        this.fields.add(fa[at + 2]!, id, row);
+      }
     }
     for (const t of p.opsTables) {
       for (const m of t.members) {
@@ -266,11 +313,10 @@ export class MemoryCodeIndex implements CodeIndex {
       }
     }
     this.counts.files++;
-    this.counts.functions += fr.length / FN_W;
+    this.counts.functions += p.functions.length / FN_W;
     this.counts.calls += calls.length / CALL_W;
     this.counts.fieldAccesses += fa.length / FIELD_W;
     this.symbols = undefined;
-    if (this.rowPostings.some((r) => r.pendingPairs >= SEAL_PENDING_PAIRS)) this.seal();
   }
 
   /**
@@ -382,10 +428,26 @@ export class MemoryCodeIndex implements CodeIndex {
     return e ? lazyFacts(e.p, this.strings.strings) : undefined;
   }
 
-  /** Every file in packed form with the string table its rows index (for the cache writer). */
-  packed(): { files: PackedFacts[]; strings: readonly string[] } {
-    const files = [...this.byPath.keys()].sort().map((f) => this.byPath.get(f)!.p);
-    return { files, strings: this.strings.strings };
+  /**
+   * Every file in packed form with the string table its rows index and the postings by
+   * position in `files` (for the cache writer). Seals first (dropping dead postings).
+   */
+  packed(): {
+    files: PackedFacts[];
+    strings: readonly string[];
+    postings: { offsets: Int32Array; entries: Int32Array }[];
+  } {
+    this.seal();
+    const files: PackedFacts[] = [];
+    const rank = new Int32Array(this.byId.length).fill(-1);
+    for (let id = 0; id < this.byId.length; id++) {
+      const e = this.byId[id];
+      if (!e) continue;
+      rank[id] = files.length;
+      files.push(e.p);
+    }
+    const postings = this.rowPostings.map((r) => r.exportBase(rank));
+    return { files, strings: this.strings.strings, postings };
   }
 
   /** The postings of `name` in `m` as (file, call site) pairs. */
@@ -446,8 +508,10 @@ export class MemoryCodeIndex implements CodeIndex {
   functionAt(file: string, line: number, col: number): Located<FunctionDef> | undefined {
     const e = this.byPath.get(file);
     if (!e) return undefined;
-    const fs = e.sorted;
     const fr = e.p.functions;
+    const fs = (e.sorted ??= Int32Array.from({ length: fr.length / FN_W }, (_, i) => i).sort(
+      (a, b) => fr[a * FN_W + 4]! - fr[b * FN_W + 4]! || fr[a * FN_W + 5]! - fr[b * FN_W + 5]!,
+    ));
     // Last function starting at or before the position; definitions do not nest in C.
     let lo = 0;
     let hi = fs.length - 1;

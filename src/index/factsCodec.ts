@@ -9,15 +9,11 @@
 // fixture and fails until the codec (and CODEC_VERSION) learn the new field.
 import type { FileFacts, MacroDef, OpsTable, Span, StructDef } from './facts';
 import {
-  CALL_STRING_COLS,
   CALL_W,
   checkRows,
-  FIELD_STRING_COLS,
-  FN_STRING_COLS,
   FN_W,
   FIELD_W,
   packFacts,
-  REF_STRING_COLS,
   REF_W,
   StringTable,
   unpackFacts,
@@ -26,28 +22,42 @@ import {
 
 /**
  * Bump on any change of the layout below. 2: calls, field accesses and refs as packed.ts rows;
- * 3: function definitions as rows too.
+ * 3: function definitions as rows too; 4: the index's string table kept (row ids written as
+ * they are) and its postings stored after the files.
  */
-export const CODEC_VERSION = 3;
+export const CODEC_VERSION = 4;
 
+/**
+ * The writer's string table starts as the rows' table (so row string ids are written as they
+ * are, with one copy per file); strings of the object parts that are not in it are appended.
+ */
 class Writer {
   ints: Int32Array;
   n = 0;
-  constructor(capacity = 1 << 16) {
+  readonly strings: string[];
+  private stringIds: Map<string, number> | undefined;
+  constructor(base: readonly string[], capacity = 1 << 16) {
     this.ints = new Int32Array(Math.max(16, capacity));
+    this.strings = [...base];
   }
-  readonly strings: string[] = [];
-  private readonly stringIds = new Map<string, number>();
 
+  private reserve(k: number): void {
+    if (this.n + k <= this.ints.length) return;
+    const bigger = new Int32Array(Math.max(this.ints.length * 2, this.n + k));
+    bigger.set(this.ints.subarray(0, this.n));
+    this.ints = bigger;
+  }
   int(v: number): void {
-    if (this.n === this.ints.length) {
-      const bigger = new Int32Array(this.ints.length * 2);
-      bigger.set(this.ints);
-      this.ints = bigger;
-    }
+    if (this.n === this.ints.length) this.reserve(1);
     this.ints[this.n++] = v;
   }
   strId(s: string): number {
+    if (this.stringIds === undefined) {
+      this.stringIds = new Map();
+      for (let i = 0; i < this.strings.length; i++) {
+        if (!this.stringIds.has(this.strings[i]!)) this.stringIds.set(this.strings[i]!, i);
+      }
+    }
     let id = this.stringIds.get(s);
     if (id === undefined) {
       id = this.strings.length;
@@ -69,37 +79,19 @@ class Writer {
     this.int(s.endLine - s.line);
     this.int(s.endCol);
   }
-  private rowsOf: readonly string[] | undefined;
-  /** Ids in this table of the strings of `rowsOf`, by their id there (-1: not yet added). */
-  private toLocal = new Int32Array(0);
-
-  /** Row count, then the rows with their string ids (into `strings`) rewritten to this table's. */
-  rows(a: Int32Array, width: number, cols: readonly number[], strings: readonly string[]): void {
-    if (this.rowsOf !== strings || this.toLocal.length < strings.length) {
-      const grown = new Int32Array(strings.length).fill(-1);
-      if (this.rowsOf === strings) grown.set(this.toLocal);
-      this.rowsOf = strings;
-      this.toLocal = grown;
-    }
-    const map = this.toLocal;
+  /** Row count, then the rows as they are (their string ids index the base table). */
+  rows(a: Int32Array, width: number): void {
     this.int(a.length / width);
-    const start = this.n;
-    for (let at = 0; at < a.length; at++) this.int(a[at]!);
-    const out = this.ints;
-    for (let at = start; at < this.n; at += width) {
-      for (const c of cols) {
-        const v = out[at + c]!;
-        if (v === -1) continue;
-        let local = map[v]!;
-        if (local === -1) {
-          const s = strings[v];
-          if (s === undefined) throw new Error(`facts codec: bad string id ${v}`);
-          local = this.strId(s);
-          map[v] = local;
-        }
-        out[at + c] = local;
-      }
-    }
+    this.reserve(a.length);
+    this.ints.set(a, this.n);
+    this.n += a.length;
+  }
+  /** A length-prefixed Int32Array. */
+  array(a: Int32Array): void {
+    this.int(a.length);
+    this.reserve(a.length);
+    this.ints.set(a, this.n);
+    this.n += a.length;
   }
 }
 
@@ -137,18 +129,25 @@ class Reader {
     if (n < 0 || n > this.ints.length - this.i + 1) throw new Error('facts codec: bad count');
     return n;
   }
+  /** Rows as a view of the decoded buffer (no copy: the buffer holds nothing else). */
   rows(width: number): Int32Array {
     const n = this.count() * width;
     if (this.i + n > this.ints.length) throw new Error('facts codec: read past the end');
-    const out = this.ints.slice(this.i, this.i + n);
+    const out = this.ints.subarray(this.i, this.i + n);
     this.i += n;
     return out;
   }
+  array(): Int32Array {
+    return this.rows(1);
+  }
+  get done(): boolean {
+    return this.i >= this.ints.length;
+  }
 }
 
-function writeFile(w: Writer, f: PackedFacts, strings: readonly string[]): void {
+function writeFile(w: Writer, f: PackedFacts): void {
   w.str(f.path);
-  w.rows(f.functions, FN_W, FN_STRING_COLS, strings);
+  w.rows(f.functions, FN_W);
   w.int(f.macros.length);
   for (const m of f.macros) {
     w.str(m.name);
@@ -186,9 +185,9 @@ function writeFile(w: Writer, f: PackedFacts, strings: readonly string[]): void 
       w.span(m.span);
     }
   }
-  w.rows(f.calls, CALL_W, CALL_STRING_COLS, strings);
-  w.rows(f.fieldAccesses, FIELD_W, FIELD_STRING_COLS, strings);
-  w.rows(f.refs, REF_W, REF_STRING_COLS, strings);
+  w.rows(f.calls, CALL_W);
+  w.rows(f.fieldAccesses, FIELD_W);
+  w.rows(f.refs, REF_W);
   w.int(f.problems.length);
   for (const p of f.problems) w.str(p);
 }
@@ -273,10 +272,23 @@ export interface EncodedFacts {
   ints: Int32Array;
 }
 
-/** Encodes packed files whose row string ids index `strings` (the index's table). */
+/**
+ * Postings of one row kind in compressed sparse rows (rowPostings.ts): pairs of (index of the
+ * file in the encoded list, row) for each key (a string id), keys 0..offsets.length - 2.
+ */
+export interface SealedPostings {
+  offsets: Int32Array;
+  entries: Int32Array;
+}
+
+/**
+ * Encodes packed files whose row string ids index `strings` (the index's table, which becomes
+ * the start of the encoded one, so ids are kept), optionally with the index's postings.
+ */
 export function encodePacked(
   files: Iterable<PackedFacts>,
   strings: readonly string[],
+  postings?: readonly SealedPostings[],
 ): EncodedFacts {
   // Sized for the rows plus a margin for the structured facts: one allocation for a tree, not a
   // series of doublings (which would hold two copies at once at the end).
@@ -285,11 +297,17 @@ export function encodePacked(
   for (const f of list) {
     rows += f.functions.length + f.calls.length + f.fieldAccesses.length + f.refs.length;
   }
-  const w = new Writer(Math.ceil(rows * 1.15) + 64 * list.length);
+  for (const p of postings ?? []) rows += p.offsets.length + p.entries.length;
+  const w = new Writer(strings, Math.ceil(rows * 1.1) + 64 * list.length);
   const metas: FileMeta[] = [];
   for (const f of list) {
     metas.push({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, hash: f.hash });
-    writeFile(w, f, strings);
+    writeFile(w, f);
+  }
+  w.int(postings?.length ?? 0);
+  for (const p of postings ?? []) {
+    w.array(p.offsets);
+    w.array(p.entries);
   }
   return { metas, strings: w.strings, ints: w.ints.subarray(0, w.n) };
 }
@@ -302,22 +320,53 @@ export function encodeFacts(files: readonly FileFacts[]): EncodedFacts {
 }
 
 /**
- * Decodes into packed files whose row string ids index `e.strings`. Throws on any
- * inconsistency (the caller treats that as a corrupt cache).
+ * Decodes into packed files whose row string ids index `e.strings`, and the postings when the
+ * writer stored them. Throws on any inconsistency (the caller treats that as a corrupt cache).
  */
-export function decodePacked(e: EncodedFacts): PackedFacts[] {
+export function decodePacked(e: EncodedFacts): {
+  files: PackedFacts[];
+  postings: SealedPostings[] | undefined;
+} {
   const r = new Reader(e.ints, e.strings);
-  const out: PackedFacts[] = new Array(e.metas.length);
+  const files: PackedFacts[] = new Array(e.metas.length);
   for (let i = 0; i < e.metas.length; i++) {
     const p = readFile(r, e.metas[i]!);
     checkRows(p, e.strings.length);
-    out[i] = p;
+    files[i] = p;
+  }
+  const kinds = r.count();
+  let postings: SealedPostings[] | undefined;
+  if (kinds > 0) {
+    postings = [];
+    for (let k = 0; k < kinds; k++) {
+      const offsets = r.array();
+      const entries = r.array();
+      checkPostings(offsets, entries, e.strings.length, files.length);
+      postings.push({ offsets, entries });
+    }
   }
   if (r.i !== e.ints.length) throw new Error('facts codec: trailing data');
-  return out;
+  return { files, postings };
+}
+
+function checkPostings(offsets: Int32Array, entries: Int32Array, keys: number, files: number) {
+  if (offsets.length < 1 || offsets.length > keys + 1 || offsets[0] !== 0) {
+    throw new Error('facts codec: bad postings offsets');
+  }
+  for (let k = 1; k < offsets.length; k++) {
+    if (offsets[k]! < offsets[k - 1]! || (offsets[k]! & 1) !== 0) {
+      throw new Error('facts codec: bad postings offsets');
+    }
+  }
+  if (offsets[offsets.length - 1] !== entries.length) throw new Error('facts codec: bad postings');
+  for (let i = 0; i < entries.length; i += 2) {
+    if (entries[i]! < 0 || entries[i]! >= files || entries[i + 1]! < 0) {
+      throw new Error('facts codec: bad postings entry');
+    }
+  }
 }
 
 /** Decodes into plain facts (tests, tools). */
 export function decodeFacts(e: EncodedFacts): FileFacts[] {
-  return decodePacked(e).map((p) => unpackFacts(p, e.strings));
+  return decodePacked(e).files.map((p) => unpackFacts(p, e.strings));
 }

@@ -70,6 +70,17 @@ export class StringTable {
     return s === null ? -1 : this.id(s);
   }
 
+  /** A table holding `strings` with their positions as ids (a duplicate keeps its first id). */
+  static from(strings: readonly string[]): StringTable {
+    const t = new StringTable();
+    for (let i = 0; i < strings.length; i++) {
+      const s = strings[i]!;
+      t.strings.push(s);
+      if (!t.ids.has(s)) t.ids.set(s, i);
+    }
+    return t;
+  }
+
   /** The id of a string already in the table, or undefined (never adds). */
   lookup(s: string): number | undefined {
     return this.ids.get(s);

@@ -14,8 +14,8 @@
 // key took ~37 MB.
 
 export class RowPostings {
-  private offsets = new Int32Array(1);
-  private entries = new Int32Array(0);
+  private offsets: Int32Array = new Int32Array(1);
+  private entries: Int32Array = new Int32Array(0);
   private delta = new Int32Array(3 * 1024);
   /** Ints used in `delta` (three per posting). */
   private deltaLen = 0;
@@ -79,8 +79,35 @@ export class RowPostings {
     for (let i = 0; i < this.deltaLen; i += 3) if (d[i] === key) f(d[i + 1]!, d[i + 2]!);
   }
 
+  /**
+   * Takes a sealed base as it is (the cache's, whose file ids are positions in its file list);
+   * the delta must be empty. Postings of files that are not alive count as dead.
+   */
+  adopt(offsets: Int32Array, entries: Int32Array): void {
+    if (this.deltaLen !== 0) throw new Error('row postings: adopt with pending postings');
+    this.offsets = offsets;
+    this.entries = entries;
+    let dead = 0;
+    for (let i = 0; i < entries.length; i += 2) if (!this.alive(entries[i]!)) dead++;
+    this.deadPairs = dead;
+  }
+
+  /**
+   * The sealed base with file ids rewritten through `rank` (id -> position in a saved file
+   * list); `seal()` first, so there is no delta and no dead posting.
+   */
+  exportBase(rank: Int32Array): { offsets: Int32Array; entries: Int32Array } {
+    if (this.deltaLen !== 0 || this.deadPairs !== 0) {
+      throw new Error('row postings: export of an unsealed base');
+    }
+    const entries = this.entries.slice();
+    for (let i = 0; i < entries.length; i += 2) entries[i] = rank[entries[i]!]!;
+    return { offsets: this.offsets, entries };
+  }
+
   /** Folds the delta into a new base of `keyCount` keys, dropping dead postings. */
   seal(keyCount: number): void {
+    if (this.deltaLen === 0 && this.deadPairs === 0) return; // already compact
     const oldOffsets = this.offsets;
     const old = this.entries;
     const oldKeys = oldOffsets.length - 1;

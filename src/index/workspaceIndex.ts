@@ -179,12 +179,14 @@ export class WorkspaceIndex {
       ms: 0,
     };
     for (const s of walked.skipped) this.opts.log?.(`skipped ${s.path}: ${s.reason}`);
-    const byPath = new Map<string, PackedFacts>();
-    const cacheStrings: readonly string[] = cached?.ok ? cached.strings : [];
-    /** The index's ids of the cache's strings, made once the first entry is reused. */
-    let cacheMap: Int32Array | undefined;
+    /** Cache entries by path, with their position in the cache's file list. */
+    const byPath = new Map<string, { f: PackedFacts; i: number }>();
+    const reuseFlags: boolean[] = [];
     if (cached?.ok) {
-      for (const f of cached.files) byPath.set(f.path, f);
+      cached.files.forEach((f, i) => {
+        byPath.set(f.path, { f, i });
+        reuseFlags.push(false);
+      });
       report.cacheBytes = cached.bytes;
     } else if (cached && cached.reason !== 'no cache yet') {
       report.cacheRejected = cached.reason;
@@ -194,7 +196,8 @@ export class WorkspaceIndex {
     let sinceYield = performance.now();
     for (let i = 0; i < walked.files.length; i++) {
       const w = walked.files[i]!;
-      const c = byPath.get(w.path);
+      const hit = byPath.get(w.path);
+      const c = hit?.f;
       let reuse = false;
       if (c && c.size === w.size && c.mtimeMs === w.mtimeMs) {
         reuse = true;
@@ -209,10 +212,8 @@ export class WorkspaceIndex {
           this.dirty = true;
         }
       }
-      if (reuse) {
-        cacheMap ??= this.index.stringMap(cacheStrings);
-        this.index.setPacked(c!, cacheStrings, cacheMap);
-      } else toExtract.push(w);
+      if (reuse) reuseFlags[hit!.i] = true;
+      else toExtract.push(w);
       if (performance.now() - sinceYield > 20) {
         // Keep the caller's thread responsive while merging a large cache.
         this.progress('cache', i, walked.files.length);
@@ -221,6 +222,9 @@ export class WorkspaceIndex {
         sinceYield = performance.now();
       }
     }
+    // One step, without re-adding: the cache's strings, rows and postings become the index's.
+    if (cached?.ok)
+      this.index.loadPacked(cached.files, cached.strings, reuseFlags, cached.postings);
     if (cached?.ok && byPath.size !== report.fromCache + report.rehashed) this.dirty = true;
     report.cache = !this.cacheFile
       ? 'off'

@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { MemoryCodeIndex, matchScore } from '../../src/index/codeIndex';
+import { decodePacked, encodePacked } from '../../src/index/factsCodec';
 import { emptyFacts, type CallSite, type FileFacts, type Span } from '../../src/index/facts';
 
 const sp = (line: number, col = 0, endLine = line, endCol = col + 1): Span => ({
@@ -320,5 +321,47 @@ test('replacing, removing and sealing in any order equals a fresh index of the f
       );
     }
     for (const p of final.keys()) assert.deepEqual(ix.facts(p), fresh.facts(p));
+  }
+});
+
+test('an index loaded from its encoded form (postings adopted, some files left out) answers like a fresh one', () => {
+  const sorted = <T>(xs: T[]) => xs.map((v) => JSON.stringify(v)).sort();
+  for (let round = 0; round < 20; round++) {
+    const src = new MemoryCodeIndex();
+    const seeds = new Map<string, number>();
+    for (let k = 0; k < 8; k++) {
+      const path = `f${(k * 5 + round) % 7}.c`;
+      const seed = round * 100 + k + 1;
+      src.setFile(randomFile(path, seed));
+      seeds.set(path, seed);
+      if (k === 3) src.removeFiles([`f${round % 7}.c`]) && seeds.delete(`f${round % 7}.c`);
+    }
+    const set = src.packed();
+    const enc = encodePacked(set.files, set.strings, set.postings);
+    const back = decodePacked(enc);
+    assert.ok(back.postings, 'postings stored');
+    const reuse = back.files.map((_, i) => (i + round) % 3 !== 0);
+    const ix = new MemoryCodeIndex();
+    ix.loadPacked(back.files, enc.strings, reuse, back.postings);
+    // ...then edited: one file replaced, one removed.
+    const kept = back.files.filter((_, i) => reuse[i]).map((f) => f.path);
+    const final = new Map(kept.map((p) => [p, seeds.get(p)!]));
+    if (kept.length > 1) {
+      ix.setFile(randomFile(kept[0]!, 999 + round));
+      final.set(kept[0]!, 999 + round);
+      ix.removeFiles([kept[1]!]);
+      final.delete(kept[1]!);
+    }
+    const fresh = new MemoryCodeIndex([...final].map(([p, s]) => randomFile(p, s)));
+    assert.deepEqual(ix.stats(), fresh.stats(), `round ${round}`);
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'sendmsg']) {
+      assert.deepEqual(sorted(ix.callersOf(name)), sorted(fresh.callersOf(name)), name);
+      assert.deepEqual(sorted(ix.calleesOf(name)), sorted(fresh.calleesOf(name)), name);
+      assert.deepEqual(sorted(ix.functionDefs(name)), sorted(fresh.functionDefs(name)), name);
+      assert.deepEqual(sorted(ix.references(name)), sorted(fresh.references(name)), name);
+    }
+    for (const field of ['sk_sndbuf', 'sk_wmem_queued']) {
+      assert.deepEqual(sorted(ix.fieldAccesses(field)), sorted(fresh.fieldAccesses(field)));
+    }
   }
 });
