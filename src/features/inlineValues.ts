@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { inlineValuesFor } from '../model/codeAnchors';
 import type { ValuesSink } from '../panels/simulationPanel';
+import { isCDocument } from './selector';
 import type { FunctionSource } from './simulationCodeLens';
 
 export class InlineModelValues implements ValuesSink, vscode.Disposable {
@@ -56,7 +57,8 @@ export class InlineModelValues implements ValuesSink, vscode.Disposable {
 
   private async update(): Promise<void> {
     for (const editor of vscode.window.visibleTextEditors) {
-      if (editor.document.languageId !== 'c') continue;
+      // Headers too (VS Code opens them as C++): include/net/sock.h holds sk_stream_moderate_sndbuf.
+      if (!isCDocument(editor.document.languageId, editor.document.uri.path)) continue;
       if (this.current.size === 0) {
         editor.setDecorations(this.decoration, []);
         continue;

@@ -224,7 +224,32 @@ export interface InlineAnchor {
   keys: string[];
   label: string;
   unit: string;
+  /**
+   * Whether the panel's step ran this line (e.g. a tcp-mem `write` event goes through
+   * __sk_mem_raise_allocated, an `ack` through __sk_mem_reduce_allocated). Without it the value
+   * is state that holds at every step.
+   */
+  when?: (values: Readonly<Record<string, number | string | boolean>>) => boolean;
+  /** Renders the value when a number with a unit does not say it (a flag, an outcome). */
+  format?: (value: number | string | boolean) => string;
 }
+
+type Values = Readonly<Record<string, number | string | boolean>>;
+// tcp-mem steps (src/model/tcpMem.ts): which kernel path the event at the cursor took.
+// A write covered by forward_alloc (outcome `forward_alloc`) never calls it.
+const memWrite = (v: Values): boolean => v.kind === 'write' && v.outcome !== 'forward_alloc';
+const memAck = (v: Values): boolean => v.kind === 'ack';
+const memOutcome =
+  (...outcomes: string[]) =>
+  (v: Values): boolean =>
+    v.kind === 'write' && outcomes.includes(String(v.outcome));
+/** The events that reached suppress_allocation, where sk_stream_moderate_sndbuf runs. */
+const memSuppressed = memOutcome(
+  'forced_at_sndbuf',
+  'FAIL fail_above_high',
+  'FAIL fail_pressure_share',
+);
+const pressureFlag = (v: number | string | boolean): string => (Number(v) ? 'set' : 'clear');
 
 export const INLINE_ANCHORS: readonly InlineAnchor[] = [
   // passt: the window the focused variant computes, beside the limit assignment and wnd_to_tap.
@@ -351,6 +376,252 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
     label: 'pipe',
     unit: 'bytes',
   },
+  // tcp-mem (BUFFER-MODEL.md §3.3–3.6): each event of the script, write or ACK, at the line it
+  // ran. net/core/sock.c: __sk_mem_raise_allocated (SK_MEM_SEND on a TCP socket).
+  {
+    model: 'tcp-mem',
+    fn: '__sk_mem_raise_allocated',
+    line: /\bsk_memory_allocated_add\s*\(/,
+    keys: ['pages_count'],
+    label: 'amt',
+    unit: 'pages',
+    when: memWrite,
+  },
+  {
+    model: 'tcp-mem',
+    fn: '__sk_mem_raise_allocated',
+    line: /\ballocated\s*=\s*sk_memory_allocated\s*\(/,
+    keys: ['allocated_pages'],
+    label: 'allocated (global)',
+    unit: 'pages',
+    when: memWrite,
+  },
+  {
+    model: 'tcp-mem',
+    fn: '__sk_mem_raise_allocated',
+    line: /\bsk_leave_memory_pressure\s*\(/,
+    keys: ['outcome'],
+    label: 'outcome',
+    unit: '',
+    when: memOutcome('under_low'),
+  },
+  {
+    model: 'tcp-mem',
+    fn: '__sk_mem_raise_allocated',
+    line: /\bsk_enter_memory_pressure\s*\(/,
+    keys: ['pressure_count'],
+    label: 'tcp_memory_pressure',
+    unit: '',
+    when: memWrite,
+    format: pressureFlag,
+  },
+  {
+    model: 'tcp-mem',
+    fn: '__sk_mem_raise_allocated',
+    line: /sk_wmem_queued\s*<\s*wmem0/,
+    keys: ['outcome'],
+    label: 'outcome',
+    unit: '',
+    when: memOutcome('min_guarantee'),
+  },
+  {
+    model: 'tcp-mem',
+    fn: '__sk_mem_raise_allocated',
+    line: /!\s*sk_under_memory_pressure\s*\(/,
+    keys: ['outcome'],
+    label: 'outcome',
+    unit: '',
+    when: memOutcome('not_under_pressure'),
+  },
+  {
+    model: 'tcp-mem',
+    fn: '__sk_mem_raise_allocated',
+    line: /sk_prot_mem_limits\s*\(\s*sk\s*,\s*2\s*\)\s*>\s*\w+\s*\*/,
+    keys: ['outcome'],
+    label: 'outcome',
+    unit: '',
+    when: memOutcome('fair_share'),
+  },
+  {
+    model: 'tcp-mem',
+    fn: '__sk_mem_raise_allocated',
+    line: /\bsk_stream_moderate_sndbuf\s*\(/,
+    keys: ['sndbuf_bytes'],
+    label: 'sk_sndbuf',
+    unit: 'bytes',
+    when: memSuppressed,
+  },
+  {
+    model: 'tcp-mem',
+    fn: '__sk_mem_raise_allocated',
+    line: /sk_wmem_queued\s*\+\s*size\s*>=\s*sk->sk_sndbuf/,
+    keys: ['outcome'],
+    label: 'outcome',
+    unit: '',
+    when: memOutcome('forced_at_sndbuf'),
+  },
+  {
+    model: 'tcp-mem',
+    fn: '__sk_mem_raise_allocated',
+    line: /\bsk_memory_allocated_sub\s*\(/,
+    keys: ['outcome'],
+    label: 'outcome',
+    unit: '',
+    when: memOutcome('FAIL fail_above_high', 'FAIL fail_pressure_share'),
+  },
+  // net/core/sock.c: __sk_mem_reduce_allocated, reached from an ACK's sk_mem_reclaim.
+  {
+    model: 'tcp-mem',
+    fn: '__sk_mem_reduce_allocated',
+    line: /\bsk_memory_allocated_sub\s*\(/,
+    keys: ['allocated_pages'],
+    label: 'allocated (global)',
+    unit: 'pages',
+    when: memAck,
+  },
+  {
+    model: 'tcp-mem',
+    fn: '__sk_mem_reduce_allocated',
+    line: /\bsk_leave_memory_pressure\s*\(/,
+    keys: ['pressure_count'],
+    label: 'tcp_memory_pressure',
+    unit: '',
+    when: memAck,
+    format: pressureFlag,
+  },
+  // include/net/sock.h: sk_stream_moderate_sndbuf, the writer's sk_sndbuf after the event.
+  {
+    model: 'tcp-mem',
+    fn: 'sk_stream_moderate_sndbuf',
+    line: /WRITE_ONCE\s*\(\s*sk->sk_sndbuf\b/,
+    keys: ['sndbuf_bytes'],
+    label: 'sk_sndbuf',
+    unit: 'bytes',
+    when: memSuppressed,
+  },
+  // net/ipv4/tcp_input.c: tcp_grow_window on the receiver probe beside the writers: grows
+  // rcv_ssthresh, or pulls it down through tcp_adjust_rcv_ssthresh while under pressure.
+  {
+    model: 'tcp-mem',
+    fn: 'tcp_grow_window',
+    line: /\brcv_ssthresh\s*\+=/,
+    keys: ['probe_rcv_ssthresh_bytes'],
+    label: 'probe rcv_ssthresh',
+    unit: 'bytes',
+    when: (v) => v.pressure_count === 0,
+  },
+  {
+    model: 'tcp-mem',
+    fn: 'tcp_grow_window',
+    line: /\btcp_adjust_rcv_ssthresh\s*\(/,
+    keys: ['probe_rcv_ssthresh_bytes'],
+    label: 'probe rcv_ssthresh',
+    unit: 'bytes',
+    when: (v) => v.pressure_count === 1,
+  },
+  // tcp-receive (BUFFER-MODEL.md §6): the receiver's state at the end of the RTT round at the
+  // cursor. net/ipv4/tcp_input.c: tcp_rcv_space_adjust (DRS, §6.6).
+  {
+    model: 'tcp-receive',
+    fn: 'tcp_rcv_space_adjust',
+    line: /WRITE_ONCE\s*\(\s*sk->sk_rcvbuf\b/,
+    keys: ['rcvbuf_bytes', 'final.final_rcvbuf_bytes'],
+    label: 'sk_rcvbuf',
+    unit: 'bytes',
+  },
+  {
+    model: 'tcp-receive',
+    fn: 'tcp_rcv_space_adjust',
+    line: /\bwindow_clamp\s*=[^=]/,
+    keys: ['window_clamp_bytes', 'final.final_window_clamp_bytes'],
+    label: 'window_clamp',
+    unit: 'bytes',
+  },
+  {
+    model: 'tcp-receive',
+    fn: 'tcp_rcv_space_adjust',
+    line: /rcvq_space\.space\s*=[^=]/,
+    keys: ['rcvq_space_bytes'],
+    label: 'rcvq_space.space',
+    unit: 'bytes',
+  },
+  // tcp_grow_window (§6.4), once per received segment.
+  {
+    model: 'tcp-receive',
+    fn: 'tcp_grow_window',
+    line: /\brcv_ssthresh\s*\+=/,
+    keys: ['rcv_ssthresh_bytes', 'final.final_rcv_ssthresh_bytes'],
+    label: 'rcv_ssthresh',
+    unit: 'bytes',
+  },
+  // tcp_clamp_window (§6.7), on overload from tcp_prune_queue.
+  {
+    model: 'tcp-receive',
+    fn: 'tcp_clamp_window',
+    line: /WRITE_ONCE\s*\(\s*sk->sk_rcvbuf\b/,
+    keys: ['rcvbuf_bytes', 'final.final_rcvbuf_bytes'],
+    label: 'sk_rcvbuf',
+    unit: 'bytes',
+  },
+  {
+    model: 'tcp-receive',
+    fn: 'tcp_clamp_window',
+    line: /if\s*\(.*sk_rmem_alloc.*>\s*sk->sk_rcvbuf/,
+    keys: ['rmem_alloc_bytes', 'final.final_rmem_alloc_bytes'],
+    label: 'rmem_alloc',
+    unit: 'bytes',
+  },
+  {
+    model: 'tcp-receive',
+    fn: 'tcp_clamp_window',
+    line: /\brcv_ssthresh\s*=[^=]/,
+    keys: ['rcv_ssthresh_bytes', 'final.final_rcv_ssthresh_bytes'],
+    label: 'rcv_ssthresh',
+    unit: 'bytes',
+  },
+  // tcp_init_buffer_space (§6.3): the connection's starting values.
+  {
+    model: 'tcp-receive',
+    fn: 'tcp_init_buffer_space',
+    line: /\brcv_ssthresh\s*=[^=]/,
+    keys: ['final.initial_rcv_ssthresh_bytes'],
+    label: 'initial rcv_ssthresh',
+    unit: 'bytes',
+  },
+  {
+    model: 'tcp-receive',
+    fn: 'tcp_init_buffer_space',
+    line: /rcvq_space\.space\s*=[^=]/,
+    keys: ['final.initial_rcvq_space_bytes'],
+    label: 'initial rcvq_space.space',
+    unit: 'bytes',
+  },
+  // net/ipv4/tcp_output.c: tcp_select_initial_window (§6.2) and tcp_select_window (§6.5).
+  {
+    model: 'tcp-receive',
+    fn: 'tcp_select_initial_window',
+    line: /\*rcv_wscale\s*=\s*clamp/,
+    keys: ['final.rcv_wscale'],
+    label: 'rcv_wscale',
+    unit: 'shift',
+    format: (v) => `${String(v)} (window field × ${2 ** Number(v)} bytes)`,
+  },
+  {
+    model: 'tcp-receive',
+    fn: 'tcp_select_window',
+    line: /\brcv_wnd\s*=\s*new_win\b/,
+    keys: ['rcv_wnd_bytes'],
+    label: 'rcv_wnd',
+    unit: 'bytes',
+  },
+  {
+    model: 'tcp-receive',
+    fn: 'tcp_select_window',
+    line: /\bnew_win\s*>>=/,
+    keys: ['advertised_bytes'],
+    label: 'advertised',
+    unit: 'bytes',
+  },
 ];
 
 export interface InlineValue {
@@ -365,6 +636,29 @@ function fmt(v: number | string | boolean, unit: string): string {
   return String(v);
 }
 
+/**
+ * The values a simulation panel publishes for its cursor: the step's series point over the
+ * run's final values (`final.<key>`). Shared by the webview and the tests.
+ */
+export function stepValues(
+  final: Readonly<Record<string, number | string | boolean>>,
+  point: Readonly<Record<string, number | string>>,
+): Record<string, number | string | boolean> {
+  const values: Record<string, number | string | boolean> = {};
+  for (const [k, v] of Object.entries(final)) values[`final.${k}`] = v;
+  for (const [k, v] of Object.entries(point)) values[k] = v;
+  return values;
+}
+
+/** Every 0-based line of a function that an anchor's pattern matches (a sound anchor has one). */
+export function anchorMatches(anchor: InlineAnchor, fn: FunctionText): number[] {
+  const out: number[] = [];
+  fn.text.split('\n').forEach((l, i) => {
+    if (anchor.line.test(l)) out.push(fn.line + i);
+  });
+  return out;
+}
+
 /** The inline values for one file, given the functions it defines and the panel's values. */
 export function inlineValuesFor(
   model: string,
@@ -375,6 +669,7 @@ export function inlineValuesFor(
   const used = new Set<number>();
   for (const a of INLINE_ANCHORS) {
     if (a.model !== model) continue;
+    if (a.when && !a.when(values)) continue;
     const key = a.keys.find((k) => values[k] !== undefined);
     if (key === undefined) continue;
     for (const f of functions) {
@@ -383,7 +678,8 @@ export function inlineValuesFor(
       const i = lines.findIndex((l) => a.line.test(l));
       if (i < 0 || used.has(f.line + i)) continue;
       used.add(f.line + i);
-      out.push({ line: f.line + i, text: `${a.label} = ${fmt(values[key], a.unit)}` });
+      const shown = a.format ? a.format(values[key]) : fmt(values[key], a.unit);
+      out.push({ line: f.line + i, text: `${a.label} = ${shown}` });
     }
   }
   return out.sort((x, y) => x.line - y.line);

@@ -247,3 +247,116 @@ test('inline values land on the modelled lines and only for the open model', () 
     [{ line: 13, text: 'sk_sndbuf = 8,192 bytes' }],
   );
 });
+
+// Toy bodies written for this test, one statement per idiom the tcp-mem and tcp-receive anchors
+// look for (the real functions are checked in test/integration/inline-anchors.test.ts).
+const MEM_RAISE = `int __sk_mem_raise_allocated(struct sock *sk, int size, int amt, int kind)
+{
+	long allocated;
+
+	sk_memory_allocated_add(sk, amt);
+	allocated = sk_memory_allocated(sk);
+	if (allocated <= LOW) {
+		sk_leave_memory_pressure(sk);
+		return 1;
+	}
+	if (allocated > MID)
+		sk_enter_memory_pressure(sk);
+	sk_stream_moderate_sndbuf(sk);
+	sk_memory_allocated_sub(sk, amt);
+	return 0;
+}`;
+const MEM_REDUCE = `void __sk_mem_reduce_allocated(struct sock *sk, int amount)
+{
+	sk_memory_allocated_sub(sk, amount);
+	if (below_low(sk))
+		sk_leave_memory_pressure(sk);
+}`;
+const RCV_DRS = `void tcp_rcv_space_adjust(struct sock *sk)
+{
+	if (rcvbuf > sk->sk_rcvbuf) {
+		WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
+		tp->window_clamp = tcp_win_from_space(sk, rcvbuf);
+	}
+	tp->rcvq_space.space = copied;
+}`;
+const RCV_GROW = `static void tcp_grow_window(struct sock *sk, const struct sk_buff *skb, bool adjust)
+{
+	if (!tcp_under_memory_pressure(sk))
+		tp->rcv_ssthresh += min(room, incr);
+	else
+		tcp_adjust_rcv_ssthresh(sk);
+}`;
+
+test('tcp-mem inline values follow the event at the cursor: a write in raise, an ACK in reduce', () => {
+  const fns = [
+    fnText('__sk_mem_raise_allocated', 200, MEM_RAISE),
+    fnText('__sk_mem_reduce_allocated', 300, MEM_REDUCE),
+    fnText('tcp_grow_window', 400, RCV_GROW),
+  ];
+  const write = {
+    kind: 'write',
+    outcome: 'under_low',
+    pages_count: 4,
+    allocated_pages: 300,
+    pressure_count: 0,
+    sndbuf_bytes: 1048576,
+    probe_rcv_ssthresh_bytes: 23360,
+  };
+  assert.deepEqual(inlineValuesFor('tcp-mem', write, fns), [
+    { line: 204, text: 'amt = 4 pages' },
+    { line: 205, text: 'allocated (global) = 300 pages' },
+    { line: 207, text: 'outcome = under_low' },
+    { line: 211, text: 'tcp_memory_pressure = clear' },
+    { line: 403, text: 'probe rcv_ssthresh = 23,360 bytes' },
+  ]);
+  // A refused write reached suppress_allocation: moderated sk_sndbuf and the undo of amt.
+  const failed = { ...write, outcome: 'FAIL fail_above_high', pressure_count: 1 };
+  assert.deepEqual(
+    inlineValuesFor('tcp-mem', failed, fns).map((v) => [v.line, v.text]),
+    [
+      [204, 'amt = 4 pages'],
+      [205, 'allocated (global) = 300 pages'],
+      [211, 'tcp_memory_pressure = set'],
+      [212, 'sk_sndbuf = 1,048,576 bytes'],
+      [213, 'outcome = FAIL fail_above_high'],
+      [405, 'probe rcv_ssthresh = 23,360 bytes'],
+    ],
+  );
+  const ack = { ...write, kind: 'ack', outcome: 'released', allocated_pages: 12 };
+  assert.deepEqual(inlineValuesFor('tcp-mem', ack, fns), [
+    { line: 302, text: 'allocated (global) = 12 pages' },
+    { line: 304, text: 'tcp_memory_pressure = clear' },
+    { line: 403, text: 'probe rcv_ssthresh = 23,360 bytes' },
+  ]);
+  // A write that fit in forward_alloc never entered __sk_mem_raise_allocated.
+  const fwd = { ...write, outcome: 'forward_alloc', pages_count: 0 };
+  assert.deepEqual(
+    inlineValuesFor('tcp-mem', fwd, fns).map((v) => v.line),
+    [403],
+  );
+});
+
+test('tcp-receive inline values show the round at the cursor beside DRS and tcp_grow_window', () => {
+  const fns = [
+    fnText('tcp_rcv_space_adjust', 10, RCV_DRS),
+    fnText('tcp_grow_window', 40, RCV_GROW),
+  ];
+  const values = {
+    rcvbuf_bytes: 262144,
+    window_clamp_bytes: 131072,
+    rcvq_space_bytes: 100000,
+    rcv_ssthresh_bytes: 64240,
+  };
+  assert.deepEqual(inlineValuesFor('tcp-receive', values, fns), [
+    { line: 13, text: 'sk_rcvbuf = 262,144 bytes' },
+    { line: 14, text: 'window_clamp = 131,072 bytes' },
+    { line: 16, text: 'rcvq_space.space = 100,000 bytes' },
+    { line: 43, text: 'rcv_ssthresh = 64,240 bytes' },
+  ]);
+  // Past the last step the panel's final values still name sk_rcvbuf.
+  assert.deepEqual(inlineValuesFor('tcp-receive', { 'final.final_rcvbuf_bytes': 4096 }, fns)[0], {
+    line: 13,
+    text: 'sk_rcvbuf = 4,096 bytes',
+  });
+});

@@ -4,6 +4,7 @@
 // setState so a reload restores the panel; values at the cursor go to the host for the inline
 // editor decorations.
 import { MODELS, findModel } from '../../src/model/registry';
+import { stepValues } from '../../src/model/codeAnchors';
 import {
   ModelInputError,
   runModel,
@@ -326,9 +327,7 @@ function showCursor(): void {
   const prev = idx === null || idx === 0 ? null : result.series[idx - 1];
   stepBox.replaceChildren(renderStepView(state.model, point, prev, result.params));
   compareBox.replaceChildren(...comparison(point));
-  const values: Record<string, number | string | boolean> = {};
-  for (const [k, v] of Object.entries(result.final)) values[`final.${k}`] = v;
-  for (const [k, v] of Object.entries(point)) values[k] = v;
+  const values = stepValues(result.final, point);
   const focusValue =
     state.focus === undefined ? undefined : (point[state.focus] ?? result.final[state.focus]);
   if (typeof focusValue === 'number') values.focus_bytes = focusValue;
