@@ -334,7 +334,10 @@ test('an index loaded from its encoded form (postings adopted, some files left o
       const seed = round * 100 + k + 1;
       src.setFile(randomFile(path, seed));
       seeds.set(path, seed);
-      if (k === 3) src.removeFiles([`f${round % 7}.c`]) && seeds.delete(`f${round % 7}.c`);
+      if (k === 3) {
+        src.removeFiles([`f${round % 7}.c`]);
+        seeds.delete(`f${round % 7}.c`);
+      }
     }
     const set = src.packed();
     const enc = encodePacked(set.files, set.strings, set.postings);
