@@ -76,6 +76,12 @@ export interface CodeIndex {
     name: string,
   ): { file: string; span: Span; kind: 'call' | 'ref' | 'read' | 'write' | 'definition' }[];
 
+  /**
+   * Direct and INDIRECT_CALL call sites of `name` and its plain (non-call) references, per
+   * file, files in path order (what a hover counts; ops calls name a member, not `name`).
+   */
+  nameUses(name: string): { file: string; calls: Span[]; refs: Span[] }[];
+
   /** Fuzzy/prefix symbol search for workspace symbols. */
   searchSymbols(query: string, limit: number): SymbolHit[];
 }

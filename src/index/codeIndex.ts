@@ -691,6 +691,32 @@ export class MemoryCodeIndex implements CodeIndex {
     return out.sort(byPosition);
   }
 
+  nameUses(name: string): { file: string; calls: Span[]; refs: Span[] }[] {
+    const id = this.strings.lookup(name);
+    if (id === undefined) return [];
+    const byFile = new Map<number, { file: string; calls: Span[]; refs: Span[] }>();
+    const at = (fileId: number) => {
+      let u = byFile.get(fileId);
+      if (!u) byFile.set(fileId, (u = { file: this.byId[fileId]!.p.path, calls: [], refs: [] }));
+      return u;
+    };
+    this.callsByCallee.forEach(id, (fileId, row) => {
+      at(fileId).calls.push(spanAt(this.byId[fileId]!.p.calls, row * CALL_W + 5));
+    });
+    for (const e of this.byId) {
+      if (!e) continue;
+      const refs = e.p.refs;
+      for (let k = 0; k < refs.length; k += REF_W) {
+        if (refs[k] === id) at(e.id).refs.push(spanAt(refs, k + 2));
+      }
+    }
+    const out = [...byFile.values()];
+    for (const u of out) {
+      u.calls.sort((a, b) => a.line - b.line || a.col - b.col);
+    }
+    return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  }
+
   searchSymbols(query: string, limit: number): SymbolHit[] {
     const syms = this.symbolTable();
     const q = query.trim();

@@ -90,6 +90,18 @@ export function fakeIndex(spec: FakeSpec): CodeIndex {
         .filter((e) => e.callee === name)
         .map((e) => ({ file: e.file, span: e.span, kind: 'call' as const })),
     ],
+    nameUses: (name) => {
+      const by = new Map<string, { file: string; calls: Span[]; refs: Span[] }>();
+      const at = (file: string) => {
+        let u = by.get(file);
+        if (!u) by.set(file, (u = { file, calls: [], refs: [] }));
+        return u;
+      };
+      for (const e of edges)
+        if (e.callee === name && e.via !== 'ops') at(e.file).calls.push(e.span);
+      for (const u of uses) if (u.name === name && u.kind === 'ref') at(u.file).refs.push(u.span);
+      return [...by.values()].sort((a, b) => (a.file < b.file ? -1 : 1));
+    },
     searchSymbols: (q, limit) =>
       all
         .filter((d) => d.item.name.includes(q))

@@ -102,6 +102,19 @@ export function fakeIndex(d: FakeData): CodeIndex & { calls: string[] } {
         .filter((r) => r.name === name)
         .map((r) => ({ file: r.file, span: span(r.line), kind: r.kind }));
     },
+    nameUses: (name) => {
+      calls.push(`nameUses:${name}`);
+      const out: { file: string; calls: Span[]; refs: Span[] }[] = [];
+      for (const file of [...files].sort()) {
+        const f = facts.get(file)!;
+        const c = f.calls
+          .filter((x) => x.via.kind !== 'ops' && x.callee === name)
+          .map((x) => x.span);
+        const r = f.refs.filter((x) => x.name === name).map((x) => x.span);
+        if (c.length + r.length > 0) out.push({ file, calls: c, refs: r });
+      }
+      return out;
+    },
     searchSymbols: () => [],
   };
 }
