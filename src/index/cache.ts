@@ -23,8 +23,9 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   CODEC_VERSION,
-  decodePacked,
+  decodePackedSteps,
   encodePacked,
+  runSteps,
   type FileMeta,
   type SealedPostings,
 } from './factsCodec';
@@ -115,6 +116,33 @@ export function encodeCache(key: CacheKey, set: PackedSet): Buffer {
 }
 
 export function decodeCache(buf: Buffer, key: CacheKey): CacheRead {
+  return runSteps(decodeCacheSteps(buf, key));
+}
+
+/**
+ * decodeCache that gives the thread back every `sliceMs` (the extension host's thread must not
+ * be held for the ~150 ms a tree like net/ takes to check and decode).
+ */
+export async function decodeCacheAsync(
+  buf: Buffer,
+  key: CacheKey,
+  sliceMs = 15,
+): Promise<CacheRead> {
+  const g = decodeCacheSteps(buf, key);
+  let since = performance.now();
+  let r = g.next();
+  while (!r.done) {
+    if (performance.now() - since > sliceMs) {
+      await new Promise((ok) => setImmediate(ok));
+      since = performance.now();
+    }
+    r = g.next();
+  }
+  return r.value;
+}
+
+/** The checks and decoding of decodeCache, pausing (yield) between bounded pieces of work. */
+function* decodeCacheSteps(buf: Buffer, key: CacheKey): Generator<void, CacheRead> {
   if (buf.length < PREFIX_BYTES || !buf.subarray(0, 8).equals(MAGIC)) {
     return { ok: false, reason: 'not an SKLens index cache' };
   }
@@ -129,7 +157,12 @@ export function decodeCache(buf: Buffer, key: CacheKey): CacheRead {
   if (buf.length !== expected || iLen % 4 !== 0) {
     return { ok: false, reason: `cache is ${buf.length} bytes, its header says ${expected}` };
   }
-  const sum = createHash('sha1').update(buf.subarray(PREFIX_BYTES)).digest();
+  const hash = createHash('sha1');
+  for (let at = PREFIX_BYTES; at < buf.length; at += 4 << 20) {
+    hash.update(buf.subarray(at, Math.min(buf.length, at + (4 << 20))));
+    yield;
+  }
+  const sum = hash.digest();
   if (!sum.equals(buf.subarray(24, 44))) return { ok: false, reason: 'cache checksum mismatch' };
   try {
     let at = PREFIX_BYTES;
@@ -140,6 +173,7 @@ export function decodeCache(buf: Buffer, key: CacheKey): CacheRead {
       files: FileMeta[];
     };
     at += pad4(hLen);
+    yield;
     if (header.codec !== CODEC_VERSION) {
       return { ok: false, reason: `facts codec ${header.codec}, expected ${CODEC_VERSION}` };
     }
@@ -154,10 +188,12 @@ export function decodeCache(buf: Buffer, key: CacheKey): CacheRead {
       throw new Error('string table is not a list of strings');
     }
     at += pad4(sLen);
+    yield;
     // Copy into an aligned buffer: a Buffer from the pool may sit at any byte offset.
     const ints = new Int32Array(iLen / 4);
     Buffer.from(ints.buffer).set(buf.subarray(at, at + iLen));
-    const { files, postings } = decodePacked({ metas: header.files, strings, ints });
+    yield;
+    const { files, postings } = yield* decodePackedSteps({ metas: header.files, strings, ints });
     return { ok: true, files, strings, postings, bytes: buf.length };
   } catch (e) {
     return { ok: false, reason: `cache unreadable: ${e instanceof Error ? e.message : String(e)}` };
@@ -172,7 +208,7 @@ export async function readCache(file: string, key: CacheKey): Promise<CacheRead>
     const code = (e as NodeJS.ErrnoException).code;
     return { ok: false, reason: code === 'ENOENT' ? 'no cache yet' : `cannot read cache: ${code}` };
   }
-  return decodeCache(buf, key);
+  return decodeCacheAsync(buf, key);
 }
 
 /**

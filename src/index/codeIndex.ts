@@ -249,7 +249,8 @@ export class MemoryCodeIndex implements CodeIndex {
    * table becomes the index's, file i gets id i, and the cache's postings (when stored and
    * complete) become the sealed base, so nothing is re-added. Files with `reuse[i]` false are
    * left out (their ids are dead; their postings are skipped until the next seal). On a
-   * non-empty index it falls back to adding the reused files one by one.
+   * non-empty index it falls back to adding the reused files one by one. The same steps one
+   * file at a time: beginLoad, loadFile, endLoad (the workspace index yields between files).
    */
   loadPacked(
     files: readonly PackedFacts[],
@@ -257,30 +258,53 @@ export class MemoryCodeIndex implements CodeIndex {
     reuse: readonly boolean[],
     postings?: readonly { offsets: Int32Array; entries: Int32Array }[],
   ): void {
-    if (this.byId.length > 0 || this.strings.size > 0) {
+    if (!this.beginLoad(strings, files.length, postings)) {
       const map = this.stringMap(strings);
       files.forEach((p, i) => reuse[i] && this.setPacked(p, strings, map));
       return;
     }
+    files.forEach((p, i) => reuse[i] && this.loadFile(i, p));
+    this.endLoad(postings);
+  }
+
+  private loading: { usable: boolean } | undefined;
+
+  /** Starts a load (see loadPacked); false when the index is not empty (add files instead). */
+  beginLoad(
+    strings: readonly string[],
+    fileCount: number,
+    postings?: readonly { offsets: Int32Array; entries: Int32Array }[],
+  ): boolean {
+    if (this.byId.length > 0 || this.strings.size > 0 || this.loading) return false;
     this.strings = StringTable.from(strings);
-    const usable = postings !== undefined && postings.length === this.rowPostings.length;
-    for (let i = 0; i < files.length; i++) {
-      const p = files[i]!;
-      if (!reuse[i] || this.byPath.has(p.path)) {
-        this.byId[i] = undefined;
-        continue;
-      }
-      const e: Entry = { id: i, p, sorted: undefined, sealed: usable };
-      this.byPath.set(p.path, e);
-      this.byId[i] = e;
-      if (!usable) {
-        const fr = p.functions;
-        for (let row = 0, at = 0; at < fr.length; row++, at += FN_W)
-          this.funcs.add(fr[at]!, i, row);
-      }
-      this.addRows(e, usable);
+    this.byId.length = fileCount;
+    this.loading = {
+      usable: postings !== undefined && postings.length === this.rowPostings.length,
+    };
+    return true;
+  }
+
+  /** Adopts file `i` of the cache being loaded (its rows index the cache's string table). */
+  loadFile(i: number, p: PackedFacts): void {
+    const usable = this.loading?.usable;
+    if (usable === undefined) throw new Error('loadFile outside beginLoad/endLoad');
+    if (this.byPath.has(p.path) || i >= this.byId.length) return;
+    const e: Entry = { id: i, p, sorted: undefined, sealed: usable };
+    this.byPath.set(p.path, e);
+    this.byId[i] = e;
+    if (!usable) {
+      const fr = p.functions;
+      for (let row = 0, at = 0; at < fr.length; row++, at += FN_W) this.funcs.add(fr[at]!, i, row);
     }
-    if (usable) postings.forEach((b, k) => this.rowPostings[k]!.adopt(b.offsets, b.entries));
+    this.addRows(e, usable);
+  }
+
+  /** Ends a load: the cache's postings become the sealed base (or the added rows are sealed). */
+  endLoad(postings?: readonly { offsets: Int32Array; entries: Int32Array }[]): void {
+    const usable = this.loading?.usable;
+    this.loading = undefined;
+    if (usable && postings)
+      postings.forEach((b, k) => this.rowPostings[k]!.adopt(b.offsets, b.entries));
     else this.seal();
   }
 

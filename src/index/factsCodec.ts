@@ -327,12 +327,27 @@ export function decodePacked(e: EncodedFacts): {
   files: PackedFacts[];
   postings: SealedPostings[] | undefined;
 } {
+  return runSteps(decodePackedSteps(e));
+}
+
+/** Runs a step generator to its end (the synchronous form of a decoder that can pause). */
+export function runSteps<T>(g: Generator<void, T>): T {
+  let r = g.next();
+  while (!r.done) r = g.next();
+  return r.value;
+}
+
+/** decodePacked as steps: it yields after each file, so a caller can give the thread back. */
+export function* decodePackedSteps(
+  e: EncodedFacts,
+): Generator<void, { files: PackedFacts[]; postings: SealedPostings[] | undefined }> {
   const r = new Reader(e.ints, e.strings);
   const files: PackedFacts[] = new Array(e.metas.length);
   for (let i = 0; i < e.metas.length; i++) {
     const p = readFile(r, e.metas[i]!);
     checkRows(p, e.strings.length);
     files[i] = p;
+    yield;
   }
   const kinds = r.count();
   let postings: SealedPostings[] | undefined;

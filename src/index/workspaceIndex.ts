@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { cacheFileFor, readCache, writeCache } from './cache';
+import { cacheFileFor, readCache, writeCache, type CacheRead } from './cache';
 import { MemoryCodeIndex } from './codeIndex';
 import {
   contentHash,
@@ -222,9 +222,8 @@ export class WorkspaceIndex {
         sinceYield = performance.now();
       }
     }
-    // One step, without re-adding: the cache's strings, rows and postings become the index's.
-    if (cached?.ok)
-      this.index.loadPacked(cached.files, cached.strings, reuseFlags, cached.postings);
+    // Without re-adding: the cache's strings, rows and postings become the index's.
+    if (cached?.ok) await this.loadCache(cached, reuseFlags, signal);
     if (cached?.ok && byPath.size !== report.fromCache + report.rehashed) this.dirty = true;
     report.cache = !this.cacheFile
       ? 'off'
@@ -239,6 +238,30 @@ export class WorkspaceIndex {
     report.ms = performance.now() - t0;
     this.report = report;
     if (this.cacheFile && (this.dirty || !cached?.ok)) await this.saveCache();
+  }
+
+  /** Adopts the reused cache entries file by file, yielding the thread every ~20 ms. */
+  private async loadCache(
+    c: Extract<CacheRead, { ok: true }>,
+    reuse: readonly boolean[],
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (!this.index.beginLoad(c.strings, c.files.length, c.postings)) {
+      this.index.loadPacked(c.files, c.strings, reuse, c.postings);
+      return;
+    }
+    // beginLoad built the string table (~35 ms for net/): give the thread back before the files.
+    await new Promise((r) => setImmediate(r));
+    let since = performance.now();
+    for (let i = 0; i < c.files.length; i++) {
+      if (reuse[i]) this.index.loadFile(i, c.files[i]!);
+      if (performance.now() - since > 20) {
+        await new Promise((r) => setImmediate(r));
+        since = performance.now();
+      }
+    }
+    this.index.endLoad(c.postings);
+    signal?.throwIfAborted();
   }
 
   private async extract(files: WalkedFile[], signal?: AbortSignal): Promise<void> {

@@ -5,7 +5,13 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { decodeCache, encodeCache, FORMAT_VERSION, type PackedSet } from '../../src/index/cache';
+import {
+  decodeCache,
+  decodeCacheAsync,
+  encodeCache,
+  FORMAT_VERSION,
+  type PackedSet,
+} from '../../src/index/cache';
 import { createExtractor } from '../../src/index/extractor';
 import { emptyFacts, type FileFacts } from '../../src/index/facts';
 import { decodeFacts, encodeFacts } from '../../src/index/factsCodec';
@@ -134,4 +140,28 @@ test('truncated, corrupted, foreign and wrong-version cache files are rejected',
   );
   assert.match(reason(buf, { root: '/tmp/other', fingerprint: 'fp1' }), /cache is for/);
   assert.match(reason(buf, { root: '/tmp/tree', fingerprint: 'fp2' }), /extractor version/);
+});
+
+test('decodeCacheAsync decodes the same as decodeCache and gives the thread back between pieces', async () => {
+  const key = { root: '/tmp/tree', fingerprint: 'fp' };
+  const files = Array.from({ length: 40 }, (_, k) => {
+    const f = handMade()[0]!;
+    f.path = `net/f${k}.c`;
+    return f;
+  });
+  const buf = encodeCache(key, packSet(files));
+  let ticks = 0;
+  let running = true;
+  const spin = () => {
+    ticks++;
+    if (running) setImmediate(spin);
+  };
+  setImmediate(spin);
+  const got = await decodeCacheAsync(buf, key, 0);
+  running = false;
+  const want = decodeCache(buf, key);
+  assert.ok(got.ok && want.ok);
+  assert.deepEqual(got, want);
+  // One pause per file at least (slice of 0 ms): other callbacks ran meanwhile.
+  assert.ok(ticks >= files.length, `${ticks} callbacks ran during the decode`);
 });
