@@ -24,8 +24,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   CODEC_VERSION,
   decodePackedSteps,
-  encodePacked,
+  encodePackedSteps,
   runSteps,
+  runStepsAsync,
   type FileMeta,
   type SealedPostings,
 } from './factsCodec';
@@ -64,6 +65,8 @@ export interface PackedSet {
   files: readonly PackedFacts[];
   strings: readonly string[];
   postings?: readonly SealedPostings[];
+  /** The id of a string in `strings` (the index's map), so the writer need not build one. */
+  lookup?: (s: string) => number | undefined;
 }
 
 export type CacheRead =
@@ -84,8 +87,8 @@ function pad4(n: number): number {
  * The cache file as its pieces (prefix with the checksum filled in, header, string table and
  * rows, each padded): written with one writev, without first joining them into one copy.
  */
-function encodeCachePieces(key: CacheKey, set: PackedSet): Buffer[] {
-  const enc = encodePacked(set.files, set.strings, set.postings);
+function* encodeCachePieces(key: CacheKey, set: PackedSet): Generator<void, Buffer[]> {
+  const enc = yield* encodePackedSteps(set.files, set.strings, set.postings, set.lookup);
   const header = Buffer.from(
     JSON.stringify({
       codec: CODEC_VERSION,
@@ -106,13 +109,18 @@ function encodeCachePieces(key: CacheKey, set: PackedSet): Buffer[] {
   const pad = (b: Buffer) => Buffer.alloc(pad4(b.length) - b.length);
   const body = [header, pad(header), strings, pad(strings), ints];
   const sum = createHash('sha1');
-  for (const b of body) sum.update(b);
+  for (const b of body) {
+    for (let at = 0; at < b.length; at += 4 << 20) {
+      sum.update(b.subarray(at, Math.min(b.length, at + (4 << 20))));
+      yield;
+    }
+  }
   sum.digest().copy(prefix, 24);
   return [prefix, ...body];
 }
 
 export function encodeCache(key: CacheKey, set: PackedSet): Buffer {
-  return Buffer.concat(encodeCachePieces(key, set));
+  return Buffer.concat(runSteps(encodeCachePieces(key, set)));
 }
 
 export function decodeCache(buf: Buffer, key: CacheKey): CacheRead {
@@ -123,22 +131,8 @@ export function decodeCache(buf: Buffer, key: CacheKey): CacheRead {
  * decodeCache that gives the thread back every `sliceMs` (the extension host's thread must not
  * be held for the ~150 ms a tree like net/ takes to check and decode).
  */
-export async function decodeCacheAsync(
-  buf: Buffer,
-  key: CacheKey,
-  sliceMs = 15,
-): Promise<CacheRead> {
-  const g = decodeCacheSteps(buf, key);
-  let since = performance.now();
-  let r = g.next();
-  while (!r.done) {
-    if (performance.now() - since > sliceMs) {
-      await new Promise((ok) => setImmediate(ok));
-      since = performance.now();
-    }
-    r = g.next();
-  }
-  return r.value;
+export function decodeCacheAsync(buf: Buffer, key: CacheKey, sliceMs = 15): Promise<CacheRead> {
+  return runStepsAsync(decodeCacheSteps(buf, key), sliceMs);
 }
 
 /** The checks and decoding of decodeCache, pausing (yield) between bounded pieces of work. */
@@ -222,7 +216,7 @@ function writeDelayMs(): number {
 }
 
 export async function writeCache(file: string, key: CacheKey, set: PackedSet): Promise<number> {
-  const pieces = encodeCachePieces(key, set);
+  const pieces = await runStepsAsync(encodeCachePieces(key, set));
   let bytes = 0;
   for (const p of pieces) bytes += p.length;
   await fsp.mkdir(dirname(file), { recursive: true });

@@ -20,6 +20,7 @@
 // the rows they return; `facts(file)` decodes a file's rows on first access. For Linux 6.1 net/
 // this is about a fifth of the heap the same facts take as objects (docs/reliability.md).
 import type { CodeIndex, CallEdge, IndexStats, Located, SymbolHit } from './api';
+import { runSteps } from './factsCodec';
 import { RowPostings } from './rowPostings';
 import type {
   CallSite,
@@ -348,8 +349,22 @@ export class MemoryCodeIndex implements CodeIndex {
    * itself as a cold build goes; the workspace index also calls it when a build ends.
    */
   seal(): void {
-    for (const r of this.rowPostings) r.seal(this.strings.size);
-    for (const e of this.byId) if (e) e.sealed = true;
+    runSteps(this.sealSteps());
+  }
+
+  /**
+   * seal() as steps, one row kind each, for a caller that gives the thread back between them
+   * (the cache writer). Files added meanwhile may have postings left in a delta, so only the
+   * files present at the start are marked sealed (a removed sealed file's postings are skipped
+   * as dead; an unsealed one's are removed from the deltas).
+   */
+  *sealSteps(): Generator<void, void> {
+    const present = this.byId.filter((e): e is Entry => e !== undefined);
+    for (const r of this.rowPostings) {
+      r.seal(this.strings.size);
+      yield;
+    }
+    for (const e of present) e.sealed = true;
   }
 
   /** Drops one file's facts; a path that is not indexed is ignored. */
@@ -460,6 +475,7 @@ export class MemoryCodeIndex implements CodeIndex {
     files: PackedFacts[];
     strings: readonly string[];
     postings: { offsets: Int32Array; entries: Int32Array }[];
+    lookup: (s: string) => number | undefined;
   } {
     this.seal();
     const files: PackedFacts[] = [];
@@ -471,7 +487,8 @@ export class MemoryCodeIndex implements CodeIndex {
       files.push(e.p);
     }
     const postings = this.rowPostings.map((r) => r.exportBase(rank));
-    return { files, strings: this.strings.strings, postings };
+    const table = this.strings;
+    return { files, strings: table.strings, postings, lookup: (s) => table.lookup(s) };
   }
 
   /** The postings of `name` in `m` as (file, call site) pairs. */

@@ -35,10 +35,21 @@ class Writer {
   ints: Int32Array;
   n = 0;
   readonly strings: string[];
-  private stringIds: Map<string, number> | undefined;
-  constructor(base: readonly string[], capacity = 1 << 16) {
+  /** Ids of the strings appended after the base. */
+  private readonly added = new Map<string, number>();
+  private readonly baseLength: number;
+  /**
+   * `lookup` finds a string's id in `base` (the index passes its table's map); without it a map
+   * of the base is built on the first string written.
+   */
+  constructor(
+    base: readonly string[],
+    capacity = 1 << 16,
+    private lookup?: (s: string) => number | undefined,
+  ) {
     this.ints = new Int32Array(Math.max(16, capacity));
     this.strings = [...base];
+    this.baseLength = base.length;
   }
 
   private reserve(k: number): void {
@@ -52,17 +63,19 @@ class Writer {
     this.ints[this.n++] = v;
   }
   strId(s: string): number {
-    if (this.stringIds === undefined) {
-      this.stringIds = new Map();
-      for (let i = 0; i < this.strings.length; i++) {
-        if (!this.stringIds.has(this.strings[i]!)) this.stringIds.set(this.strings[i]!, i);
-      }
+    if (this.lookup === undefined) {
+      const ids = new Map<string, number>();
+      for (let i = 0; i < this.baseLength; i++)
+        if (!ids.has(this.strings[i]!)) ids.set(this.strings[i]!, i);
+      this.lookup = (x) => ids.get(x);
     }
-    let id = this.stringIds.get(s);
+    const inBase = this.lookup(s);
+    if (inBase !== undefined && inBase < this.baseLength) return inBase;
+    let id = this.added.get(s);
     if (id === undefined) {
       id = this.strings.length;
       this.strings.push(s);
-      this.stringIds.set(s, id);
+      this.added.set(s, id);
     }
     return id;
   }
@@ -289,7 +302,18 @@ export function encodePacked(
   files: Iterable<PackedFacts>,
   strings: readonly string[],
   postings?: readonly SealedPostings[],
+  lookup?: (s: string) => number | undefined,
 ): EncodedFacts {
+  return runSteps(encodePackedSteps(files, strings, postings, lookup));
+}
+
+/** encodePacked as steps: it yields after each file, so a caller can give the thread back. */
+export function* encodePackedSteps(
+  files: Iterable<PackedFacts>,
+  strings: readonly string[],
+  postings?: readonly SealedPostings[],
+  lookup?: (s: string) => number | undefined,
+): Generator<void, EncodedFacts> {
   // Sized for the rows plus a margin for the structured facts: one allocation for a tree, not a
   // series of doublings (which would hold two copies at once at the end).
   const list = [...files];
@@ -298,11 +322,12 @@ export function encodePacked(
     rows += f.functions.length + f.calls.length + f.fieldAccesses.length + f.refs.length;
   }
   for (const p of postings ?? []) rows += p.offsets.length + p.entries.length;
-  const w = new Writer(strings, Math.ceil(rows * 1.1) + 64 * list.length);
+  const w = new Writer(strings, Math.ceil(rows * 1.1) + 64 * list.length, lookup);
   const metas: FileMeta[] = [];
   for (const f of list) {
     metas.push({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, hash: f.hash });
     writeFile(w, f);
+    yield;
   }
   w.int(postings?.length ?? 0);
   for (const p of postings ?? []) {
@@ -330,10 +355,27 @@ export function decodePacked(e: EncodedFacts): {
   return runSteps(decodePackedSteps(e));
 }
 
-/** Runs a step generator to its end (the synchronous form of a decoder that can pause). */
+/** Runs a step generator to its end (the synchronous form of a coder that can pause). */
 export function runSteps<T>(g: Generator<void, T>): T {
   let r = g.next();
   while (!r.done) r = g.next();
+  return r.value;
+}
+
+/**
+ * Runs a step generator to its end, giving the thread back (setImmediate) whenever `sliceMs`
+ * passed since the last pause: how the extension host's thread runs the cache coders.
+ */
+export async function runStepsAsync<T>(g: Generator<void, T>, sliceMs = 15): Promise<T> {
+  let since = performance.now();
+  let r = g.next();
+  while (!r.done) {
+    if (performance.now() - since > sliceMs) {
+      await new Promise((ok) => setImmediate(ok));
+      since = performance.now();
+    }
+    r = g.next();
+  }
   return r.value;
 }
 
