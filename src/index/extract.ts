@@ -427,8 +427,105 @@ export function factsFromTree(path: string, text: string, tree: Tree, parser: Pa
   return facts;
 }
 
-/** Walks the query captures of `root` (a tree of the pre-processed `src`) into `facts`. */
-export function collect(facts: FileFacts, src: string, root: Node, parser: Parser): void {
+/** A file-scope fact a top-level node left for later ones: a global's tag, a field's type or owner. */
+type Mutation = [0, string, string | null] | [1, string, string] | [2, string, string];
+
+/** What collect() found in one top-level node, to be reused when the node comes back unchanged. */
+interface ChunkRecord {
+  startRow: number;
+  /** Hash of the file-scope state before and after the node (see CollectMemo). */
+  stateIn: number;
+  stateOut: number;
+  mutations: Mutation[];
+  functions: FunctionDef[];
+  macros: FileFacts['macros'];
+  structs: StructDef[];
+  calls: CallSite[];
+  fieldAccesses: FileFacts['fieldAccesses'];
+  opsTables: OpsTable[];
+  refs: FileFacts['refs'];
+  errors: number;
+  /** Row of the node's first syntax error, or -1. */
+  firstErrorRow: number;
+}
+
+/**
+ * Facts of an open document's top-level nodes from its previous collect(), for an incremental
+ * re-collect after an edit. A node is reused when its text (pre-processed and original), its
+ * start column and the file-scope state before it (globals' struct tags, field types and owners
+ * declared by earlier nodes, as a hash of every change to them) are all unchanged: then its
+ * facts can only differ by the rows it moved, and the state changes it made are replayed. Only
+ * the edited nodes are walked again.
+ */
+export interface CollectMemo {
+  records: Map<string, ChunkRecord[]>;
+  /** Top-level nodes reused and walked by the last collect (for tests and measurements). */
+  reused: number;
+  walked: number;
+}
+
+export function createCollectMemo(): CollectMemo {
+  return { records: new Map(), reused: 0, walked: 0 };
+}
+
+function shiftSpan(sp: Span, d: number): Span {
+  return { line: sp.line + d, col: sp.col, endLine: sp.endLine + d, endCol: sp.endCol };
+}
+
+/** A record's facts moved by `d` rows (the same objects when `d` is 0: facts are not mutated). */
+function shiftRecord(r: ChunkRecord, d: number, startRow: number): ChunkRecord {
+  if (d === 0) return r;
+  return {
+    ...r,
+    startRow,
+    functions: r.functions.map((x) => ({
+      ...x,
+      span: shiftSpan(x.span, d),
+      nameSpan: shiftSpan(x.nameSpan, d),
+    })),
+    macros: r.macros.map((x) => ({
+      ...x,
+      span: shiftSpan(x.span, d),
+      nameSpan: shiftSpan(x.nameSpan, d),
+    })),
+    structs: r.structs.map((x) => ({
+      ...x,
+      span: shiftSpan(x.span, d),
+      nameSpan: shiftSpan(x.nameSpan, d),
+      fields: x.fields.map((f) => ({ ...f, span: shiftSpan(f.span, d) })),
+    })),
+    calls: r.calls.map((x) => ({ ...x, span: shiftSpan(x.span, d) })),
+    fieldAccesses: r.fieldAccesses.map((x) => ({ ...x, span: shiftSpan(x.span, d) })),
+    opsTables: r.opsTables.map((x) => ({
+      ...x,
+      span: shiftSpan(x.span, d),
+      members: x.members.map((m) => ({ ...m, span: shiftSpan(m.span, d) })),
+    })),
+    refs: r.refs.map((x) => ({ ...x, span: shiftSpan(x.span, d) })),
+    firstErrorRow: r.firstErrorRow < 0 ? -1 : r.firstErrorRow + d,
+  };
+}
+
+/** FNV-1a over a mutation, folded into the running state hash. */
+function mixState(h: number, m: Mutation): number {
+  let x = (h ^ m[0]) >>> 0;
+  const s = `${m[1]}\u0001${m[2] ?? '\u0002'}`;
+  for (let i = 0; i < s.length; i++) x = Math.imul(x ^ s.charCodeAt(i), 16777619) >>> 0;
+  return Math.imul(x ^ 0x9e3779b9, 2246822519) >>> 0;
+}
+
+/**
+ * Walks the query captures of `root` (a tree of the pre-processed `src`) into `facts`. With a
+ * `memo` of the same document's previous collect, unchanged top-level nodes are reused (see
+ * CollectMemo) and the memo is updated for the next call.
+ */
+export function collect(
+  facts: FileFacts,
+  src: string,
+  root: Node,
+  parser: Parser,
+  memo?: CollectMemo,
+): void {
   const lang = parser.language;
   if (lang === null) throw new Error('parser has no language');
   const query = getQuery(lang, 'facts');
@@ -508,11 +605,33 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
   };
 
   /** Records the declared names with their struct tag; returns the tag. */
+  /** File-scope state changes of the node being walked, and the running hash of them all. */
+  let log: Mutation[] = [];
+  let state = 0;
+  /** Row of the first syntax error in the node being walked, or -1. */
+  let chunkErrorRow = -1;
+  const mutate = (m: Mutation): void => {
+    apply(m);
+    log.push(m);
+    state = mixState(state, m);
+  };
+  const apply = (m: Mutation): void => {
+    if (m[0] === 0) globals.set(m[1], m[2]);
+    else if (m[0] === 1) fieldTypes.set(m[1], m[2]);
+    else {
+      const owners = fieldOwners.get(m[1]);
+      if (owners === undefined) fieldOwners.set(m[1], [m[2]]);
+      else if (!owners.includes(m[2])) owners.push(m[2]);
+    }
+  };
+
   const recordDeclarators = (decl: Node, into: Map<string, string | null>): string | null => {
     const tag = typeTag(decl.childForFieldName('type'));
     for (const d of decl.childrenForFieldName('declarator')) {
       const nm = declName(d);
-      if (nm !== null) into.set(nm.text, tag);
+      if (nm === null) continue;
+      if (into === globals) mutate([0, nm.text, tag]);
+      else into.set(nm.text, tag);
     }
     return tag;
   };
@@ -619,10 +738,8 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
           type: isFn ? `${shown} (${stars})()` : stars === '' ? shown : `${shown} ${stars}`,
           span: spanOf(d),
         });
-        if (tag !== null && !isFn) fieldTypes.set(`${owner}.${name}`, tag);
-        const owners = fieldOwners.get(name);
-        if (owners === undefined) fieldOwners.set(name, [owner]);
-        else if (!owners.includes(owner)) owners.push(owner);
+        if (tag !== null && !isFn) mutate([1, `${owner}.${name}`, tag]);
+        mutate([2, name, owner]);
       }
     }
   };
@@ -790,12 +907,89 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
   // definition's worth, which bounds an index worker's heap on large files. A query run on a
   // node matches that node and its descendants, so the sequence is the same.
   const chunks = root.childCount > 0 ? root.children : [root];
+  const records = new Map<string, ChunkRecord[]>();
+  if (memo) {
+    memo.reused = 0;
+    memo.walked = 0;
+  }
   for (const chunk of chunks) {
     if (chunk === null) continue;
+    const startRow = chunk.startPosition.row;
+    let key = '';
+    if (memo) {
+      key = `${chunk.startPosition.column}\u0001${chunk.text}\u0001${src.slice(chunk.startIndex, chunk.endIndex)}`;
+      const old = memo.records.get(key)?.find((r) => r.stateIn === state);
+      if (old !== undefined) {
+        const r = shiftRecord(old, startRow - old.startRow, startRow);
+        for (const m of r.mutations) apply(m);
+        state = r.stateOut;
+        cur = null;
+        facts.functions.push(...r.functions);
+        facts.macros.push(...r.macros);
+        facts.structs.push(...r.structs);
+        facts.calls.push(...r.calls);
+        facts.fieldAccesses.push(...r.fieldAccesses);
+        facts.opsTables.push(...r.opsTables);
+        facts.refs.push(...r.refs);
+        errors += r.errors;
+        if (firstErrorLine < 0 && r.firstErrorRow >= 0) firstErrorLine = r.firstErrorRow + 1;
+        const list = records.get(key);
+        if (list) list.push(r);
+        else records.set(key, [r]);
+        memo.reused++;
+        continue;
+      }
+      memo.walked++;
+    }
+    const at = {
+      functions: facts.functions.length,
+      macros: facts.macros.length,
+      structs: facts.structs.length,
+      calls: facts.calls.length,
+      fieldAccesses: facts.fieldAccesses.length,
+      opsTables: facts.opsTables.length,
+      refs: facts.refs.length,
+    };
+    const stateIn = state;
+    const errorsIn = errors;
+    chunkErrorRow = -1;
+    log = [];
     for (const cap of query.captures(chunk)) {
       visit(cap);
     }
+    // Calls through a member (`x->m(...)`) are ops calls, not field reads; writes were marked
+    // by their parents, possibly after the field's own capture (both within this node).
+    const fas = facts.fieldAccesses.splice(at.fieldAccesses);
+    const ids = fieldNodeIds.splice(0);
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      if (skipFieldIds.has(id)) continue;
+      const fa = fas[k]!;
+      if (writeIds.has(id) && !addrReadIds.has(id)) fa.access = 'write';
+      facts.fieldAccesses.push(fa);
+    }
+    if (memo) {
+      const r: ChunkRecord = {
+        startRow,
+        stateIn,
+        stateOut: state,
+        mutations: log,
+        functions: facts.functions.slice(at.functions),
+        macros: facts.macros.slice(at.macros),
+        structs: facts.structs.slice(at.structs),
+        calls: facts.calls.slice(at.calls),
+        fieldAccesses: facts.fieldAccesses.slice(at.fieldAccesses),
+        opsTables: facts.opsTables.slice(at.opsTables),
+        refs: facts.refs.slice(at.refs),
+        errors: errors - errorsIn,
+        firstErrorRow: chunkErrorRow,
+      };
+      const list = records.get(key);
+      if (list) list.push(r);
+      else records.set(key, [r]);
+    }
   }
+  if (memo) memo.records = records;
   function visit(cap: { name: string; node: Node }): void {
     const node = cap.node;
     if (cur !== null && node.startIndex >= cur.end) cur = null;
@@ -840,23 +1034,11 @@ export function collect(facts: FileFacts, src: string, root: Node, parser: Parse
       case 'error':
         errors++;
         if (firstErrorLine < 0) firstErrorLine = node.startPosition.row + 1;
+        if (chunkErrorRow < 0) chunkErrorRow = node.startPosition.row;
         break;
       default:
         break;
     }
-  }
-  // Calls through a member (`x->m(...)`) are ops calls, not field reads; writes were marked
-  // by their parents, possibly after the field's own capture.
-  if (skipFieldIds.size > 0 || writeIds.size > 0) {
-    const kept = [];
-    for (let k = 0; k < fieldNodeIds.length; k++) {
-      const id = fieldNodeIds[k];
-      if (skipFieldIds.has(id)) continue;
-      const fa = facts.fieldAccesses[k];
-      if (writeIds.has(id) && !addrReadIds.has(id)) fa.access = 'write';
-      kept.push(fa);
-    }
-    facts.fieldAccesses = kept;
   }
   if (errors > 0) {
     facts.problems.push(

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { TreeCache } from '../parse/treeCache';
 import { createParser } from '../parse/treeSitter';
-import { collect, extractFacts } from './extract';
+import { collect, createCollectMemo, extractFacts, type CollectMemo } from './extract';
 import { emptyFacts, type FileFacts } from './facts';
 
 /** Facts of one file's content (bytes on disk, or an open document's text); `path` is root-relative. */
@@ -30,16 +30,28 @@ export type DocumentExtractor = {
 export async function createDocumentExtractor(): Promise<DocumentExtractor> {
   const parser = await createParser();
   const trees = new TreeCache(parser);
+  const memos = new Map<string, CollectMemo>();
   return {
     update(path, version, text) {
       const tree = trees.update(path, version, text);
-      if (tree === null) return undefined;
+      if (tree === null) {
+        memos.delete(path);
+        return undefined;
+      }
       const f = emptyFacts(path, Buffer.byteLength(text), 0, '');
-      collect(f, text, tree.rootNode, parser);
+      let memo = memos.get(path);
+      if (!memo) memos.set(path, (memo = createCollectMemo()));
+      collect(f, text, tree.rootNode, parser, memo);
       return f;
     },
-    close: (path) => trees.delete(path),
-    dispose: () => trees.dispose(),
+    close: (path) => {
+      trees.delete(path);
+      memos.delete(path);
+    },
+    dispose: () => {
+      trees.dispose();
+      memos.clear();
+    },
   };
 }
 

@@ -4,7 +4,7 @@
 // covered); then the same fact collection as the indexer (src/index/extract.ts `collect`).
 // No vscode import.
 import { createHash } from 'node:crypto';
-import { collect } from '../index/extract';
+import { collect, createCollectMemo, type CollectMemo } from '../index/extract';
 import { emptyFacts } from '../index/facts';
 import type { FileFacts } from '../index/facts';
 import { TreeCache } from '../parse/treeCache';
@@ -20,11 +20,16 @@ export interface ReparseResult {
   /** Whether an old tree was reused (incremental parse). */
   incremental: boolean;
   parseMs: number;
+  /** Top-level nodes whose facts were reused from the previous text, and those walked again. */
+  reusedNodes: number;
+  walkedNodes: number;
 }
 
 export class DocumentReparser {
   private readonly trees: TreeCache;
   private readonly versions = new Map<string, number>();
+  /** Per document, the previous collect's top-level nodes (only edited ones are walked again). */
+  private readonly memos = new Map<string, CollectMemo>();
   private readonly timeoutMs: number;
 
   constructor(
@@ -47,12 +52,12 @@ export class DocumentReparser {
     if (text.length > opts.maxBytes) {
       this.close(path);
       facts.problems.push(`skipped: ${text.length} bytes exceeds the ${opts.maxBytes}-byte limit`);
-      return { facts, incremental: false, parseMs: 0 };
+      return { facts, incremental: false, parseMs: 0, reusedNodes: 0, walkedNodes: 0 };
     }
     if (text.indexOf('\0') >= 0) {
       this.close(path);
       facts.problems.push('skipped: binary file (NUL bytes)');
-      return { facts, incremental: false, parseMs: 0 };
+      return { facts, incremental: false, parseMs: 0, reusedNodes: 0, walkedNodes: 0 };
     }
     facts.hash = createHash('sha1').update(text).digest('hex');
     const prev = this.versions.get(path);
@@ -67,23 +72,27 @@ export class DocumentReparser {
       facts.problems.push(
         `skipped: parse abandoned after ${Math.round(parseMs)} ms (time limit ${this.timeoutMs} ms)`,
       );
-      return { facts, incremental, parseMs };
+      return { facts, incremental, parseMs, reusedNodes: 0, walkedNodes: 0 };
     }
+    let memo = this.memos.get(path);
+    if (!memo) this.memos.set(path, (memo = createCollectMemo()));
     try {
-      collect(facts, text, tree.rootNode, this.parser);
+      collect(facts, text, tree.rootNode, this.parser, memo);
     } catch (err) {
       facts.problems.push(`extraction failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    return { facts, incremental, parseMs };
+    return { facts, incremental, parseMs, reusedNodes: memo.reused, walkedNodes: memo.walked };
   }
 
   close(path: string): void {
     this.trees.delete(path);
     this.versions.delete(path);
+    this.memos.delete(path);
   }
 
   dispose(): void {
     this.trees.dispose();
     this.versions.clear();
+    this.memos.clear();
   }
 }

@@ -43,6 +43,10 @@ const SNIPPETS = [
   'static int demo_new(struct demo_sock *dk)\n{\n\treturn demo_push(dk);\n}\n',
   'INDIRECT_CALL_1(',
   '"',
+  // File-scope state that later functions read: a struct's field types, a global's tag.
+  'struct demo_peer { struct demo_sock *dk; int dk_sndbuf; };\n',
+  'static struct demo_sock *demo_global;\n',
+  'demo_global->dk_sndbuf = 2;\n',
 ];
 
 test('after every edit of a storm the incremental facts equal a fresh parse', () => {
@@ -50,6 +54,8 @@ test('after every edit of a storm the incremental facts equal a fresh parse', ()
   let text = fixture;
   const next = rng(0x5eed);
   let incremental = 0;
+  let reused = 0;
+  let walked = 0;
   assert.equal(r.update('demo.c', text, opts).incremental, false);
   for (let k = 0; k < 150; k++) {
     const at = next(text.length + 1);
@@ -63,10 +69,14 @@ test('after every edit of a storm the incremental facts equal a fresh parse', ()
     }
     const got = r.update('demo.c', text, opts);
     if (got.incremental) incremental++;
+    reused += got.reusedNodes;
+    walked += got.walkedNodes;
     const want = extractFacts('demo.c', text, freshParser, opts);
     assert.deepEqual(got.facts, want, `facts differ after edit ${k}`);
   }
   assert.ok(incremental > 100, `only ${incremental} of 150 reparses were incremental`);
+  // The facts of unchanged top-level nodes were reused, not walked again.
+  assert.ok(reused > 2 * walked, `${reused} top-level nodes reused, ${walked} walked`);
   // And back to the original text: the same facts as a fresh parse of the file.
   assert.deepEqual(
     r.update('demo.c', fixture, opts).facts,
