@@ -59,11 +59,23 @@ export function pointAt(text: string, index: number): Point {
 export function diffEdit(oldText: string, newText: string): TextEdit | null {
   if (oldText === newText) return null;
   const max = Math.min(oldText.length, newText.length);
+  // Whole blocks first (a string comparison runs natively, far faster than a charCodeAt loop on
+  // a 100 KB file), then the last block character by character.
+  const B = 512;
   let pre = 0;
+  while (pre + B <= max && oldText.slice(pre, pre + B) === newText.slice(pre, pre + B)) pre += B;
   while (pre < max && oldText.charCodeAt(pre) === newText.charCodeAt(pre)) pre++;
   let suf = 0;
+  const room = max - pre;
   while (
-    suf < max - pre &&
+    suf + B <= room &&
+    oldText.slice(oldText.length - suf - B, oldText.length - suf) ===
+      newText.slice(newText.length - suf - B, newText.length - suf)
+  ) {
+    suf += B;
+  }
+  while (
+    suf < room &&
     oldText.charCodeAt(oldText.length - 1 - suf) === newText.charCodeAt(newText.length - 1 - suf)
   ) {
     suf++;
@@ -76,9 +88,20 @@ export function diffEdit(oldText: string, newText: string): TextEdit | null {
     oldEndIndex: oldEnd,
     newEndIndex: newEnd,
     startPosition: start,
-    oldEndPosition: pointAt(oldText, oldEnd),
-    newEndPosition: pointAt(newText, newEnd),
+    oldEndPosition: pointFrom(oldText, pre, start, oldEnd),
+    newEndPosition: pointFrom(newText, pre, start, newEnd),
   };
+}
+
+/** The point of `index`, counting lines from `from` (whose point is `at`) onwards. */
+function pointFrom(text: string, from: number, at: Point, index: number): Point {
+  let row = at.row;
+  let lineStart = from - at.column;
+  for (let k = text.indexOf('\n', from); k >= 0 && k < index; k = text.indexOf('\n', k + 1)) {
+    row++;
+    lineStart = k + 1;
+  }
+  return { row, column: index - lineStart };
 }
 
 export class TreeCache {

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { before, describe, it, test } from 'node:test';
 import { extractFacts, factsFromTree } from '../../src/index/extract';
 import { preprocess } from '../../src/parse/preprocess';
 import { diffEdit, pointAt, TreeCache } from '../../src/parse/treeCache';
@@ -141,4 +141,45 @@ describe('TreeCache', () => {
       newEndPosition: { row: 1, column: 6 },
     });
   });
+});
+
+test('diffEdit agrees with a character-by-character reference on random edits, block boundaries included', () => {
+  const reference = (a: string, b: string) => {
+    const max = Math.min(a.length, b.length);
+    let pre = 0;
+    while (pre < max && a[pre] === b[pre]) pre++;
+    let suf = 0;
+    while (suf < max - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+    return { startIndex: pre, oldEndIndex: a.length - suf, newEndIndex: b.length - suf };
+  };
+  let s = 12345;
+  const rnd = (n: number) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s % n;
+  };
+  const alphabet = 'ab\n{};x';
+  for (let k = 0; k < 500; k++) {
+    const len = [0, 1, 511, 512, 513, 1024, 1500, 3000][rnd(8)]!;
+    let a = '';
+    for (let i = 0; i < len; i++) a += alphabet[rnd(alphabet.length)];
+    const at = rnd(a.length + 1);
+    const cut = rnd(5);
+    const ins = alphabet.slice(0, rnd(4));
+    const b = a.slice(0, at) + ins + a.slice(at + cut);
+    const got = diffEdit(a, b);
+    if (a === b) {
+      assert.equal(got, null);
+      continue;
+    }
+    const want = reference(a, b);
+    assert.ok(got);
+    assert.deepEqual(
+      [got.startIndex, got.oldEndIndex, got.newEndIndex],
+      [want.startIndex, want.oldEndIndex, want.newEndIndex],
+      `case ${k}`,
+    );
+    assert.deepEqual(got.startPosition, pointAt(a, want.startIndex));
+    assert.deepEqual(got.oldEndPosition, pointAt(a, want.oldEndIndex));
+    assert.deepEqual(got.newEndPosition, pointAt(b, want.newEndIndex));
+  }
 });
