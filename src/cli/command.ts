@@ -22,3 +22,11 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** A failure the user can act on (printed as one line, exit code 1), not a bug (a stack). */
+export class CliFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliFailure';
+  }
+}

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { CallEdge } from '../index/api';
 import { defaultCacheDir } from '../index/cache';
 import { WorkspaceIndex } from '../index/workspaceIndex';
-import { UsageError, type CliCommand, type CliIo } from './command';
+import { CliFailure, UsageError, type CliCommand, type CliIo } from './command';
 
 const commonOptions = {
   json: { type: 'boolean' },
@@ -64,12 +64,28 @@ async function openFromArgs(
       );
     }
   }
+  // Files whose extraction failed (not partial parses): a broken install (the grammars not
+  // found beside the bundle) fails every file, and must say so rather than report 0 functions.
+  const failed: string[] = [];
   const ws = await WorkspaceIndex.open(root, {
     cacheDir,
+    log: (line) => {
+      if (/: (extraction failed: |skipped: the index worker died)/.test(line)) failed.push(line);
+    },
     ...(workers !== undefined ? { workers } : {}),
     ...(values.include ? { include: values.include } : {}),
     ...(values.exclude ? { exclude: values.exclude } : {}),
   });
+  if (failed.length > 0) {
+    io.err(
+      `sklens: ${failed.length} of ${ws.report.extracted} parsed files could not be indexed; ` +
+        `first: ${failed[0]}\n`,
+    );
+    if (failed.length === ws.report.extracted) {
+      ws.dispose();
+      throw new CliFailure(`no file could be indexed (${failed[0]!.replace(/^[^:]*: /, '')})`);
+    }
+  }
   return { root, rest, json: !!values.json, ws, values };
 }
 

@@ -1,6 +1,6 @@
 // Dispatches `sklens <command> ...` to the command table; shared by src/cli.ts and the tests.
 import { COMMANDS } from './commands';
-import { UsageError, type CliIo } from './command';
+import { CliFailure, UsageError, type CliIo } from './command';
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -30,6 +30,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     ) {
       io.err(`sklens ${name}: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof CliFailure) {
+      io.err(`sklens ${name}: ${e.message}\n`);
+      return 1;
     }
     io.err(`sklens ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
