@@ -468,6 +468,38 @@ export function createCollectMemo(): CollectMemo {
   return { records: new Map(), reused: 0, walked: 0 };
 }
 
+/**
+ * One CollectMemo per open document, kept like the tree cache keeps trees: past `capacity`
+ * documents the least recently updated one's memo is dropped (it would only be rebuilt by a
+ * full collect of that document).
+ */
+export class CollectMemos {
+  private readonly byPath = new Map<string, CollectMemo>();
+  constructor(private readonly capacity = 32) {}
+
+  /** The memo of `path` (a new one the first time), now the most recently used. */
+  get(path: string): CollectMemo {
+    let m = this.byPath.get(path);
+    if (m) this.byPath.delete(path);
+    else m = createCollectMemo();
+    this.byPath.set(path, m);
+    if (this.byPath.size > this.capacity) this.byPath.delete(this.byPath.keys().next().value!);
+    return m;
+  }
+
+  delete(path: string): void {
+    this.byPath.delete(path);
+  }
+
+  clear(): void {
+    this.byPath.clear();
+  }
+
+  get size(): number {
+    return this.byPath.size;
+  }
+}
+
 function shiftSpan(sp: Span, d: number): Span {
   return { line: sp.line + d, col: sp.col, endLine: sp.endLine + d, endCol: sp.endCol };
 }

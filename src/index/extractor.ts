@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { TreeCache } from '../parse/treeCache';
 import { createParser } from '../parse/treeSitter';
-import { collect, createCollectMemo, extractFacts, type CollectMemo } from './extract';
+import { collect, CollectMemos, extractFacts } from './extract';
 import { emptyFacts, type FileFacts } from './facts';
 
 /** Facts of one file's content (bytes on disk, or an open document's text); `path` is root-relative. */
@@ -30,18 +30,13 @@ export type DocumentExtractor = {
 export async function createDocumentExtractor(): Promise<DocumentExtractor> {
   const parser = await createParser();
   const trees = new TreeCache(parser);
-  const memos = new Map<string, CollectMemo>();
+  const memos = new CollectMemos();
   return {
     update(path, version, text) {
       const tree = trees.update(path, version, text);
-      if (tree === null) {
-        memos.delete(path);
-        return undefined;
-      }
+      if (tree === null) return undefined;
       const f = emptyFacts(path, Buffer.byteLength(text), 0, '');
-      let memo = memos.get(path);
-      if (!memo) memos.set(path, (memo = createCollectMemo()));
-      collect(f, text, tree.rootNode, parser, memo);
+      collect(f, text, tree.rootNode, parser, memos.get(path));
       return f;
     },
     close: (path) => {

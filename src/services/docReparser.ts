@@ -4,7 +4,7 @@
 // covered); then the same fact collection as the indexer (src/index/extract.ts `collect`).
 // No vscode import.
 import { createHash } from 'node:crypto';
-import { collect, createCollectMemo, type CollectMemo } from '../index/extract';
+import { collect, CollectMemos } from '../index/extract';
 import { emptyFacts } from '../index/facts';
 import type { FileFacts } from '../index/facts';
 import { TreeCache } from '../parse/treeCache';
@@ -29,7 +29,7 @@ export class DocumentReparser {
   private readonly trees: TreeCache;
   private readonly versions = new Map<string, number>();
   /** Per document, the previous collect's top-level nodes (only edited ones are walked again). */
-  private readonly memos = new Map<string, CollectMemo>();
+  private readonly memos: CollectMemos;
   private readonly timeoutMs: number;
 
   constructor(
@@ -39,6 +39,7 @@ export class DocumentReparser {
     timeoutMs = 5000,
   ) {
     this.timeoutMs = timeoutMs;
+    this.memos = new CollectMemos(capacity);
     this.trees = new TreeCache(parser, { maxEntries: capacity, timeoutMs });
   }
 
@@ -74,8 +75,7 @@ export class DocumentReparser {
       );
       return { facts, incremental, parseMs, reusedNodes: 0, walkedNodes: 0 };
     }
-    let memo = this.memos.get(path);
-    if (!memo) this.memos.set(path, (memo = createCollectMemo()));
+    const memo = this.memos.get(path);
     try {
       collect(facts, text, tree.rootNode, this.parser, memo);
     } catch (err) {

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { extractFacts } from '../../src/index/extract';
+import { CollectMemos, extractFacts } from '../../src/index/extract';
 import { createParser, type Parser } from '../../src/parse/treeSitter';
 import { DocumentReparser } from '../../src/services/docReparser';
 
@@ -104,4 +104,18 @@ test('the reparser finds the fixture idioms and keeps a bounded number of trees'
   assert.match(nul.facts.problems[0]!, /binary/);
   r.dispose();
   assert.equal(r.size, 0);
+});
+
+test('collect memos are kept per document, the least recently updated dropped past capacity', () => {
+  const memos = new CollectMemos(2);
+  const a = memos.get('a.c');
+  memos.get('b.c');
+  assert.equal(memos.get('a.c'), a, 'the same memo for the same document');
+  memos.get('c.c'); // b.c is now the least recently used
+  assert.equal(memos.size, 2);
+  assert.equal(memos.get('a.c'), a);
+  assert.notEqual(memos.get('b.c'), undefined);
+  assert.equal(memos.size, 2);
+  memos.delete('a.c');
+  assert.equal(memos.size, 1);
 });
