@@ -89,12 +89,12 @@ export function fieldAt(
   pos: FilePos,
   word: WordAt,
 ): { field: string; struct: string | null } | undefined {
+  const acc = index
+    .fieldAccessesIn(pos.file, word.word)
+    .find((a) => overlaps(a.span, pos.line, word.startCol, word.endCol));
+  if (acc) return { field: acc.field, struct: acc.struct };
   const facts = index.facts(pos.file);
   if (facts) {
-    const acc = facts.fieldAccesses.find(
-      (a) => a.field === word.word && overlaps(a.span, pos.line, word.startCol, word.endCol),
-    );
-    if (acc) return { field: acc.field, struct: acc.struct };
     for (const s of facts.structs) {
       if (!contains(s.span, pos.line, pos.col)) continue;
       const f = s.fields.find((x) => x.name === word.word && contains(x.span, pos.line, pos.col));

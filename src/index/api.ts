@@ -71,6 +71,8 @@ export interface CodeIndex {
 
   /** Reads and writes of a struct field; `struct` narrows to one struct tag (unresolved accesses by name included). */
   fieldAccesses(field: string, struct?: string): Located<FieldAccess>[];
+  /** The accesses of `field` in one file, in file order (what is under a cursor). */
+  fieldAccessesIn(file: string, field: string): FieldAccess[];
   /** Every place an identifier appears as a use (calls, value references, field accesses by that name). */
   references(
     name: string,

@@ -698,6 +698,19 @@ export class MemoryCodeIndex implements CodeIndex {
     return out;
   }
 
+  fieldAccessesIn(file: string, field: string): FieldAccess[] {
+    const e = this.byPath.get(file);
+    const id = this.strings.lookup(field);
+    if (!e || id === undefined) return [];
+    // One pass over the file's rows comparing the name id: only the matches are decoded.
+    const out: FieldAccess[] = [];
+    const fa = e.p.fieldAccesses;
+    for (let row = 0, at = 0; at < fa.length; row++, at += FIELD_W) {
+      if (fa[at + 2] === id) out.push(fieldAccessAt(fa, row, this.strings.strings));
+    }
+    return out;
+  }
+
   references(
     name: string,
   ): { file: string; span: Span; kind: 'call' | 'ref' | 'read' | 'write' | 'definition' }[] {

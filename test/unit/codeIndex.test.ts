@@ -320,7 +320,15 @@ test('replacing, removing and sealing in any order equals a fresh index of the f
         sorted(fresh.fieldAccesses(field, 'sock')),
       );
     }
-    for (const p of final.keys()) assert.deepEqual(ix.facts(p), fresh.facts(p));
+    for (const p of final.keys()) {
+      assert.deepEqual(ix.facts(p), fresh.facts(p));
+      for (const field of ['sk_sndbuf', 'sk_wmem_queued']) {
+        assert.deepEqual(
+          ix.fieldAccessesIn(p, field),
+          fresh.facts(p)!.fieldAccesses.filter((a) => a.field === field),
+        );
+      }
+    }
   }
 });
 

@@ -82,6 +82,16 @@ export function fakeIndex(spec: FakeSpec): CodeIndex {
             span: u.span,
           },
         })),
+    fieldAccessesIn: (file, field): FieldAccess[] =>
+      uses
+        .filter((u) => u.file === file && u.name === field && u.kind !== 'ref')
+        .map((u) => ({
+          function: functionAt(u.file, u.span.line)?.item.name ?? null,
+          struct: null,
+          field,
+          access: u.kind as 'read' | 'write',
+          span: u.span,
+        })),
     references: (name) => [
       ...uses
         .filter((u) => u.name === name)

@@ -96,6 +96,16 @@ export function fakeIndex(d: FakeData): CodeIndex & { calls: string[] } {
           } satisfies FieldAccess,
         }));
     },
+    fieldAccessesIn: (file, field) =>
+      (d.fields ?? [])
+        .filter((f) => f.file === file && f.field === field)
+        .map((f): FieldAccess => ({
+          function: f.fn ?? null,
+          struct: f.struct,
+          field: f.field,
+          access: f.access,
+          span: span(f.line),
+        })),
     references: (name) => {
       calls.push(`references:${name}`);
       return (d.refs ?? [])
