@@ -491,41 +491,37 @@ export class MemoryCodeIndex implements CodeIndex {
     return { files, strings: table.strings, postings, lookup: (s) => table.lookup(s) };
   }
 
-  /** The postings of `name` in `m` as (file, call site) pairs. */
-  private callsIn(m: RowPostings, name: string): Located<CallSite>[] {
-    const out: Located<CallSite>[] = [];
+  /**
+   * The rows posted under `name` in `m`, decoded with `decode` from the rows `rowsOf` picks in
+   * each file: the one lookup shared by calls, field accesses and definitions.
+   */
+  private located<T>(
+    m: RowPostings,
+    name: string,
+    rowsOf: (p: PackedFacts) => Int32Array,
+    decode: (a: Int32Array, row: number, strings: readonly string[]) => T,
+  ): Located<T>[] {
+    const out: Located<T>[] = [];
     const key = this.strings.lookup(name);
     if (key === undefined) return out;
     const strings = this.strings.strings;
     m.forEach(key, (id, row) => {
       const p = this.byId[id]!.p;
-      out.push({ file: p.path, item: callAt(p.calls, row, strings) });
+      out.push({ file: p.path, item: decode(rowsOf(p), row, strings) });
     });
     return out;
+  }
+
+  private callsIn(m: RowPostings, name: string): Located<CallSite>[] {
+    return this.located(m, name, (p) => p.calls, callAt);
   }
 
   private fieldsIn(name: string): Located<FieldAccess>[] {
-    const out: Located<FieldAccess>[] = [];
-    const key = this.strings.lookup(name);
-    if (key === undefined) return out;
-    const strings = this.strings.strings;
-    this.fields.forEach(key, (id, row) => {
-      const p = this.byId[id]!.p;
-      out.push({ file: p.path, item: fieldAccessAt(p.fieldAccesses, row, strings) });
-    });
-    return out;
+    return this.located(this.fields, name, (p) => p.fieldAccesses, fieldAccessAt);
   }
 
   functionDefs(name: string): Located<FunctionDef>[] {
-    const out: Located<FunctionDef>[] = [];
-    const key = this.strings.lookup(name);
-    if (key === undefined) return out;
-    const strings = this.strings.strings;
-    this.funcs.forEach(key, (id, row) => {
-      const p = this.byId[id]!.p;
-      out.push({ file: p.path, item: functionAt(p.functions, row, strings) });
-    });
-    return out;
+    return this.located(this.funcs, name, (p) => p.functions, functionAt);
   }
 
   *allFunctions(): Iterable<Located<FunctionDef>> {
