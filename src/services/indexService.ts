@@ -258,6 +258,7 @@ export class IndexService implements vscode.Disposable {
           include: cfg.indexInclude,
           exclude: cfg.indexExclude,
           maxFileSizeBytes: cfg.maxFileSizeBytes,
+          followSymlinks: cfg.followSymlinks,
           workerThreads: cfg.workerThreads,
           signal: f.abort.signal,
           onProblem: (file, reason) => log.warn(`${file}: ${reason}`),
