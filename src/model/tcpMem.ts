@@ -398,7 +398,7 @@ export const tcpMemModel: ModelDefinition = {
       title:
         '8 sockets on 1 CPU, tcp_mem 512/768/1024, 16 KiB writes: pressure, moderation, recovery',
       params: {},
-      ref: 'BUFFER-MODEL.md §3.3–3.6 (hand-checked in docs/model-notes-b.md)',
+      ref: 'docs/models.md §8.4 (hand-checked)',
     },
     {
       id: 'hard-limit',
