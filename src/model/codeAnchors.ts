@@ -34,7 +34,7 @@ export interface ModelledFunction {
 
 /**
  * Which passt window logic a definition of tcp_update_seqack_wnd / tcp_wnd_from_sndbuf
- * contains (BUFFER-MODEL.md §9.3–9.5):
+ * contains (docs/models.md §5.3, §5.6):
  *  - `merged`:   tcp_wnd_from_sndbuf with SO_MEMINFO and a per-segment overhead division
  *  - `jon_v1`:   SO_MEMINFO with the linear ratio (sb − wq)·sq/wq (Jon Maloy's v1 patch)
  *  - `p26pre`:   SIOCOUTQ subtracted from the clamped_scale'd SNDBUF_GET, no SO_MEMINFO
@@ -376,7 +376,7 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
     label: 'pipe',
     unit: 'bytes',
   },
-  // tcp-mem (BUFFER-MODEL.md §3.3–3.6): each event of the script, write or ACK, at the line it
+  // tcp-mem (docs/models.md §8): each event of the script, write or ACK, at the line it
   // ran. net/core/sock.c: __sk_mem_raise_allocated (SK_MEM_SEND on a TCP socket).
   {
     model: 'tcp-mem',
@@ -519,8 +519,8 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
     unit: 'bytes',
     when: (v) => v.pressure_count === 1,
   },
-  // tcp-receive (BUFFER-MODEL.md §6): the receiver's state at the end of the RTT round at the
-  // cursor. net/ipv4/tcp_input.c: tcp_rcv_space_adjust (DRS, §6.6).
+  // tcp-receive (docs/models.md §9): the receiver's state at the end of the RTT round at the
+  // cursor. net/ipv4/tcp_input.c: tcp_rcv_space_adjust (DRS, docs/models.md §9.6).
   {
     model: 'tcp-receive',
     fn: 'tcp_rcv_space_adjust',
@@ -545,7 +545,7 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
     label: 'rcvq_space.space',
     unit: 'bytes',
   },
-  // tcp_grow_window (§6.4), once per received segment.
+  // tcp_grow_window (docs/models.md §9.4), once per received segment.
   {
     model: 'tcp-receive',
     fn: 'tcp_grow_window',
@@ -554,7 +554,7 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
     label: 'rcv_ssthresh',
     unit: 'bytes',
   },
-  // tcp_clamp_window (§6.7), on overload from tcp_prune_queue.
+  // tcp_clamp_window (docs/models.md §9.7), on overload from tcp_prune_queue.
   {
     model: 'tcp-receive',
     fn: 'tcp_clamp_window',
@@ -579,7 +579,7 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
     label: 'rcv_ssthresh',
     unit: 'bytes',
   },
-  // tcp_init_buffer_space (§6.3): the connection's starting values.
+  // tcp_init_buffer_space (docs/models.md §9.3): the connection's starting values.
   {
     model: 'tcp-receive',
     fn: 'tcp_init_buffer_space',
@@ -596,7 +596,8 @@ export const INLINE_ANCHORS: readonly InlineAnchor[] = [
     label: 'initial rcvq_space.space',
     unit: 'bytes',
   },
-  // net/ipv4/tcp_output.c: tcp_select_initial_window (§6.2) and tcp_select_window (§6.5).
+  // net/ipv4/tcp_output.c: tcp_select_initial_window (docs/models.md §9.2) and
+  // tcp_select_window (§9.5).
   {
     model: 'tcp-receive',
     fn: 'tcp_select_initial_window',

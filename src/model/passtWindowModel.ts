@@ -1,4 +1,4 @@
-// `passt-window`: every passt window variant (§9.3–9.5) at one operating point, plus a sweep of
+// `passt-window`: every passt window variant (docs/models.md §5.3) at one operating point, plus a sweep of
 // one input. The pure formulas live in passtWindow.ts; this file is the ModelDefinition shell.
 import {
   PASST_VARIANTS,
@@ -323,7 +323,7 @@ export const passtWindowModel: ModelDefinition = {
       id: 'S12',
       title: 'SNDBUF_GET scaling with f = 50 and 75 over sndbuf',
       params: { sndbuf_bytes: 200000, sweep: 'sndbuf_bytes', sweep_from: 0, sweep_to: 6291456 },
-      ref: 'BUFFER-MODEL.md §9.2, §11 S12',
+      ref: 'docs/models.md §5.2, §S12',
     },
     {
       id: 'S13',
@@ -335,7 +335,7 @@ export const passtWindowModel: ModelDefinition = {
         mss_bytes: 1460,
         snd_wnd_bytes: 4194304,
       },
-      ref: 'BUFFER-MODEL.md §9.6, §11 S13',
+      ref: 'docs/models.md §S13',
     },
     {
       id: 'S14',
@@ -352,7 +352,7 @@ export const passtWindowModel: ModelDefinition = {
         sweep_to: 30,
         sweep_points_count: 31,
       },
-      ref: 'BUFFER-MODEL.md §9.4, §11 S14',
+      ref: 'docs/models.md §5.3, §S14',
     },
   ],
   run,

@@ -1,6 +1,6 @@
-// `tcp-receive`: a 6.1 receiver over RTT rounds (BUFFER-MODEL.md §6): initial window (§6.2,
-// S8), buffer space (§6.3), tcp_grow_window per segment (§6.4), window selection with the
-// never-shrink rule (§6.5), DRS on reads (§6.6, S9), tcp_clamp_window on overload (§6.7).
+// `tcp-receive`: a 6.1 receiver over RTT rounds (docs/models.md §9): initial window (§9.2,
+// §S8), buffer space (§9.3), tcp_grow_window per segment (§9.4), window selection with the
+// never-shrink rule (§9.5), DRS on reads (§9.6, §S9), tcp_clamp_window on overload (§9.7).
 // Assumptions: the sender fills the offered window every RTT in whole segments of
 // `segment_len_bytes` (no loss, no reordering); every segment is ACKed (window selected after
 // each); rcv_mss = the segment length; receive-queue collapsing is not modelled.
@@ -200,7 +200,7 @@ function run(p: Params): ModelResult {
     let received = 0;
     while (avail >= segLen) {
       if (rmem > rcvbuf) {
-        // tcp_try_rmem_schedule → tcp_prune_queue → tcp_clamp_window (§6.7).
+        // tcp_try_rmem_schedule → tcp_prune_queue → tcp_clamp_window (docs/models.md §9.7).
         if (rcvbuf < rmemMax && !locked && !pressure) {
           rcvbuf = Math.min(rmem, rmemMax);
           clampGrowths++;
@@ -354,7 +354,7 @@ export const receiveModel: ModelDefinition = {
       id: 'S8',
       title: 'receive-side initial state, rcvbuf 131072, Ethernet; receiver that never reads',
       params: { rcvbuf_bytes: 131072, advmss_bytes: 1460, open: 'active', reader: 'never' },
-      ref: 'BUFFER-MODEL.md §6.2, §6.3, §6.5, §11 S8',
+      ref: 'docs/models.md §9.2, §9.3, §9.5, §S8',
     },
     {
       id: 'S9',
@@ -365,7 +365,7 @@ export const receiveModel: ModelDefinition = {
         drs_probe_space_bytes: 64076,
         reader: 'all',
       },
-      ref: 'BUFFER-MODEL.md §6.6, §11 S9',
+      ref: 'docs/models.md §9.6, §S9',
     },
   ],
   run,

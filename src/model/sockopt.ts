@@ -1,6 +1,6 @@
 // SO_SNDBUF / SO_RCVBUF / *FORCE as `net/core/sock.c: sk_setsockopt` applies them
-// (BUFFER-MODEL.md §1, scenario S1): the user's call gives `final`, and the series is the
-// §11 S1 table evaluated with the same sysctls, so a reader sees doubling, minimums, the
+// (docs/models.md §2, §S1): the user's call gives `final`, and the series is the
+// S1 table evaluated with the same sysctls, so a reader sees doubling, minimums, the
 // u32 compare of negative values and the CAP_NET_ADMIN variants side by side.
 import {
   DEFAULT_PRESET_ID,
@@ -88,18 +88,18 @@ export const sockoptModel: ModelDefinition = {
   ],
   series: [{ key: 'getsockopt_bytes', label: 'getsockopt value', unit: 'bytes' }],
   scenarios: [
-    { id: 'S1', title: 'SO_SNDBUF 4096 and the S1 table', params: {}, ref: 'BUFFER-MODEL §11 S1' },
+    { id: 'S1', title: 'SO_SNDBUF 4096 and the S1 table', params: {}, ref: 'docs/models.md §S1' },
     {
       id: 'S1-negative',
       title: 'SO_SNDBUF −1 (u32 compare → wmem_max)',
       params: { optval: -1 },
-      ref: 'BUFFER-MODEL §11 S1',
+      ref: 'docs/models.md §S1',
     },
     {
       id: 'S1-force',
       title: 'SO_SNDBUFFORCE 1,000,000 with CAP_NET_ADMIN',
       params: { option: 'SO_SNDBUFFORCE', optval: 1_000_000 },
-      ref: 'BUFFER-MODEL §11 S1',
+      ref: 'docs/models.md §S1',
     },
   ],
   run(params: Params): ModelResult {

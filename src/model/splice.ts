@@ -1,7 +1,7 @@
-// `passt-splice`: pasta's loopback-to-loopback forwarding through a pipe (BUFFER-MODEL.md §10),
+// `passt-splice`: pasta's loopback-to-loopback forwarding through a pipe (docs/models.md §7),
 // stepped event by event for both loops:
-//   2023  passt tcp_splice.c: tcp_splice_sock_handler (P23 :535-717, §10.2)
-//   2026  passt tcp_splice.c: tcp_splice_forward + tcp_splice_sock_handler (P26 :485-656, §10.4)
+//   2023  passt tcp_splice.c: tcp_splice_sock_handler (P23 :535-717, docs/models.md §7.2)
+//   2026  passt tcp_splice.c: tcp_splice_forward + tcp_splice_sock_handler (P26 :485-656, docs/models.md §7.3)
 // One connection, data flowing from side 0 (`src`, the accepted socket) to side 1 (`dst`);
 // the reverse direction is idle. Every splice(2) call, epoll delivery, epoll_ctl change,
 // shutdown and peer read is one step, with the pipe fill, both sockets' queues, the flags and
@@ -11,7 +11,7 @@
 // min(len, queued, pipe room), returns 0 once the FIN has been read past, EAGAIN when nothing
 // can move; splice pipe→socket (fs/splice.c → net/ipv4/tcp.c: do_tcp_sendpages) moves
 // min(len, pipe fill, socket room), EAGAIN on an empty pipe or a full socket (non-blocking).
-// Pipe capacity is counted in bytes (§10.1 simplification of the slot model). The destination
+// Pipe capacity is counted in bytes (docs/models.md §7.1: a simplification of the slot model). The destination
 // socket reports EPOLLOUT while free ≥ queued/2 (include/net/sock.h: __sk_stream_is_writeable
 // on payload bytes). epoll is level-triggered: a delivered item goes back to the ready list and
 // is re-polled on the next epoll_wait (fs/eventpoll.c: ep_send_events).
@@ -689,7 +689,7 @@ export const spliceModel: ModelDefinition = {
         src_bytes: 3145728,
         dst_capacity_bytes: 1572864,
       },
-      ref: 'BUFFER-MODEL.md §10.4, §11 S15',
+      ref: 'docs/models.md §7.3, §S15',
     },
     {
       id: 'S15-2023',
@@ -700,7 +700,7 @@ export const spliceModel: ModelDefinition = {
         src_bytes: 3145728,
         dst_capacity_bytes: 1572864,
       },
-      ref: 'BUFFER-MODEL.md §10.2, §11 S15',
+      ref: 'docs/models.md §7.2, §S15',
     },
     {
       id: 'fin-2026',
@@ -712,7 +712,7 @@ export const spliceModel: ModelDefinition = {
         src_fin: true,
         dst_capacity_bytes: 131072,
       },
-      ref: 'BUFFER-MODEL.md §10.4 (FIN propagation)',
+      ref: 'docs/models.md §7.3, §7.4 (FIN propagation)',
     },
   ],
   run,

@@ -1,4 +1,4 @@
-// `tcp-mem`: many sockets charging pages against tcp_mem (BUFFER-MODEL.md §3.3–3.6):
+// `tcp-mem`: many sockets charging pages against tcp_mem (docs/models.md §8):
 //   net/core/sock.c: __sk_mem_raise_allocated, __sk_mem_schedule, __sk_mem_reduce_allocated
 //   include/net/sock.h: sk_memory_allocated_add/_sub (per-CPU reserve), sk_mem_reclaim,
 //                       sk_stream_moderate_sndbuf
@@ -413,7 +413,7 @@ export const tcpMemModel: ModelDefinition = {
         tcp_mem_pressure_pages: 300,
         tcp_mem_high_pages: 400,
       },
-      ref: 'BUFFER-MODEL.md §3.3 step 5, 8',
+      ref: 'docs/models.md §8.1 (steps 4 and 7), §8.4',
     },
   ],
   run,

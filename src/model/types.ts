@@ -1,4 +1,4 @@
-// Common shape of every buffer model (see ../shared/BUFFER-MODEL.md). Models are pure,
+// Common shape of every buffer model (each is described in docs/models.md). Models are pure,
 // deterministic functions of their parameters: no vscode, no DOM, no clock, no randomness
 // except a seeded PRNG passed in the parameters. Units are part of every parameter name
 // (`_bytes`, `_pages`, `_usec`, `_segs`, `_bps`...).
@@ -87,7 +87,7 @@ export interface Scenario {
   title: string;
   /** Parameter overrides on top of the model's defaults. */
   params: Params;
-  /** Section of BUFFER-MODEL.md that states the expected numbers. */
+  /** Section of docs/models.md that states the expected numbers, e.g. `docs/models.md §S3`. */
   ref: string;
 }
 

@@ -2,7 +2,7 @@
 // changed since the previous step highlighted. The splice model also gets a picture of the
 // source socket, the pipe and the destination socket with the flags and epoll masks, and the
 // same input stepped through the other loop version beside it, since that is where the 2023
-// and 2026 loops differ (BUFFER-MODEL.md §10, S15).
+// and 2026 loops differ (docs/models.md §7, §S15).
 import { el } from '../shared/components';
 
 type Point = Record<string, number | string>;
