@@ -30,6 +30,7 @@ import {
   type ParamSpec,
   type Params,
   type SeriesPoint,
+  type ModelAnchors,
 } from './types';
 
 /** TCP_RTO_MIN: first zero-window probe after 200 ms (`tcp_check_probe_timer`). */
@@ -1043,6 +1044,101 @@ export function sendPathInput(params: Params): SendPathInput {
   };
 }
 
+/** Where the send-path model meets the code (docs/models.md §3). */
+export const sendPathAnchors: ModelAnchors = {
+  lenses: [
+    // Linux net/ipv4/tcp.c, net/core/sock.c, include/net/sock.h
+    {
+      name: 'tcp_sendmsg_locked',
+      scenario: 'S3',
+      title: '▶ Simulate send buffer',
+      shape: [/size_goal|sk_stream_memory_free|tcp_send_mss/],
+    },
+    {
+      name: 'tcp_sendmsg',
+      scenario: 'S3',
+      title: '▶ Simulate send buffer',
+      shape: [/tcp_sendmsg_locked/],
+    },
+    {
+      name: 'sk_stream_memory_free',
+      scenario: 'S6',
+      title: '▶ Simulate send buffer (writeability)',
+      shape: [/sk_wmem_queued|sk_sndbuf|__sk_stream_memory_free/],
+    },
+    {
+      name: '__sk_stream_memory_free',
+      scenario: 'S6',
+      title: '▶ Simulate send buffer (writeability)',
+      shape: [/sk_wmem_queued|sk_sndbuf/],
+    },
+    {
+      name: 'tcp_stream_memory_free',
+      scenario: 'S6',
+      title: '▶ Simulate send buffer (TCP_NOTSENT_LOWAT)',
+      shape: [/notsent|snd_nxt|write_seq/],
+    },
+    {
+      name: 'tcp_sndbuf_expand',
+      scenario: 'S7',
+      title: '▶ Simulate sndbuf autotuning',
+      shape: [/sk_sndbuf|sndmem|per_mss/],
+    },
+  ],
+  inline: [
+    // kernel send path
+    {
+      fn: 'sk_setsockopt',
+      line: /case\s+SO_SNDBUF\s*:/,
+      keys: ['sk_sndbuf_bytes'],
+      label: 'sk_sndbuf',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_xmit_size_goal',
+      line: /size_goal|gso_segs\s*\*/,
+      keys: ['size_goal_bytes', 'final.size_goal_bytes'],
+      label: 'size_goal',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_sendmsg_locked',
+      line: /tcp_send_mss\s*\(/,
+      keys: ['size_goal_bytes', 'final.size_goal_bytes'],
+      label: 'size_goal',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_sendmsg_locked',
+      line: /sk_stream_memory_free\s*\(/,
+      keys: ['wmem_queued_bytes', 'final.wmem_queued_bytes'],
+      label: 'wmem_queued',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_skb_entail',
+      line: /sk_wmem_queued_add\s*\(/,
+      keys: ['wmem_queued_bytes', 'final.wmem_queued_bytes'],
+      label: 'wmem_queued',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_sendmsg_locked',
+      line: /sk_wmem_queued_add\s*\(|skb_copy_to_page_nocache\s*\(/,
+      keys: ['wmem_queued_bytes', 'final.wmem_queued_bytes'],
+      label: 'wmem_queued',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_sndbuf_expand',
+      line: /sk_sndbuf\s*,|WRITE_ONCE\s*\(\s*sk->sk_sndbuf/,
+      keys: ['sk_sndbuf_bytes', 'final.sk_sndbuf_bytes'],
+      label: 'sk_sndbuf',
+      unit: 'bytes',
+    },
+  ],
+};
+
 export const sendPathModel: ModelDefinition = {
   id: 'send-path',
   title: 'TCP send path: SO_SNDBUF, skb truesize, size_goal, Send-Q vs wmem_queued',
@@ -1060,6 +1156,7 @@ export const sendPathModel: ModelDefinition = {
     'net/core/sock.c: sk_setsockopt',
   ],
   tUnit: 'usec',
+  anchors: sendPathAnchors,
   params: PARAMS,
   series: [
     { key: 'send_q_bytes', label: 'Send-Q (SIOCOUTQ)', unit: 'bytes' },

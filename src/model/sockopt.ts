@@ -16,6 +16,7 @@ import {
   type ModelResult,
   type Params,
   type SeriesPoint,
+  type ModelAnchors,
 } from './types';
 
 const OPTIONS: SockBufOption[] = ['SO_SNDBUF', 'SO_SNDBUFFORCE', 'SO_RCVBUF', 'SO_RCVBUFFORCE'];
@@ -33,11 +34,46 @@ export const S1_TABLE: readonly { option: SockBufOption; value: number }[] = [
   { option: 'SO_SNDBUF', value: INT_MAX },
 ];
 
+/** Where the setsockopt model meets the code (docs/models.md §2). */
+export const sockoptAnchors: ModelAnchors = {
+  lenses: [
+    {
+      name: 'sk_setsockopt',
+      scenario: 'S1',
+      title: '▶ Simulate SO_SNDBUF',
+      shape: [/SO_SNDBUF/],
+    },
+    {
+      name: 'sock_setsockopt',
+      scenario: 'S1',
+      title: '▶ Simulate SO_SNDBUF',
+      shape: [/SO_SNDBUF/],
+    },
+  ],
+  inline: [
+    {
+      fn: 'sk_setsockopt',
+      line: /case\s+SO_SNDBUF\s*:/,
+      keys: ['getsockopt_bytes'],
+      label: 'sk_sndbuf',
+      unit: 'bytes',
+    },
+    {
+      fn: 'sock_setsockopt',
+      line: /case\s+SO_SNDBUF\s*:/,
+      keys: ['getsockopt_bytes'],
+      label: 'sk_sndbuf',
+      unit: 'bytes',
+    },
+  ],
+};
+
 export const sockoptModel: ModelDefinition = {
   id: 'setsockopt',
   title: 'SO_SNDBUF / SO_RCVBUF setsockopt: doubling, minimums, clamps, locks',
   cites: ['net/core/sock.c: sk_setsockopt', 'net/core/sock.c: __sock_set_rcvbuf'],
   tUnit: 'row',
+  anchors: sockoptAnchors,
   params: [
     {
       kind: 'choice',

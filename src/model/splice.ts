@@ -23,6 +23,7 @@ import {
   type ParamSpec,
   type Params,
   type SeriesPoint,
+  type ModelAnchors,
 } from './types';
 
 export type SpliceVersion = '2023' | '2026';
@@ -662,6 +663,44 @@ function run(p: Params): ModelResult {
   return { model: 'passt-splice', params: p, final, series, notes };
 }
 
+/** Where the passt-splice model meets the code (docs/models.md §7.6). */
+export const spliceAnchors: ModelAnchors = {
+  lenses: [
+    // passt tcp_splice.c
+    {
+      name: 'tcp_splice_sock_handler',
+      scenario: 'S15',
+      // The 2026 handler delegates to tcp_splice_forward; the 2023 one has the loop inline.
+      scenarioFrom: (_fn, all) => (/\btcp_splice_forward\s*\(/.test(all) ? 'S15' : 'S15-2023'),
+      title: '▶ Simulate splice forwarding',
+      shape: [/splice\s*\(|tcp_splice_forward/],
+    },
+    {
+      name: 'tcp_splice_forward',
+      scenario: 'S15',
+      title: '▶ Simulate splice forwarding',
+      shape: [/splice\s*\(/],
+    },
+  ],
+  inline: [
+    // splice
+    {
+      fn: 'tcp_splice_forward',
+      line: /pending\[[^\]]*\]\s*[-+]?=/,
+      keys: ['pending_bytes', 'pipe_bytes'],
+      label: 'pending',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_splice_sock_handler',
+      line: /readlen\s*=\s*splice/,
+      keys: ['pipe_fill_bytes'],
+      label: 'pipe',
+      unit: 'bytes',
+    },
+  ],
+};
+
 export const spliceModel: ModelDefinition = {
   id: 'passt-splice',
   title: 'pasta splice forwarding: 2023 loop vs 2026 tcp_splice_forward, step by step',
@@ -672,6 +711,7 @@ export const spliceModel: ModelDefinition = {
     'net/ipv4/tcp.c: tcp_splice_read',
   ],
   tUnit: 'step',
+  anchors: spliceAnchors,
   params,
   series: [
     { key: 'pipe_fill_bytes', label: 'pipe fill', unit: 'bytes' },

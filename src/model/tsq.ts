@@ -12,6 +12,7 @@ import {
   type ModelResult,
   type Params,
   type SeriesPoint,
+  type ModelAnchors,
 } from './types';
 
 /** How the TSQ limit is computed in one kernel generation (docs/models.md §4.2). */
@@ -264,6 +265,28 @@ export function tsqInput(params: Params): TsqRunInput {
 
 const twoPoint = { delay_model: 'two-point' };
 
+/** Where the tsq model meets the code (docs/models.md §4). */
+export const tsqAnchors: ModelAnchors = {
+  lenses: [
+    {
+      name: 'tcp_small_queue_check',
+      scenario: 'S10',
+      title: '▶ Simulate TCP small queues',
+      shape: [/limit_output_bytes|sk_pacing_rate|sk_wmem_alloc/],
+    },
+  ],
+  inline: [
+    // TSQ
+    {
+      fn: 'tcp_small_queue_check',
+      line: /\blimit\s*=/,
+      keys: ['limit_bytes', 'tsq_limit_bytes', 'final.limit_bytes', 'final.tsq_limit_bytes'],
+      label: 'limit',
+      unit: 'bytes',
+    },
+  ],
+};
+
 export const tsqModel: ModelDefinition = {
   id: 'tsq',
   title: 'TCP Small Queues: TSQ limit, TX-completion delay and throughput (Xen regression)',
@@ -274,6 +297,7 @@ export const tsqModel: ModelDefinition = {
     'net/ipv4/tcp_input.c: tcp_update_pacing_rate',
   ],
   tUnit: 'usec',
+  anchors: tsqAnchors,
   params: [
     {
       kind: 'choice',

@@ -3,11 +3,14 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import {
-  detectPasstVariant,
+  ANCHORED_FUNCTIONS,
+  anchoredFunctionsOf,
   findModelledFunctions,
   inlineValuesFor,
+  stepValues,
   type FunctionText,
 } from '../../src/model/codeAnchors';
+import { detectPasstVariant } from '../../src/model/passtWindowModel';
 import type { ModelDefinition, NumberParam } from '../../src/model/types';
 import { isHostToWebview, isWebviewToHost } from '../../src/protocol/simulation';
 import { toColumns, toCsv, toSvg } from '../../webview/shared/plotData';
@@ -359,4 +362,90 @@ test('tcp-receive inline values show the round at the cursor beside DRS and tcp_
     line: 13,
     text: 'sk_rcvbuf = 4,096 bytes',
   });
+});
+
+// A model that exists only in this test: its anchors live in its own definition, and the
+// generic anchor code finds them without any table in src/model/codeAnchors.ts naming it.
+const TOY_FN = `static int toy_queue_bytes(struct toy *t, int len)
+{
+	int room;
+
+	room = t->limit - t->queued;
+	t->queued += len;
+	return room;
+}`;
+const toyModel: ModelDefinition = {
+  id: 'toy-queue',
+  title: 'a toy queue',
+  cites: [],
+  tUnit: 'step',
+  params: [],
+  series: [{ key: 'queued_bytes', label: 'queued', unit: 'bytes' }],
+  scenarios: [{ id: 'T1', title: '', params: {}, ref: '' }],
+  run: () => ({ model: 'toy-queue', params: {}, final: { room_bytes: 7 }, series: [], notes: [] }),
+  anchors: {
+    lenses: [
+      {
+        name: 'toy_queue_bytes',
+        scenario: 'T1',
+        title: '▶ Simulate the toy queue',
+        shape: [/->queued/],
+        detect: (fn) => ({
+          variant: 'v2',
+          label: 'toy v2',
+          focus: fn.includes('+=') ? 'queued_bytes' : '',
+        }),
+      },
+    ],
+    inline: [
+      {
+        fn: 'toy_queue_bytes',
+        line: /\bqueued\s*\+=/,
+        keys: ['queued_bytes'],
+        label: 'queued',
+        unit: 'bytes',
+      },
+      {
+        fn: 'toy_queue_bytes',
+        line: /\broom\s*=/,
+        keys: ['final.room_bytes'],
+        label: 'room',
+        unit: 'bytes',
+        when: (v) => v.queued_bytes !== 0,
+      },
+    ],
+  },
+};
+
+test('a model declared outside the registry brings its own lens and inline anchors', () => {
+  const fns = [fnText('toy_queue_bytes', 20, TOY_FN)];
+  const lenses = findModelledFunctions(fns, TOY_FN, [toyModel]);
+  assert.deepEqual(
+    lenses.map((l) => [l.fn.model, l.fn.title, l.line, l.scenario, l.detected]),
+    [
+      [
+        'toy-queue',
+        '▶ Simulate the toy queue',
+        20,
+        'T1',
+        { variant: 'v2', label: 'toy v2', focus: 'queued_bytes' },
+      ],
+    ],
+  );
+  // The registered models know nothing of it.
+  assert.deepEqual(findModelledFunctions(fns, TOY_FN), []);
+  assert.ok(anchoredFunctionsOf([toyModel]).has('toy_queue_bytes'));
+  assert.ok(!ANCHORED_FUNCTIONS.has('toy_queue_bytes'));
+  const values = stepValues({ room_bytes: 7 }, { t: 3, queued_bytes: 1500 });
+  assert.deepEqual(inlineValuesFor('toy-queue', values, fns, [toyModel]), [
+    { line: 24, text: 'room = 7 bytes' },
+    { line: 25, text: 'queued = 1,500 bytes' },
+  ]);
+  // Its `when` hook decides per step, as the tcp-mem anchors do.
+  const empty = stepValues({ room_bytes: 7 }, { t: 0, queued_bytes: 0 });
+  assert.deepEqual(
+    inlineValuesFor('toy-queue', empty, fns, [toyModel]).map((v) => v.line),
+    [25],
+  );
+  assert.deepEqual(inlineValuesFor('toy-queue', values, fns), []);
 });
