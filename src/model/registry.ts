@@ -1,6 +1,6 @@
 // Every buffer model SKLens knows, by id. The CLI (`sklens simulate`), the simulation webview,
 // the CodeLens and the inline values all look models up here. A model's file declares
-// everything about it (parameters, scenarios, code anchors); add one by writing
+// everything about it (parameters, scenarios, code anchors, view hooks); add one by writing
 // that file, its docs/models.md section and a test, then importing and listing it here.
 import { passtThroughputModel } from './passtThroughput';
 import { passtWindowModel } from './passtWindowModel';

@@ -24,6 +24,7 @@ import {
   type Params,
   type SeriesPoint,
   type ModelAnchors,
+  type ModelView,
 } from './types';
 
 export type SpliceVersion = '2023' | '2026';
@@ -701,6 +702,58 @@ export const spliceAnchors: ModelAnchors = {
   ],
 };
 
+const pointNum = (p: Readonly<Record<string, number | string>>, k: string): number =>
+  typeof p[k] === 'number' ? p[k] : 0;
+const shown = (v: number): string =>
+  Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(3);
+
+/**
+ * The panel's step view for this model (docs/models.md §7.6): the source socket, the pipe and
+ * the destination as gauges with the flags and epoll masks, and the same input stepped
+ * through the other loop version beside it, since that is where the 2023 and 2026 loops differ.
+ */
+export const spliceView: ModelView = {
+  picture: (point, params) => ({
+    caption: `${String(point.kind ?? '')}: ${String(point.where ?? '')}${point.result ? ` → ${String(point.result)}` : ''}`,
+    gauges: [
+      {
+        label: 'source socket (unread)',
+        fill_bytes: pointNum(point, 'src_queue_bytes'),
+        capacity_bytes:
+          typeof params.src_bytes === 'number'
+            ? params.src_bytes
+            : pointNum(point, 'src_queue_bytes'),
+      },
+      {
+        label: 'pipe',
+        fill_bytes: pointNum(point, 'pipe_fill_bytes'),
+        capacity_bytes: typeof params.pipe_size_bytes === 'number' ? params.pipe_size_bytes : 0,
+      },
+      {
+        label: 'destination (queued)',
+        fill_bytes: pointNum(point, 'dst_queued_bytes'),
+        capacity_bytes: pointNum(point, 'dst_queued_bytes') + pointNum(point, 'dst_room_bytes'),
+      },
+    ],
+    status: `pending ${shown(pointNum(point, 'pending_bytes'))} bytes · flags ${String(point.flags ?? '-')} · epoll src ${String(point.src_mask ?? '')} · dst ${String(point.dst_mask ?? '')}${pointNum(point, 'more_flag') ? ' · SPLICE_F_MORE' : ''}`,
+  }),
+  compare: {
+    other: (params) => {
+      const other = String(params.version) === '2023' ? '2026' : '2023';
+      return { params: { ...params, version: other }, title: `Same input, ${other} loop` };
+    },
+    columns: [
+      { key: 't', numeric: true },
+      { key: 'kind' },
+      { key: 'where' },
+      { key: 'result', numeric: true },
+      { key: 'flags' },
+    ],
+    hide: (step) => step.kind === 'epoll_ctl',
+    matchKey: 'pass',
+  },
+};
+
 export const spliceModel: ModelDefinition = {
   id: 'passt-splice',
   title: 'pasta splice forwarding: 2023 loop vs 2026 tcp_splice_forward, step by step',
@@ -712,6 +765,7 @@ export const spliceModel: ModelDefinition = {
   ],
   tUnit: 'step',
   anchors: spliceAnchors,
+  view: spliceView,
   params,
   series: [
     { key: 'pipe_fill_bytes', label: 'pipe fill', unit: 'bytes' },

@@ -117,6 +117,37 @@ export interface ModelDefinition {
    * its values inline. src/model/codeAnchors.ts reads these from every registered model.
    */
   anchors?: ModelAnchors;
+  /** What the simulation panel shows for this model beyond its generic plots and tables. */
+  view?: ModelView;
+}
+
+/** A picture of the state at the timeline cursor, drawn above the table of the point's values. */
+export interface StepPicture {
+  /** What the step did, in one line. */
+  caption: string;
+  /** Fill levels, e.g. a socket queue or a pipe. */
+  gauges: { label: string; fill_bytes: number; capacity_bytes: number }[];
+  /** Flags and other state, in one line. */
+  status: string;
+}
+
+/** The same input through another variant of the model, listed beside the cursor's step. */
+export interface ComparisonSpec {
+  /** The other run's parameters and title, from this run's; null when there is none. */
+  other(params: Params): { params: Params; title: string } | null;
+  /** Point keys shown as the list's columns (numeric ones right-aligned). */
+  columns: readonly { key: string; numeric?: boolean }[];
+  /** Steps of the other run the list leaves out. */
+  hide?: (step: Readonly<SeriesPoint>) => boolean;
+  /** Rows whose value of this key equals the cursor point's are highlighted. */
+  matchKey: string;
+}
+
+/** Model-specific parts of the simulation panel; pure data and functions (no DOM here). */
+export interface ModelView {
+  /** Drawn for every non-empty point. */
+  picture?: (point: Readonly<Record<string, number | string>>, params: Params) => StepPicture;
+  compare?: ComparisonSpec;
 }
 
 /** The values a simulation panel publishes for its cursor (series keys and `final.<key>`). */

@@ -11,7 +11,9 @@ import {
   type FunctionText,
 } from '../../src/model/codeAnchors';
 import { detectPasstVariant } from '../../src/model/passtWindowModel';
-import type { ModelDefinition, NumberParam } from '../../src/model/types';
+import { runModel, type ModelDefinition, type NumberParam } from '../../src/model/types';
+import { findModel } from '../../src/model/registry';
+import { comparisonRows, otherRun, stepPicture } from '../../webview/simulation/viewHooks';
 import { isHostToWebview, isWebviewToHost } from '../../src/protocol/simulation';
 import { toColumns, toCsv, toSvg } from '../../webview/shared/plotData';
 import { cliCommandLine, sliderToValue, valueToSlider } from '../../webview/simulation/params';
@@ -379,10 +381,63 @@ const toyModel: ModelDefinition = {
   title: 'a toy queue',
   cites: [],
   tUnit: 'step',
-  params: [],
+  params: [
+    {
+      kind: 'choice',
+      name: 'variant',
+      label: 'variant',
+      options: [
+        { value: 'a', label: 'a' },
+        { value: 'b', label: 'b' },
+      ],
+      default: 'a',
+    },
+    {
+      kind: 'number',
+      name: 'limit_bytes',
+      label: 'limit',
+      unit: 'bytes',
+      min: 0,
+      max: 100,
+      default: 10,
+      integer: true,
+    },
+  ],
   series: [{ key: 'queued_bytes', label: 'queued', unit: 'bytes' }],
   scenarios: [{ id: 'T1', title: '', params: {}, ref: '' }],
-  run: () => ({ model: 'toy-queue', params: {}, final: { room_bytes: 7 }, series: [], notes: [] }),
+  run: (params) => ({
+    model: 'toy-queue',
+    params,
+    final: { room_bytes: 7 },
+    series: [
+      { t: 0, round: 1, what: `${String(params.variant)} start` },
+      { t: 1, round: 1, what: 'noise' },
+      { t: 2, round: 2, what: `${String(params.variant)} end` },
+    ],
+    notes: [],
+  }),
+  view: {
+    picture: (point, params) => ({
+      caption: `step ${String(point.t)}`,
+      gauges: [
+        {
+          label: 'queue',
+          fill_bytes: Number(point.queued_bytes),
+          capacity_bytes: Number(params.limit_bytes),
+        },
+      ],
+      status: Number(point.queued_bytes) > 0 ? 'busy' : 'idle',
+    }),
+    compare: {
+      other: (params) =>
+        params.variant === 'a'
+          ? { params: { ...params, variant: 'b' }, title: 'Same input, variant b' }
+          : null,
+      columns: [{ key: 't', numeric: true }, { key: 'what' }],
+      hide: (step) => step.what === 'noise',
+      matchKey: 'round',
+    },
+  },
   anchors: {
     lenses: [
       {
@@ -448,4 +503,72 @@ test('a model declared outside the registry brings its own lens and inline ancho
     [25],
   );
   assert.deepEqual(inlineValuesFor('toy-queue', values, fns), []);
+});
+
+test("the panel draws a model's own picture and comparison through the generic view hooks", () => {
+  const params = { variant: 'a', limit_bytes: 10 };
+  assert.deepEqual(stepPicture(toyModel, { t: 2, queued_bytes: 4 }, params), {
+    caption: 'step 2',
+    gauges: [{ label: 'queue', fill_bytes: 4, capacity_bytes: 10 }],
+    status: 'busy',
+  });
+  assert.equal(stepPicture(toyModel, {}, params), null, 'no picture for an empty point');
+  const run = otherRun(toyModel, params, null);
+  assert.ok(run);
+  assert.equal(run.title, 'Same input, variant b');
+  assert.equal(otherRun(toyModel, params, run), run, 'same parameters: the cached run');
+  assert.equal(otherRun(toyModel, { ...params, variant: 'b' }, null), null, 'nothing to compare');
+  assert.deepEqual(comparisonRows(toyModel.view!.compare!, run.steps, { t: 0, round: 2 }), [
+    {
+      cells: [
+        { text: '0', numeric: true },
+        { text: 'b start', numeric: false },
+      ],
+      current: false,
+    },
+    {
+      cells: [
+        { text: '2', numeric: true },
+        { text: 'b end', numeric: false },
+      ],
+      current: true,
+    },
+  ]);
+  // A model without a view gets neither.
+  const plain = findModel('send-path')!;
+  assert.equal(stepPicture(plain, { t: 0, send_q_bytes: 1 }, {}), null);
+  assert.equal(otherRun(plain, {}, null), null);
+});
+
+test("the splice model's view: pipe gauges and flags at the cursor, the other loop beside it", () => {
+  const def = findModel('passt-splice')!;
+  const r = runModel(def, def.scenarios.find((x) => x.id === 'S15')!.params);
+  const exit1 = r.series.findIndex((p) => p.kind === 'epoll_ctl' && p.pass === 1);
+  const point = r.series[exit1 - 1];
+  const pic = stepPicture(def, point, r.params)!;
+  assert.equal(
+    pic.caption,
+    'splice_write: 2026 tcp_splice_forward(src): write-side splice → EAGAIN',
+  );
+  assert.deepEqual(
+    pic.gauges.map((g) => [g.label, g.capacity_bytes]),
+    [
+      ['source socket (unread)', 3145728],
+      ['pipe', 1048576],
+      ['destination (queued)', Number(point.dst_queued_bytes) + Number(point.dst_room_bytes)],
+    ],
+  );
+  assert.equal(pic.status, 'pending 1,048,576 bytes · flags - · epoll src IN|RDHUP · dst IN|RDHUP');
+  const other = otherRun(def, r.params, null)!;
+  assert.equal(other.title, 'Same input, 2023 loop');
+  const rows = comparisonRows(def.view!.compare!, other.steps, point);
+  assert.equal(rows.length, other.steps.filter((s) => s.kind !== 'epoll_ctl').length);
+  assert.deepEqual(
+    rows.filter((x) => x.current).length,
+    other.steps.filter((s) => s.kind !== 'epoll_ctl' && s.pass === point.pass).length,
+  );
+  assert.deepEqual(
+    rows[0].cells.map((c) => c.numeric),
+    [true, false, false, true, false],
+  );
 });
