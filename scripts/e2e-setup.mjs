@@ -1,4 +1,4 @@
-// Prepares everything the real-VS-Code runs need:
+// Prepares everything the real-VS-Code runs need (docs/e2e.md says why and how):
 //   - Debian packages (chromium, code-server's native build deps) via scripts/ensure-system.sh
 //   - Node 24 and code-server, from npm, cached OUTSIDE the repo so clean clones reuse them:
 //     ${SKLENS_E2E_TOOLS:-${XDG_CACHE_HOME:-~/.cache}/sklens/e2e-tools/<versions>}
