@@ -21,13 +21,11 @@ import { CODEC_VERSION, runStepsAsync } from './factsCodec';
 import { ExtractPool } from './pool';
 import {
   DEFAULT_EXCLUDE,
+  DEFAULT_FOLLOW_SYMLINKS,
   DEFAULT_INCLUDE,
   DEFAULT_MAX_FILE_BYTES,
-  PathFilter,
-  classifyPath,
-  walkTree,
-  type WalkedFile,
-} from './walk';
+} from './defaults';
+import { classifyPath, PathFilter, walkTree, type WalkedFile } from './walk';
 
 export interface IndexProgress {
   phase: 'scan' | 'cache' | 'extract' | 'save';
@@ -165,7 +163,7 @@ export class WorkspaceIndex {
       include: this.opts.include ?? DEFAULT_INCLUDE,
       exclude: this.opts.exclude ?? DEFAULT_EXCLUDE,
       maxFileBytes: this.maxFileBytes,
-      followSymlinks: this.opts.followSymlinks ?? true,
+      followSymlinks: this.opts.followSymlinks ?? DEFAULT_FOLLOW_SYMLINKS,
       ...(signal ? { signal } : {}),
     };
     const [walked, cached] = await Promise.all([
@@ -391,7 +389,7 @@ export class WorkspaceIndex {
       const rel = this.rel(p);
       const abs = join(this.root, rel);
       // The same rule as the walk: links followed per the setting, only regular files read.
-      const k = await classifyPath(abs, this.opts.followSymlinks ?? true);
+      const k = await classifyPath(abs, this.opts.followSymlinks ?? DEFAULT_FOLLOW_SYMLINKS);
       if (k.kind === 'gone') gone.push(rel);
       else if (k.kind === 'skip') {
         if (this.index.fileInfo(rel)) gone.push(rel);
@@ -401,7 +399,7 @@ export class WorkspaceIndex {
           include: this.opts.include ?? DEFAULT_INCLUDE,
           exclude: this.opts.exclude ?? DEFAULT_EXCLUDE,
           maxFileBytes: this.maxFileBytes,
-          followSymlinks: this.opts.followSymlinks ?? true,
+          followSymlinks: this.opts.followSymlinks ?? DEFAULT_FOLLOW_SYMLINKS,
         });
         for (const s of sub.skipped) this.opts.log?.(`skipped ${rel}/${s.path}: ${s.reason}`);
         for (const w of sub.files) {
