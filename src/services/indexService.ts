@@ -1,8 +1,7 @@
 // The extension host side of the workspace index, one engine per workspace folder. It only
 // schedules and reports; the heavy work runs elsewhere:
-// - the build runs in the engine's worker threads, with VS Code progress (a cancellable
-//   notification for the first build, the window status area afterwards) and the cache in
-//   `ExtensionContext.storageUri`;
+// - the build runs in the engine's worker threads, with a cancellable VS Code progress
+//   notification, and the cache in `ExtensionContext.storageUri`;
 // - a FileSystemWatcher feeds a ChangeBatcher, so churn (a `git checkout`) becomes a few
 //   batched refreshes of the changed files, never a full rebuild;
 // - once typing pauses (sklens.index.reparseDelayMs) an open C document's text goes to the
