@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import type { SklensContext } from '../context';
 import { memdoc } from '../graph/memdoc';
-import { GraphPanels, type GraphIndexSource, type IndexedFolder } from '../panels/graphPanel';
+import { GraphPanels } from '../panels/graphPanel';
+import type { IndexedFolder, IndexSource } from '../services/indexSource';
 
 export const SHOW_CALL_GRAPH_COMMAND = COMMANDS.showCallGraph.id;
 export const MEMORY_MAP_COMMAND = COMMANDS.generateMemoryMap.id;
@@ -14,7 +15,7 @@ const FN_RE = /[A-Za-z_][A-Za-z0-9_]*/;
 
 /** The function a command invocation is about: a Call Hierarchy item, a name, or the cursor. */
 function target(
-  source: GraphIndexSource,
+  source: IndexSource,
   arg: unknown,
 ): { fn: string; folder: IndexedFolder | undefined } | string {
   // Call Hierarchy view items (references-view) carry the CallHierarchyItem as `.item`.
@@ -50,7 +51,7 @@ function target(
   return 'put the cursor on a function name or inside a function body';
 }
 
-export function registerCallGraph(ctx: SklensContext, source: GraphIndexSource): GraphPanels {
+export function registerCallGraph(ctx: SklensContext, source: IndexSource): GraphPanels {
   const panels = new GraphPanels(ctx, source);
   ctx.own(
     vscode.commands.registerCommand(SHOW_CALL_GRAPH_COMMAND, (arg?: unknown) => {

@@ -4,26 +4,11 @@
 // simulation link; links to the tree are plain file URIs with an #L<line> fragment.
 import * as vscode from 'vscode';
 import type { SklensContext } from '../context';
-import type { CodeIndex } from '../index/api';
 import { documentKind, hoverAt } from '../knowledge/hoverQuery';
 import { KnowledgeBase } from '../knowledge/knowledgeBase';
 import { OPEN_SIMULATION_COMMAND } from '../knowledge/render';
+import type { IndexedFolder, IndexSource } from '../services/indexSource';
 import { AnnotationsWatcher } from './annotationsWatcher';
-
-/**
- * The index covering a document: structurally the workspace IndexService (src/services), so
- * activate() passes the service itself. `resolve` gives the index, the document's path
- * relative to the index root and a Uri for any indexed path.
- */
-export interface HoverIndexSource {
-  resolve(
-    uri: vscode.Uri,
-  ): { index: CodeIndex; file: string; toUri: (file: string) => vscode.Uri } | undefined;
-  /** Makes the document's facts current before a query (pending reparse), if supported. */
-  fresh?(doc: vscode.TextDocument): void | Promise<void>;
-  /** Per-folder index states; a folder still starting or indexing shows "building". */
-  states?(): { state: { kind: string } }[];
-}
 
 const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', language: 'c' },
@@ -36,7 +21,7 @@ const SELECTOR: vscode.DocumentSelector = [
 export class SklensHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly kb: KnowledgeBase,
-    private readonly source: HoverIndexSource | undefined,
+    private readonly source: IndexSource | undefined,
   ) {}
 
   async provideHover(
@@ -45,12 +30,12 @@ export class SklensHoverProvider implements vscode.HoverProvider {
   ): Promise<vscode.Hover | undefined> {
     const kind = documentKind(doc.languageId, doc.uri.path);
     if (!kind) return undefined;
-    let resolved: ReturnType<HoverIndexSource['resolve']>;
+    let resolved: IndexedFolder | undefined;
     let building = false;
     try {
-      if (kind === 'code') await this.source?.fresh?.(doc);
+      if (kind === 'code') await this.source?.fresh(doc);
       resolved = this.source?.resolve(doc.uri);
-      building = (this.source?.states?.() ?? []).some(
+      building = (this.source?.states() ?? []).some(
         (s) => s.state.kind === 'starting' || s.state.kind === 'indexing',
       );
     } catch {
@@ -79,7 +64,7 @@ export class SklensHoverProvider implements vscode.HoverProvider {
 }
 
 /** Wires the knowledge base, the workspace annotations and the hover provider. */
-export function registerHover(ctx: SklensContext, source?: HoverIndexSource): KnowledgeBase {
+export function registerHover(ctx: SklensContext, source?: IndexSource): KnowledgeBase {
   const kb = new KnowledgeBase();
   const watcher = ctx.own(new AnnotationsWatcher(ctx, kb));
   void watcher.reload();

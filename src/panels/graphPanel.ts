@@ -4,7 +4,6 @@
 // view state with setState). Every inbound message is validated (src/protocol/graph.ts).
 import * as vscode from 'vscode';
 import type { SklensContext } from '../context';
-import type { CodeIndex } from '../index/api';
 import { callGraph, type CallGraph } from '../graph/callGraph';
 import { exportGraph } from '../graph/export';
 import {
@@ -15,22 +14,10 @@ import {
   type HostToWebview,
   type WebviewToHost,
 } from '../protocol/graph';
+import type { IndexedFolder, IndexSource } from '../services/indexSource';
 import { makeNonce, webviewShell } from './webviewHtml';
 
 export const GRAPH_VIEW_TYPE = 'sklens.callGraph';
-
-/** An indexed folder: its index, a document's path in it, and the way back to a Uri. */
-export interface IndexedFolder {
-  index: CodeIndex;
-  file: string;
-  toUri: (file: string) => vscode.Uri;
-}
-
-/** Where the panel gets indexes (the index service satisfies this). */
-export interface GraphIndexSource {
-  resolve(uri: vscode.Uri): IndexedFolder | undefined;
-  all(): IndexedFolder[];
-}
 
 interface PanelData {
   state: GraphViewState | null;
@@ -44,7 +31,7 @@ export class GraphPanels implements vscode.WebviewPanelSerializer<unknown> {
 
   constructor(
     private readonly ctx: SklensContext,
-    private readonly source: GraphIndexSource,
+    private readonly source: IndexSource,
   ) {
     ctx.own(vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, this));
   }

@@ -13,7 +13,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { posix } from 'node:path';
 import * as vscode from 'vscode';
-import type { CodeIndex } from '../index/api';
 import type { Config } from '../config';
 import { ChangeBatcher, expandDeletedFolders, type ChangeBatch } from './changeBatcher';
 import { KeyedDebouncer } from './debouncer';
@@ -21,17 +20,11 @@ import { DocumentWorkerClient } from './docWorkerClient';
 import type { EngineFactory, IndexEngine } from './engine';
 import { PathFilter } from './glob';
 import type { HostTimer, Phase } from './hostTimer';
+import type { IndexedFolder, IndexSource } from './indexSource';
 import { coverageWarning, notReadyText, type IndexState } from './indexState';
 import { isCDocument } from '../features/selector';
 
 export type { IndexState } from './indexState';
-
-/** A position's folder, its path relative to the folder root, and the folder's index. */
-export interface Resolved {
-  index: CodeIndex;
-  file: string;
-  toUri: (file: string) => vscode.Uri;
-}
 
 interface Folder {
   folder: vscode.WorkspaceFolder;
@@ -77,7 +70,7 @@ class LoopProbe {
   }
 }
 
-export class IndexService implements vscode.Disposable {
+export class IndexService implements IndexSource, vscode.Disposable {
   private readonly folders = new Map<string, Folder>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeState = this.changed.event;
@@ -147,7 +140,7 @@ export class IndexService implements vscode.Disposable {
   }
 
   /** The index and relative path for a document Uri, if it is in an indexed folder. */
-  resolve(uri: vscode.Uri): Resolved | undefined {
+  resolve(uri: vscode.Uri): IndexedFolder | undefined {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const f = folder && this.folders.get(folder.uri.toString());
     if (!f || f.state.kind !== 'ready') return undefined;
@@ -177,8 +170,8 @@ export class IndexService implements vscode.Disposable {
   }
 
   /** Every ready folder's index (workspace symbols). */
-  all(): Resolved[] {
-    const out: Resolved[] = [];
+  all(): IndexedFolder[] {
+    const out: IndexedFolder[] = [];
     for (const f of this.folders.values()) {
       if (f.state.kind !== 'ready') continue;
       const root = f.folder.uri;
