@@ -22,7 +22,7 @@ import { PathFilter } from './glob';
 import type { HostTimer, Phase } from './hostTimer';
 import type { IndexedFolder, IndexSource } from './indexSource';
 import { coverageWarning, notReadyText, type IndexState } from './indexState';
-import { isCDocument } from '../features/selector';
+import { isCDocument } from './selector';
 
 export type { IndexState } from './indexState';
 
