@@ -55,7 +55,7 @@ export function registerCallGraph(ctx: SklensContext, source: IndexSource): Grap
   const panels = new GraphPanels(ctx, source);
   ctx.own(
     vscode.commands.registerCommand(SHOW_CALL_GRAPH_COMMAND, (arg?: unknown) => {
-      const t = target(source, arg);
+      const t = ctx.timer.run('query', 'call graph target', () => target(source, arg));
       if (typeof t === 'string') {
         void vscode.window.showInformationMessage(`SKLens: ${t}.`);
         return;
@@ -73,10 +73,12 @@ export function registerCallGraph(ctx: SklensContext, source: IndexSource): Grap
       }
       const rootUri = folder.toUri('');
       const t0 = performance.now();
-      const content = memdoc(folder.index, {
-        title: rootUri.path.split('/').filter(Boolean).pop() ?? '',
-        linkBase: rootUri.toString().replace(/\/?$/, '/'),
-      });
+      const content = ctx.timer.run('query', 'memory map', () =>
+        memdoc(folder.index, {
+          title: rootUri.path.split('/').filter(Boolean).pop() ?? '',
+          linkBase: rootUri.toString().replace(/\/?$/, '/'),
+        }),
+      );
       ctx.log.info(`memory map generated in ${(performance.now() - t0).toFixed(0)} ms`);
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
       await vscode.window.showTextDocument(doc, { preview: false });

@@ -162,7 +162,7 @@ export function registerClaimDiagnostics(ctx: SklensContext, source: IndexSource
         );
         return;
       }
-      const r = claims.check(editor.document);
+      const r = ctx.timer.run('query', 'check claims', () => claims.check(editor.document));
       if (!r) {
         void vscode.window.showWarningMessage('SKLens: the workspace index is not ready yet.');
         return;

@@ -7,6 +7,7 @@ import type { SklensContext } from '../context';
 import { documentKind, hoverAt } from '../knowledge/hoverQuery';
 import { KnowledgeBase } from '../knowledge/knowledgeBase';
 import { OPEN_SIMULATION_COMMAND } from '../knowledge/render';
+import type { HostTimer } from '../services/hostTimer';
 import type { IndexedFolder, IndexSource } from '../services/indexSource';
 import { AnnotationsWatcher } from './annotationsWatcher';
 
@@ -22,6 +23,7 @@ export class SklensHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly kb: KnowledgeBase,
     private readonly source: IndexSource | undefined,
+    private readonly timer: HostTimer,
   ) {}
 
   async provideHover(
@@ -30,14 +32,31 @@ export class SklensHoverProvider implements vscode.HoverProvider {
   ): Promise<vscode.Hover | undefined> {
     const kind = documentKind(doc.languageId, doc.uri.path);
     if (!kind) return undefined;
+    let live = true;
+    try {
+      if (kind === 'code') await this.source?.fresh(doc);
+    } catch {
+      live = false; // live facts are a bonus: the knowledge text still shows
+    }
+    return this.timer.run('query', 'hover', () => this.hover(doc, pos, kind, live));
+  }
+
+  /** The hover's synchronous part (timed): the index lookups and the Markdown. */
+  private hover(
+    doc: vscode.TextDocument,
+    pos: vscode.Position,
+    kind: NonNullable<ReturnType<typeof documentKind>>,
+    live: boolean,
+  ): vscode.Hover | undefined {
     let resolved: IndexedFolder | undefined;
     let building = false;
     try {
-      if (kind === 'code') await this.source?.fresh(doc);
-      resolved = this.source?.resolve(doc.uri);
-      building = (this.source?.states() ?? []).some(
-        (s) => s.state.kind === 'starting' || s.state.kind === 'indexing',
-      );
+      if (live) {
+        resolved = this.source?.resolve(doc.uri);
+        building = (this.source?.states() ?? []).some(
+          (s) => s.state.kind === 'starting' || s.state.kind === 'indexing',
+        );
+      }
     } catch {
       resolved = undefined; // live facts are a bonus: the knowledge text still shows
     }
@@ -68,7 +87,12 @@ export function registerHover(ctx: SklensContext, source?: IndexSource): Knowled
   const kb = new KnowledgeBase();
   const watcher = ctx.own(new AnnotationsWatcher(ctx, kb));
   void watcher.reload();
-  ctx.own(vscode.languages.registerHoverProvider(SELECTOR, new SklensHoverProvider(kb, source)));
+  ctx.own(
+    vscode.languages.registerHoverProvider(
+      SELECTOR,
+      new SklensHoverProvider(kb, source, ctx.timer),
+    ),
+  );
   ctx.log.info(`hovers: ${kb.all().length} knowledge entries`);
   return kb;
 }

@@ -100,12 +100,16 @@ export class IndexService implements IndexSource, vscode.Disposable {
       flush: (b) => this.timed('watch', 'watcher batch', () => this.applyBatch(b)),
     });
     this.disposables.push(
-      vscode.workspace.onDidChangeWorkspaceFolders((e) => {
-        for (const f of e.removed) this.closeFolder(f);
-        for (const f of e.added) this.openFolder(f);
-      }),
+      vscode.workspace.onDidChangeWorkspaceFolders((e) =>
+        this.timed('indexing', 'workspace folders changed', () => {
+          for (const f of e.removed) this.closeFolder(f);
+          for (const f of e.added) this.openFolder(f);
+        }),
+      ),
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.onClose(d)),
+      vscode.workspace.onDidCloseTextDocument((d) =>
+        this.timed('edit', 'document close', () => this.onClose(d)),
+      ),
     );
     const watcher = vscode.workspace.createFileSystemWatcher('**/*');
     this.disposables.push(
