@@ -24,6 +24,20 @@ export interface PreprocessResult {
   edits: number;
 }
 
+/** Work counters of one preprocess() call, for tests that bound its cost. */
+export interface PreprocessStats {
+  /** Characters (or skipped comments and literals) stepped over by the parenthesis matcher. */
+  parenScan: number;
+}
+
+/**
+ * A `(` whose `{` or `}` (directly inside) comes further than this after it is taken as
+ * unbalanced: macro arguments are short, and a broken `(` must not swallow the rest.
+ */
+const MAX_BRACE_FREE_ARGS = 4000;
+/** closeOf[] value of a `(` that the text ends before closing. */
+const NO_CLOSE = -1;
+
 const enum Act {
   /** The identifier alone is blanked. */
   Word = 1,
@@ -367,7 +381,7 @@ interface CondFrame {
  * Rewrites kernel idioms so that tree-sitter-c parses them, keeping the length and every
  * newline of `src`. Returns the input string itself when nothing needed rewriting.
  */
-export function preprocess(src: string): PreprocessResult {
+export function preprocess(src: string, stats?: PreprocessStats): PreprocessResult {
   const n = src.length;
   let out: Uint16Array | null = null;
   let edits = 0;
@@ -469,17 +483,36 @@ export function preprocess(src: string): PreprocessResult {
   };
 
   /**
-   * Given `(` at i, returns the index of the matching `)` and the top-level comma positions,
-   * or null when unbalanced (stops at `;` at depth 1 in statement-like context only if `{`/`}`
-   * show up, to keep a broken file from swallowing the rest).
+   * Given `(` at i, returns the index of the matching `)` and fills `commas` with the top-level
+   * comma positions, or returns -1 when unbalanced (or when a `{`/`}` directly inside comes
+   * more than MAX_BRACE_FREE_ARGS characters after the `(`, to keep a broken file from
+   * swallowing the rest).
+   *
+   * The scan from a given `(` depends on its position only, so every `(` it passes is
+   * memoised (its `)`, or NO_CLOSE when the text ends first) and later scans jump over the
+   * parentheses seen before: over a file, each character is scanned by the matcher O(1) times
+   * (`'f(a;\n'` repeated used to rescan the rest of the file at every line).
    */
   const commas: number[] = [];
+  /** `)` + 1 of the `(` at an index; 0 when not known yet; NO_CLOSE when there is none. */
+  let closeOf: Int32Array | null = null;
+  /** 1 when a `{`/`}` directly inside the `(` at an index is beyond MAX_BRACE_FREE_ARGS. */
+  let braceFar: Uint8Array | null = null;
+  const open: number[] = [];
   const matchParen = (i: number): number => {
     commas.length = 0;
-    let depth = 0;
-    let k = i;
-    while (k < n) {
+    if (closeOf === null || braceFar === null) {
+      closeOf = new Int32Array(n);
+      braceFar = new Uint8Array(n);
+    }
+    if (closeOf[i] === 0) scanParens(i, closeOf, braceFar);
+    const close = closeOf[i] - 1;
+    if (close < 0 || braceFar[i] !== 0) return -1;
+    // The top-level commas, jumping over the (now memoised) inner parentheses.
+    let k = i + 1;
+    while (k < close) {
       const c = src.charCodeAt(k);
+      if (stats) stats.parenScan++;
       if (c === SLASH || c === DQ || c === SQ) {
         const e = skipNonCode(k);
         if (e !== k) {
@@ -487,15 +520,50 @@ export function preprocess(src: string): PreprocessResult {
           continue;
         }
       }
-      if (c === LP) depth++;
-      else if (c === RP) {
-        depth--;
-        if (depth === 0) return k;
-      } else if (c === COMMA && depth === 1) commas.push(k);
-      else if ((c === LB || c === RB) && depth === 1 && k - i > 4000) return -1;
+      if (c === LP) k = closeOf[k];
+      else {
+        if (c === COMMA) commas.push(k);
+        k++;
+      }
+    }
+    return close;
+  };
+  /** Scans from the `(` at i to its `)`, memoising every `(` on the way. */
+  const scanParens = (i: number, closes: Int32Array, far: Uint8Array): void => {
+    open.length = 0;
+    open.push(i);
+    let k = i + 1;
+    if (stats) stats.parenScan++;
+    while (k < n) {
+      const c = src.charCodeAt(k);
+      if (stats) stats.parenScan++;
+      if (c === SLASH || c === DQ || c === SQ) {
+        const e = skipNonCode(k);
+        if (e !== k) {
+          k = e;
+          continue;
+        }
+      }
+      if (c === LP) {
+        const known = closes[k];
+        if (known === NO_CLOSE) break;
+        if (known > 0) k = known;
+        else {
+          open.push(k);
+          k++;
+        }
+        continue;
+      }
+      if (c === RP) {
+        closes[open.pop()!] = k + 1;
+        if (open.length === 0) return;
+      } else if (c === LB || c === RB) {
+        const top = open[open.length - 1];
+        if (k - top > MAX_BRACE_FREE_ARGS) far[top] = 1;
+      }
       k++;
     }
-    return -1;
+    for (const o of open) closes[o] = NO_CLOSE;
   };
 
   let depth = 0; // brace depth of code (outside directives)
@@ -739,7 +807,11 @@ export function preprocess(src: string): PreprocessResult {
     if (after < n) {
       const c = src.charCodeAt(after);
       if (!isIdentStart(c) && c !== HASH) return -1;
-      if (src.indexOf('\n', close) > after || src.indexOf('\n', close) < 0) return -1;
+      // Only when the invocation ends its line. (Scanning [close, after) rather than searching
+      // the rest of the text for a newline keeps this linear: `f(a;)))...` on one line.)
+      let k = close;
+      while (k < after && src.charCodeAt(k) !== NL) k++;
+      if (k === after) return -1;
     }
     const comma = commas[0];
     if (close - comma < 2) return -1;
