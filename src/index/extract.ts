@@ -3,6 +3,7 @@
 // captures of grammars/queries/facts.scm. Never throws: anything that goes wrong is recorded
 // in FileFacts.problems and the facts found so far are kept.
 import { createHash } from 'node:crypto';
+import { accessRule, macroIndex, type AccessRule } from '../parse/kernelMacros';
 import { preprocess } from '../parse/preprocess';
 import { getQuery, parseBounded, type Node, type Parser, type Tree } from '../parse/treeSitter';
 import {
@@ -27,56 +28,6 @@ export interface ExtractOptions {
   /** Parse time bound in milliseconds. Default 10 s. */
   timeoutMs?: number;
 }
-
-/** `tcp_sk(sk)` returns a `struct tcp_sock *`: kernel cast helpers (include/linux/tcp.h, ...). */
-const HELPER_TYPES: Record<string, string> = {
-  tcp_sk: 'tcp_sock',
-  inet_sk: 'inet_sock',
-  inet_csk: 'inet_connection_sock',
-  inet_twsk: 'inet_timewait_sock',
-  tcp_twsk: 'tcp_timewait_sock',
-  tcp_rsk: 'tcp_request_sock',
-  inet_rsk: 'inet_request_sock',
-  inet_reqsk: 'request_sock',
-  udp_sk: 'udp_sock',
-  raw_sk: 'raw_sock',
-  inet6_sk: 'ipv6_pinfo',
-  tcp_inet6_sk: 'ipv6_pinfo',
-  mptcp_sk: 'mptcp_sock',
-  mptcp_subflow_ctx: 'mptcp_subflow_context',
-  unix_sk: 'unix_sock',
-  sk_to_full_sk: 'sock',
-  skb_to_full_sk: 'sock',
-  sk_from_file: 'sock',
-  skb_shinfo: 'skb_shared_info',
-  tcp_hdr: 'tcphdr',
-  ip_hdr: 'iphdr',
-  ipv6_hdr: 'ipv6hdr',
-  udp_hdr: 'udphdr',
-  sock_net: 'net',
-  dev_net: 'net',
-  read_pnet: 'net',
-  TCP_SKB_CB: 'tcp_skb_cb',
-  skb_dst: 'dst_entry',
-  sk_dst_get: 'dst_entry',
-  __sk_dst_get: 'dst_entry',
-  skb_peek: 'sk_buff',
-  skb_peek_tail: 'sk_buff',
-  tcp_write_queue_head: 'sk_buff',
-  tcp_write_queue_tail: 'sk_buff',
-  tcp_send_head: 'sk_buff',
-  tcp_rtx_queue_head: 'sk_buff',
-  skb_rb_first: 'sk_buff',
-  skb_rb_last: 'sk_buff',
-  skb_rb_next: 'sk_buff',
-  alloc_skb: 'sk_buff',
-  inet_csk_ca: 'inet_connection_sock',
-  sk_user_data: 'sock',
-  tcp_sk_rw: 'tcp_sock',
-  netdev_priv: 'net_device',
-  sk_socket: 'socket',
-  page_address: 'page',
-};
 
 /** Field types of kernel structs defined outside net/ (include/net/sock.h, ...). */
 const KNOWN_FIELD_TYPES: Record<string, string> = {
@@ -114,156 +65,9 @@ const KNOWN_FIELD_TYPES: Record<string, string> = {
   'sk_buff_head.next': 'sk_buff',
 };
 
-/**
- * How a call treats the fields handed to it, by argument position. A field passed by address
- * (`&sk->sk_rmem_alloc`) is marked a write by facts.scm, because the callee may store through
- * the pointer; for the accessors below the name tells whether it does.
- */
-interface AccessRule {
-  /** Argument positions whose field is written; a `&x->f` anywhere else is only read. */
-  writes: readonly number[];
-  /**
-   * The written arguments are lvalues (`WRITE_ONCE(sk->f, v)`), so a plain `x->f` there is
-   * written; otherwise they are pointers, and a plain `x->f` there is a pointer field that is
-   * only read (`atomic_long_add(n, sk->sk_prot->memory_allocated)` writes the counter, not
-   * `memory_allocated`).
-   */
-  lvalue?: boolean;
-}
+/** Kernel accessors' rules, from src/parse/kernelMacros.ts (where the table lives). */
+export { accessRule };
 
-const READS: AccessRule = { writes: [] };
-const WRITES_ARG0: AccessRule = { writes: [0] };
-const WRITES_ARG1: AccessRule = { writes: [1] };
-
-/**
- * Accessors named one by one (the atomic, refcount and bitops families follow the prefix rules
- * of accessRule). Read-only ones are the queries the kernel makes through an address: list and
- * queue emptiness or length (`skb_queue_len(&sk->sk_receive_queue)`), lock assertions, address
- * comparisons. Anything not here and not matched by a rule keeps facts.scm's conservative write.
- */
-const ACCESS_RULES = new Map<string, AccessRule>(
-  Object.entries({
-    WRITE_ONCE: { writes: [0], lvalue: true },
-    __WRITE_ONCE: { writes: [0], lvalue: true },
-    smp_store_mb: { writes: [0], lvalue: true },
-    smp_store_release: WRITES_ARG0,
-    smp_load_acquire: READS,
-    xchg: WRITES_ARG0,
-    cmpxchg: WRITES_ARG0,
-    try_cmpxchg: { writes: [0, 1] },
-    memset: WRITES_ARG0,
-    memzero_explicit: WRITES_ARG0,
-    memcpy: WRITES_ARG0,
-    memmove: WRITES_ARG0,
-    memcmp: READS,
-    // A cache hint, even the `w` (for write) form: no store happens.
-    prefetch: READS,
-    prefetchw: READS,
-    kref_read: READS,
-    u64_stats_read: READS,
-    read_pnet: READS,
-    list_empty: READS,
-    list_empty_careful: READS,
-    list_is_singular: READS,
-    list_is_last: READS,
-    list_first_entry: READS,
-    list_first_entry_or_null: READS,
-    list_last_entry: READS,
-    hlist_empty: READS,
-    hlist_unhashed: READS,
-    rb_first: READS,
-    rb_last: READS,
-    skb_queue_empty: READS,
-    skb_queue_empty_lockless: READS,
-    skb_queue_len: READS,
-    skb_queue_len_lockless: READS,
-    skb_peek: READS,
-    skb_peek_tail: READS,
-    timer_pending: READS,
-    delayed_work_pending: READS,
-    lockdep_is_held: READS,
-    lockdep_assert_held: READS,
-    spin_is_locked: READS,
-    mutex_is_locked: READS,
-    ipv6_addr_equal: READS,
-    ipv6_addr_any: READS,
-    ipv6_addr_type: READS,
-    ipv6_addr_v4mapped: READS,
-    ipv6_addr_loopback: READS,
-    ipv6_prefix_equal: READS,
-    percpu_counter_read: READS,
-    percpu_counter_read_positive: READS,
-    percpu_counter_sum: READS,
-    percpu_counter_sum_positive: READS,
-    test_bit: READS,
-    test_bit_acquire: READS,
-    find_first_bit: READS,
-    find_next_bit: READS,
-    find_first_zero_bit: READS,
-    find_next_zero_bit: READS,
-    bitmap_empty: READS,
-    bitmap_weight: READS,
-  }),
-);
-
-/** include/linux/atomic/atomic-instrumented.h, atomic-long.h, include/linux/refcount.h. */
-const ATOMIC_RE = /^(?:atomic64|atomic_long|atomic|refcount)_(\w+)$/;
-/** The operations of those families (with `_return`, `_and_test`, `_relaxed`... suffixes). */
-const ATOMIC_OP_RE =
-  /^(?:fetch_)?(?:read|cond_read|set|inc|dec|add|sub|and|or|xor|andnot|xchg|cmpxchg|try_cmpxchg)(?:_|$)/;
-/** Operations that take the operand first and the counter second: `atomic_add(i, v)`. */
-const OPERAND_FIRST_RE = /^(?:fetch_)?(?:add|sub|and|or|xor|andnot)(?:_|$)/;
-/** include/asm-generic/bitops: `set_bit(nr, addr)`, `test_and_clear_bit(nr, addr)`, ... */
-const BITOP_WRITE_RE = /^(?:__)?(?:test_and_)?(?:set|clear|change)_bit(?:_lock|_unlock)?$/;
-
-const ruleMemo = new Map<string, AccessRule | null>();
-
-/**
- * The access rule of a call by its name, or null for a function the extractor knows nothing
- * about. Atomic families (`atomic_`, `atomic64_`, `atomic_long_`, `refcount_`): `read*` only
- * reads; `add/sub/and/or/xor/andnot` and their `fetch_`, `_return`, `_and_test`, `_negative`
- * forms write their second argument, except `add_unless` / `fetch_add_unless` (counter first);
- * `try_cmpxchg` also writes the expected value it is handed; `set`, `inc`, `dec`, `xchg`,
- * `cmpxchg`, `inc_not_zero`, `dec_and_test`... write their first. Names of those families that
- * are not such an operation (`atomic_notifier_call_chain`) or that also take a lock
- * (`refcount_dec_and_lock(r, &lock)`) stay unknown. Bit operations other than `test_bit`
- * write their second argument (the bitmap).
- */
-export function accessRule(name: string): AccessRule | null {
-  const memo = ruleMemo.get(name);
-  if (memo !== undefined) return memo;
-  let rule: AccessRule | null = ACCESS_RULES.get(name) ?? null;
-  if (rule === null) {
-    const m = ATOMIC_RE.exec(name);
-    const op = m === null ? '' : m[1];
-    if (m !== null && ATOMIC_OP_RE.test(op) && !op.includes('lock')) {
-      if (op.startsWith('read') || op.startsWith('cond_read')) rule = READS;
-      else if (op === 'add_unless' || op === 'fetch_add_unless') rule = WRITES_ARG0;
-      else if (OPERAND_FIRST_RE.test(op)) rule = WRITES_ARG1;
-      else if (op.startsWith('try_cmpxchg')) rule = { writes: [0, 1] };
-      else rule = WRITES_ARG0;
-    } else if (BITOP_WRITE_RE.test(name)) rule = WRITES_ARG1;
-  }
-  if (ruleMemo.size < 4096) ruleMemo.set(name, rule);
-  return rule;
-}
-
-/**
- * `INDIRECT_CALL_n(f, fn, ..., f1, args)` and include/linux/indirect_call_wrapper.h's
- * `INDIRECT_CALL_INET(f, f2, f1, args)` (two candidates with IPv6, the IPv4 one without: both
- * are edges, since the tree holds both) and `INDIRECT_CALL_INET_1(f, f1, args)`.
- */
-const INDIRECT_RE = /^INDIRECT_CALL_(?:([1-4])|INET(_1)?)$/;
-
-/** How many candidates follow the pointer in an INDIRECT_RE match. */
-function indirectCount(m: RegExpExecArray): number {
-  if (m[1] !== undefined) return Number(m[1]);
-  return m[2] !== undefined ? 1 : 2;
-}
-
-const SYSCALL_RE = /^(COMPAT_)?SYSCALL_DEFINE\d$/;
-const BPF_RE = /^BPF_CALL_\d$/;
-const INLINE_RE = /\b(?:inline|__inline|__inline__|__always_inline)\b/;
 const SKIP_REFS = new Set(['NULL', 'true', 'false']);
 
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
@@ -561,6 +365,7 @@ export function collect(
   const lang = parser.language;
   if (lang === null) throw new Error('parser has no language');
   const query = getQuery(lang, 'facts');
+  const macros = macroIndex();
 
   const globals = new Map<string, string | null>();
   /** `struct.field` -> struct tag of the field's type, from this file's struct bodies. */
@@ -612,9 +417,9 @@ export function collect(
         const fn = e.childForFieldName('function');
         if (fn === null || fn.type !== 'identifier') return null;
         const name = fn.text;
-        const h = HELPER_TYPES[name];
+        const h = macros.castHelpers.get(name);
         if (h !== undefined) return h;
-        if (name.includes('entry') || name.startsWith('container_of')) {
+        if (macros.isTypeFromArg(name)) {
           // container_of(p, sock, member) after the pre-pass blanked `struct`.
           const args = e.childForFieldName('arguments');
           const t = args?.namedChild(1);
@@ -676,11 +481,12 @@ export function collect(
     let kind: FunctionKind = 'function';
     let macro: string | undefined;
     const typeText = type?.text ?? '';
-    if (SYSCALL_RE.test(typeText)) {
+    const defines = macros.definers.get(typeText);
+    if (defines === 'syscall') {
       kind = 'syscall';
       macro = typeText;
       name = `sys_${nameNode?.text ?? ''}`;
-    } else if (BPF_RE.test(typeText)) {
+    } else if (defines === 'bpf_call') {
       kind = 'bpf_call';
       macro = typeText;
       name = nameNode?.text ?? '';
@@ -707,7 +513,7 @@ export function collect(
       span: spanOf(node),
       nameSpan: spanOf(nameNode),
       isStatic,
-      isInline: INLINE_RE.test(head),
+      isInline: macros.inlineWord.test(head),
       kind,
     };
     if (macro !== undefined) def.macro = macro;
@@ -872,20 +678,20 @@ export function collect(
     if (fn === null) return;
     if (fn.type === 'identifier') {
       const name = fn.text;
-      const m = INDIRECT_RE.exec(name);
-      const rule = m === null ? accessRule(name) : null;
+      const m = macros.indirectCalls.get(name);
+      const rule = m === undefined ? accessRule(name, macros) : null;
       // The argument list matters only to INDIRECT_CALL_n and the accessors.
-      const args = m !== null || rule !== null ? node.childForFieldName('arguments') : null;
-      if (m !== null && args !== null) {
+      const args = m !== undefined || rule !== null ? node.childForFieldName('arguments') : null;
+      if (m !== undefined && args !== null) {
         const list = args.namedChildren.filter(
           (a): a is Node => a !== null && a.type !== 'comment',
         );
-        const count = indirectCount(m);
+        const count = m.candidates;
         const ptr = list[0];
         if (ptr !== undefined) {
           // INDIRECT_CALL_INET's IPv4 candidate (f1, last) first: it is the one every build
           // keeps, and paths through it are the ones the memory map should show first.
-          const inet = m[1] === undefined;
+          const inet = m.ipv4Last;
           for (let j = 1; j <= count && j < list.length; j++) {
             const k = inet ? Math.min(count, list.length - 1) + 1 - j : j;
             const cand = list[k];

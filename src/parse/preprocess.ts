@@ -4,7 +4,7 @@
 //
 // It is one linear scan over the text: comments, strings and character literals are skipped,
 // preprocessor lines are read for their conditional structure, and each identifier is looked
-// up in one table of actions. Rewrites:
+// up in the kernel macro table (src/parse/kernelMacros.ts, shared with the extractor). Rewrites:
 //   - annotation words (`__init`, `__rcu`, `noinline`, `INDIRECT_CALLABLE_SCOPE`...) -> spaces
 //   - annotation calls (`__releases(x)`, `__aligned(8)`, `__attribute__((...))`) -> spaces
 //   - `EXPORT_SYMBOL*(x);`, `MODULE_*(...);` statements -> spaces
@@ -16,6 +16,8 @@
 //   - a `struct`/`union` keyword inside `container_of(p, struct x, m)` and friends -> spaces
 //   - `#if 0` bodies, and the `#else` branches of a conditional whose branches each open or
 //     close a brace (only the first branch is kept, as a compiler with the option set would see)
+
+import { macroIndex, type PrePassRow } from './kernelMacros';
 
 /** What the pre-pass did, for diagnostics and tests. */
 export interface PreprocessResult {
@@ -37,247 +39,6 @@ export interface PreprocessStats {
 const MAX_BRACE_FREE_ARGS = 4000;
 /** closeOf[] value of a `(` that the text ends before closing. */
 const NO_CLOSE = -1;
-
-const enum Act {
-  /** The identifier alone is blanked. */
-  Word = 1,
-  /** The identifier and a balanced `( ... )` after it are blanked (if there is one). */
-  Call,
-  /** The identifier, its `( ... )` and a following `;` are blanked. */
-  Stmt,
-  /** `SYSCALL_DEFINEn` / `BPF_CALL_n`: typed parameter pairs. */
-  DefineFn,
-  /** `DEFINE_PER_CPU(type, name)`. */
-  PerCpu,
-  /** `struct_group(name, ...)`: skip one leading argument. */
-  Group1,
-  /** `struct_group_tagged(tag, name, ...)` / `struct_group_attr(name, attrs, ...)`. */
-  Group2,
-  /** Macros whose argument list contains a type (`container_of(p, struct x, m)`). */
-  TypeArg,
-}
-
-const ACTIONS = new Map<string, Act>();
-for (const w of [
-  '__init',
-  '__exit',
-  '__net_init',
-  '__net_exit',
-  '__net_initdata',
-  '__net_initconst',
-  '__initconst_or_module',
-  '__initdata',
-  '__initconst',
-  '__exitdata',
-  '__init_or_module',
-  '__meminit',
-  '__ref',
-  '__refdata',
-  '__cold',
-  '__hot',
-  'noinline',
-  'noinline_for_stack',
-  '__noinline',
-  '__always_inline',
-  '__inline',
-  '__inline__',
-  '__read_mostly',
-  '__ro_after_init',
-  '__rcu',
-  '__user',
-  '__kernel',
-  '__percpu',
-  '__iomem',
-  '__force',
-  '__bitwise',
-  '__maybe_unused',
-  '__always_unused',
-  '__must_check',
-  '__used',
-  '__weak',
-  '__pure',
-  '__packed',
-  '__noreturn',
-  '__visible',
-  '__sched',
-  '__latent_entropy',
-  '__randomize_layout',
-  '__no_randomize_layout',
-  '__cacheline_aligned',
-  '__cacheline_aligned_in_smp',
-  '____cacheline_aligned',
-  '____cacheline_aligned_in_smp',
-  '____cacheline_internodealigned_in_smp',
-  '__cacheline_group_begin',
-  '__nocast',
-  '__safe',
-  '__kprobes',
-  '__nocfi',
-  '__no_kcsan',
-  '__no_sanitize_address',
-  'noinstr',
-  'notrace',
-  'asmlinkage',
-  '__bpf_kfunc',
-  '__bpf_helper',
-  '__printf_like',
-  '__ksym',
-  '__weak_alias',
-  'INDIRECT_CALLABLE_SCOPE',
-  '__restrict',
-  '__restrict__',
-  '__extension__',
-  '__signed__',
-  '__volatile__',
-  '__const',
-]) {
-  ACTIONS.set(w, Act.Word);
-}
-for (const w of [
-  '__releases',
-  '__acquires',
-  '__must_hold',
-  '__cond_acquires',
-  '__cond_releases',
-  '__aligned',
-  '__attribute__',
-  '__attribute',
-  '__printf',
-  '__scanf',
-  '__section',
-  '__alias',
-  '__counted_by',
-  '__guarded_by',
-  '__pt_guarded_by',
-  '__nonstring',
-  '__malloc',
-  '__diag_ignore',
-  '__diag_ignore_all',
-  '__assume_aligned',
-  '__alloc_size',
-  '__deprecated',
-  '__asm__',
-  '__cacheline_group_end',
-  'NOLINTNEXTLINE',
-]) {
-  ACTIONS.set(w, Act.Call);
-}
-for (const w of [
-  'EXPORT_SYMBOL',
-  'EXPORT_SYMBOL_GPL',
-  'EXPORT_SYMBOL_NS',
-  'EXPORT_SYMBOL_NS_GPL',
-  'EXPORT_INDIRECT_CALLABLE',
-  'EXPORT_PER_CPU_SYMBOL',
-  'EXPORT_PER_CPU_SYMBOL_GPL',
-  'EXPORT_TRACEPOINT_SYMBOL',
-  'EXPORT_TRACEPOINT_SYMBOL_GPL',
-  'MODULE_LICENSE',
-  'MODULE_AUTHOR',
-  'MODULE_DESCRIPTION',
-  'MODULE_ALIAS',
-  'MODULE_ALIAS_NETPROTO',
-  'MODULE_ALIAS_NET_PF_PROTO',
-  'MODULE_ALIAS_NET_PF_PROTO_TYPE',
-  'MODULE_ALIAS_NFNL_SUBSYS',
-  'MODULE_ALIAS_RTNL_LINK',
-  'MODULE_ALIAS_CRYPTO',
-  'MODULE_ALIAS_GENL_FAMILY',
-  'MODULE_SOFTDEP',
-  'MODULE_PARM_DESC',
-  'MODULE_VERSION',
-  'MODULE_DEVICE_TABLE',
-  'MODULE_FIRMWARE',
-  'MODULE_IMPORT_NS',
-  'module_param',
-  'module_param_named',
-  'module_param_array',
-  'module_param_string',
-  'module_param_call',
-  'module_init',
-  'module_exit',
-  'late_initcall',
-  'late_initcall_sync',
-  'fs_initcall',
-  'subsys_initcall',
-  'core_initcall',
-  'device_initcall',
-  'pure_initcall',
-  'postcore_initcall',
-  'arch_initcall',
-  'rootfs_initcall',
-  '__initcall',
-  'ALLOW_ERROR_INJECTION',
-  'BTF_ID_LIST',
-  'BTF_ID_LIST_SINGLE',
-  'BTF_ID_LIST_GLOBAL',
-  'BTF_ID_LIST_GLOBAL_SINGLE',
-  'BTF_SET_START',
-  'BTF_SET_END',
-  'BTF_SET8_START',
-  'BTF_SET8_END',
-  'BTF_ID',
-  'BTF_ID_FLAGS',
-  'BTF_ID_UNUSED',
-  'BTF_TYPE_EMIT',
-  'NOKPROBE_SYMBOL',
-  'static_assert',
-  'BUILD_BUG_ON_INVALID',
-]) {
-  ACTIONS.set(w, Act.Stmt);
-}
-for (let n = 0; n <= 6; n++) {
-  ACTIONS.set(`SYSCALL_DEFINE${n}`, Act.DefineFn);
-  ACTIONS.set(`COMPAT_SYSCALL_DEFINE${n}`, Act.DefineFn);
-  ACTIONS.set(`BPF_CALL_${n}`, Act.DefineFn);
-}
-for (const w of [
-  'DEFINE_PER_CPU',
-  'DECLARE_PER_CPU',
-  'DEFINE_PER_CPU_ALIGNED',
-  'DECLARE_PER_CPU_ALIGNED',
-  'DEFINE_PER_CPU_SHARED_ALIGNED',
-  'DECLARE_PER_CPU_SHARED_ALIGNED',
-  'DEFINE_PER_CPU_READ_MOSTLY',
-  'DECLARE_PER_CPU_READ_MOSTLY',
-  'DEFINE_PER_CPU_PAGE_ALIGNED',
-  'DEFINE_PER_CPU_FIRST',
-]) {
-  ACTIONS.set(w, Act.PerCpu);
-}
-ACTIONS.set('struct_group', Act.Group1);
-ACTIONS.set('__struct_group', Act.Group2);
-ACTIONS.set('struct_group_tagged', Act.Group2);
-ACTIONS.set('struct_group_attr', Act.Group2);
-for (const w of [
-  'container_of',
-  'container_of_const',
-  'list_entry',
-  'list_first_entry',
-  'list_last_entry',
-  'list_first_entry_or_null',
-  'list_last_entry_or_null',
-  'hlist_entry',
-  'hlist_entry_safe',
-  'hlist_nulls_entry',
-  'llist_entry',
-  'rb_entry',
-  'rb_entry_safe',
-  'sizeof_field',
-  'offsetofend',
-  'typeof_member',
-  'skb_list_entry',
-  'list_entry_rcu',
-  'list_first_or_null_rcu',
-  'list_next_or_null_rcu',
-  'hlist_entry_rcu',
-  'struct_size_t',
-  'kmem_cache_create_usercopy',
-  'KMEM_CACHE',
-  'FIELD_SIZEOF',
-]) {
-  ACTIONS.set(w, Act.TypeArg);
-}
 
 // Character codes.
 const NL = 10;
@@ -313,23 +74,6 @@ function isIdent(c: number): boolean {
   return c < 128 && IDENT[c] !== 0;
 }
 
-/** Loop-head macros are recognised by name shape: `*for_each*`, `skb_queue_walk*`, ... */
-function isLoopMacro(name: string): boolean {
-  return (
-    name.includes('for_each') ||
-    name.startsWith('skb_queue_walk') ||
-    name.startsWith('skb_rbtree_walk') ||
-    name === 'skb_walk_frags' ||
-    name.startsWith('nla_for_each') ||
-    name.startsWith('nlmsg_for_each') ||
-    name.startsWith('rbtree_postorder_for_each') ||
-    name === 'foreach' ||
-    name.startsWith('xa_for_each') ||
-    name.startsWith('radix_tree_for_each') ||
-    name.startsWith('llist_for_each')
-  );
-}
-
 const KEYWORDS = new Set([
   'if',
   'while',
@@ -345,10 +89,8 @@ const KEYWORDS = new Set([
   '__typeof__',
   '_Generic',
   'asm',
-  '__asm__',
   'defined',
   '_Static_assert',
-  'static_assert',
   '__builtin_expect',
   'alignof',
   '_Alignof',
@@ -383,6 +125,7 @@ interface CondFrame {
  */
 export function preprocess(src: string, stats?: PreprocessStats): PreprocessResult {
   const n = src.length;
+  const macros = macroIndex();
   let out: Uint16Array | null = null;
   let edits = 0;
 
@@ -616,7 +359,7 @@ export function preprocess(src: string, stats?: PreprocessStats): PreprocessResu
         continue;
       }
       const word = src.slice(i, e);
-      const act = ACTIONS.get(word);
+      const act = macros.prePass.get(word);
       if (act !== undefined) {
         const handled = applyAction(act, word, i, e);
         if (handled >= 0) {
@@ -651,7 +394,7 @@ export function preprocess(src: string, stats?: PreprocessStats): PreprocessResu
           if (close > 0) {
             const after = nextCode(close + 1);
             const next = after < n ? src.charCodeAt(after) : SEMI;
-            if (next === LB || (next !== SEMI && isLoopMacro(word) && isStatementStart(after))) {
+            if (next === LB || (next !== SEMI && macros.isLoop(word) && isStatementStart(after))) {
               const kw = e - i >= 5 ? 'while' : 'if';
               put(i, kw);
               blank(i + kw.length, e);
@@ -679,16 +422,16 @@ export function preprocess(src: string, stats?: PreprocessStats): PreprocessResu
   return { text: new TextDecoder('utf-16le').decode(out), edits };
 
   /** Applies an identifier action at [s, e); returns where to resume, or -1 when not applicable. */
-  function applyAction(act: Act, word: string, s: number, e: number): number {
-    switch (act) {
-      case Act.Word:
+  function applyAction(act: PrePassRow, word: string, s: number, e: number): number {
+    switch (act.kind) {
+      case 'annotation':
         blank(s, e);
         return e;
-      case Act.Call:
-      case Act.Stmt: {
+      case 'annotationCall':
+      case 'statement': {
         const p = nextCode(e);
         if (p >= n || src.charCodeAt(p) !== LP) {
-          if (act === Act.Call) {
+          if (act.kind === 'annotationCall') {
             blank(s, e);
             return e;
           }
@@ -697,7 +440,7 @@ export function preprocess(src: string, stats?: PreprocessStats): PreprocessResu
         const close = matchParen(p);
         if (close < 0) return -1;
         let end = close + 1;
-        if (act === Act.Stmt) {
+        if (act.kind === 'statement') {
           const semi = nextCode(end);
           if (semi < n && src.charCodeAt(semi) === SEMI) end = semi + 1;
           else if (depth > 0) return -1; // a call in code, not a top-level statement
@@ -705,7 +448,7 @@ export function preprocess(src: string, stats?: PreprocessStats): PreprocessResu
         blank(s, end);
         return end;
       }
-      case Act.DefineFn: {
+      case 'definer': {
         // SYSCALL_DEFINE3(name, t1, a1, t2, a2) -> SYSCALL_DEFINE3(name)(t1  a1, t2  a2)
         if (depth !== 0) return -1;
         const p = nextCode(e);
@@ -732,7 +475,7 @@ export function preprocess(src: string, stats?: PreprocessStats): PreprocessResu
         lastWord = '';
         return first + 2;
       }
-      case Act.PerCpu: {
+      case 'perCpu': {
         // DEFINE_PER_CPU(type, name) -> type name
         const p = nextCode(e);
         if (p >= n || src.charCodeAt(p) !== LP) return -1;
@@ -744,10 +487,9 @@ export function preprocess(src: string, stats?: PreprocessStats): PreprocessResu
         lastSig = LP;
         return p + 1;
       }
-      case Act.Group1:
-      case Act.Group2: {
+      case 'structGroup': {
         // struct_group(name, members...) -> members...
-        const skip = act === Act.Group1 ? 0 : 1;
+        const skip = act.skipArgs;
         const p = nextCode(e);
         if (p >= n || src.charCodeAt(p) !== LP) return -1;
         const close = matchParen(p);
@@ -760,7 +502,7 @@ export function preprocess(src: string, stats?: PreprocessStats): PreprocessResu
         lastSig = SEMI;
         return commas[skip] + 1;
       }
-      case Act.TypeArg: {
+      case 'typeArg': {
         // Blank the `struct`/`union` keywords among the arguments: `container_of(p, sock, m)`.
         const p = nextCode(e);
         if (p >= n || src.charCodeAt(p) !== LP) return -1;
