@@ -5,7 +5,14 @@
 import { createHash } from 'node:crypto';
 import { accessRule, macroIndex, type AccessRule } from '../parse/kernelMacros';
 import { preprocess } from '../parse/preprocess';
-import { getQuery, parseBounded, type Node, type Parser, type Tree } from '../parse/treeSitter';
+import {
+  getQuery,
+  parseBounded,
+  type Node,
+  type Parser,
+  type Query,
+  type Tree,
+} from '../parse/treeSitter';
 import {
   emptyFacts,
   type CallSite,
@@ -364,62 +371,335 @@ export function collect(
 ): void {
   const lang = parser.language;
   if (lang === null) throw new Error('parser has no language');
-  const query = getQuery(lang, 'facts');
-  const macros = macroIndex();
+  new Collector(facts, src, getQuery(lang, 'facts')).run(root, memo);
+}
 
-  const globals = new Map<string, string | null>();
-  /** `struct.field` -> struct tag of the field's type, from this file's struct bodies. */
-  const fieldTypes = new Map<string, string>();
-  /** field name -> the structs of this file declaring it. */
-  const fieldOwners = new Map<string, string[]>();
-  const writeIds = new Set<number>();
-  /** Fields whose address goes to an accessor that only reads through it. */
-  const addrReadIds = new Set<number>();
-  const skipRefIds = new Set<number>();
-  const skipFieldIds = new Set<number>();
-  const fieldNodeIds: number[] = [];
-  let cur = null as FnScope | null;
-  let errors = 0;
-  let firstErrorLine = -1;
+function addRecord(records: Map<string, ChunkRecord[]>, key: string, r: ChunkRecord): void {
+  const list = records.get(key);
+  if (list) list.push(r);
+  else records.set(key, [r]);
+}
 
-  const lookupVar = (name: string): string | null => {
-    if (cur !== null) {
-      const t = cur.locals.get(name);
-      if (t !== undefined) return t;
-    }
-    return globals.get(name) ?? null;
+/** `x->m(...)`, `(*x->m)(...)`: returns the member's field expression, or null. */
+function memberCallee(fn: Node): Node | null {
+  let f: Node | null = fn;
+  for (let k = 0; f !== null && k < 4; k++) {
+    if (f.type === 'field_expression') return f;
+    if (f.type === 'parenthesized_expression') f = f.namedChild(0);
+    else if (f.type === 'pointer_expression') f = f.childForFieldName('argument');
+    else return null;
+  }
+  return null;
+}
+
+/** The fact of `#define NAME value` / `#define NAME(params) value`. */
+function macroDef(node: Node): FileFacts['macros'][number] | null {
+  const nameNode = node.childForFieldName('name');
+  if (nameNode === null) return null;
+  const value = node.childForFieldName('value');
+  const params = node.childForFieldName('parameters');
+  return {
+    name: nameNode.text,
+    span: spanOf(node),
+    nameSpan: spanOf(nameNode),
+    ...(params !== null
+      ? {
+          params: params.namedChildren
+            .filter((p): p is Node => p !== null && p.type !== 'comment')
+            .map((p) => p.text),
+        }
+      : {}),
+    value: value === null ? '' : value.text.trim().slice(0, 200),
   };
+}
 
-  const fieldType = (tag: string | null, field: string): string | null => {
-    if (tag !== null) {
-      const t = fieldTypes.get(`${tag}.${field}`) ?? KNOWN_FIELD_TYPES[`${tag}.${field}`];
+/** The `.member = fn` pairs of a declaration's initialisers (ops tables), by declarator. */
+function opsTables(decl: Node, tag: string): OpsTable[] {
+  const out: OpsTable[] = [];
+  for (const d of decl.childrenForFieldName('declarator')) {
+    if (d.type !== 'init_declarator') continue;
+    const value = d.childForFieldName('value');
+    const nm = declName(d.childForFieldName('declarator'));
+    if (value === null || value.type !== 'initializer_list' || nm === null) continue;
+    const members: OpsTable['members'] = [];
+    const lists: Node[] = [value];
+    // Arrays of tables: `struct nf_hook_ops ops[] = { {...}, {...} }`.
+    for (const item of value.namedChildren) {
+      if (item !== null && item.type === 'initializer_list') lists.push(item);
+    }
+    for (const list of lists) {
+      for (const pair of list.namedChildren) {
+        if (pair === null || pair.type !== 'initializer_pair') continue;
+        const v = pair.childForFieldName('value');
+        const des = pair.childForFieldName('designator');
+        if (v === null || des === null || v.type !== 'identifier') continue;
+        if (des.type !== 'field_designator') continue;
+        const member = des.namedChild(0);
+        if (member === null) continue;
+        members.push({ member: member.text, fn: v.text, span: spanOf(pair) });
+      }
+    }
+    if (members.length > 0) out.push({ struct: tag, name: nm.text, span: spanOf(d), members });
+  }
+  return out;
+}
+
+/** Where each kind of fact of `facts` ended before a node was walked. */
+interface FactCounts {
+  functions: number;
+  macros: number;
+  structs: number;
+  calls: number;
+  fieldAccesses: number;
+  opsTables: number;
+  refs: number;
+}
+
+/** One collect(): the file-scope state of the walk and its steps, capture by capture. */
+class Collector {
+  private readonly macros = macroIndex();
+  private readonly globals = new Map<string, string | null>();
+  /** `struct.field` -> struct tag of the field's type, from this file's struct bodies. */
+  private readonly fieldTypes = new Map<string, string>();
+  /** field name -> the structs of this file declaring it. */
+  private readonly fieldOwners = new Map<string, string[]>();
+  private readonly writeIds = new Set<number>();
+  /** Fields whose address goes to an accessor that only reads through it. */
+  private readonly addrReadIds = new Set<number>();
+  private readonly skipRefIds = new Set<number>();
+  private readonly skipFieldIds = new Set<number>();
+  /** Node ids of the field accesses of the node being walked, in facts.fieldAccesses order. */
+  private readonly fieldNodeIds: number[] = [];
+  /** The function being walked. */
+  private cur: FnScope | null = null;
+  private errors = 0;
+  private firstErrorLine = -1;
+  /** File-scope state changes of the node being walked, and the running hash of them all. */
+  private log: Mutation[] = [];
+  private state = 0;
+  /** Row of the first syntax error in the node being walked, or -1. */
+  private chunkErrorRow = -1;
+
+  constructor(
+    private readonly facts: FileFacts,
+    private readonly src: string,
+    private readonly query: Query,
+  ) {}
+
+  /**
+   * Top-level node by top-level node rather than one captures() call over the whole file: the
+   * capture list (one JS object per capture and node) then never holds more than one
+   * definition's worth, which bounds an index worker's heap on large files. A query run on a
+   * node matches that node and its descendants, so the sequence is the same.
+   */
+  run(root: Node, memo: CollectMemo | undefined): void {
+    const chunks = root.childCount > 0 ? root.children : [root];
+    const records = new Map<string, ChunkRecord[]>();
+    if (memo) {
+      memo.reused = 0;
+      memo.walked = 0;
+    }
+    for (const chunk of chunks) {
+      if (chunk === null) continue;
+      const startRow = chunk.startPosition.row;
+      if (!memo) {
+        this.walk(chunk);
+        continue;
+      }
+      const key = `${chunk.startPosition.column}\u0001${chunk.text}\u0001${this.src.slice(chunk.startIndex, chunk.endIndex)}`;
+      const old = memo.records.get(key)?.find((r) => r.stateIn === this.state);
+      if (old !== undefined) {
+        addRecord(records, key, this.replay(old, startRow));
+        memo.reused++;
+        continue;
+      }
+      memo.walked++;
+      const at = this.counts();
+      const stateIn = this.state;
+      const errorsIn = this.errors;
+      this.walk(chunk);
+      addRecord(records, key, this.record(at, startRow, stateIn, errorsIn));
+    }
+    if (memo) memo.records = records;
+    if (this.errors > 0) {
+      this.facts.problems.push(
+        `partial parse: ${this.errors} syntax error region${this.errors === 1 ? '' : 's'} (first at line ${this.firstErrorLine})`,
+      );
+    }
+  }
+
+  private counts(): FactCounts {
+    const f = this.facts;
+    return {
+      functions: f.functions.length,
+      macros: f.macros.length,
+      structs: f.structs.length,
+      calls: f.calls.length,
+      fieldAccesses: f.fieldAccesses.length,
+      opsTables: f.opsTables.length,
+      refs: f.refs.length,
+    };
+  }
+
+  /** Adds the facts of an unchanged top-level node from its record; returns the record moved. */
+  private replay(old: ChunkRecord, startRow: number): ChunkRecord {
+    const r = shiftRecord(old, startRow - old.startRow, startRow);
+    for (const m of r.mutations) this.apply(m);
+    this.state = r.stateOut;
+    this.cur = null;
+    const f = this.facts;
+    f.functions.push(...r.functions);
+    f.macros.push(...r.macros);
+    f.structs.push(...r.structs);
+    f.calls.push(...r.calls);
+    f.fieldAccesses.push(...r.fieldAccesses);
+    f.opsTables.push(...r.opsTables);
+    f.refs.push(...r.refs);
+    this.errors += r.errors;
+    if (this.firstErrorLine < 0 && r.firstErrorRow >= 0) this.firstErrorLine = r.firstErrorRow + 1;
+    return r;
+  }
+
+  /** The record of the node just walked, whose facts start at `at`. */
+  private record(at: FactCounts, startRow: number, stateIn: number, errorsIn: number): ChunkRecord {
+    const f = this.facts;
+    return {
+      startRow,
+      stateIn,
+      stateOut: this.state,
+      mutations: this.log,
+      functions: f.functions.slice(at.functions),
+      macros: f.macros.slice(at.macros),
+      structs: f.structs.slice(at.structs),
+      calls: f.calls.slice(at.calls),
+      fieldAccesses: f.fieldAccesses.slice(at.fieldAccesses),
+      opsTables: f.opsTables.slice(at.opsTables),
+      refs: f.refs.slice(at.refs),
+      errors: this.errors - errorsIn,
+      firstErrorRow: this.chunkErrorRow,
+    };
+  }
+
+  /** Walks the captures of one top-level node. */
+  private walk(chunk: Node): void {
+    const faStart = this.facts.fieldAccesses.length;
+    this.chunkErrorRow = -1;
+    this.log = [];
+    for (const cap of this.query.captures(chunk)) this.visit(cap);
+    this.settleFieldAccesses(faStart);
+  }
+
+  /**
+   * Calls through a member (`x->m(...)`) are ops calls, not field reads; writes were marked
+   * by their parents, possibly after the field's own capture (both within this node).
+   */
+  private settleFieldAccesses(from: number): void {
+    const fas = this.facts.fieldAccesses.splice(from);
+    const ids = this.fieldNodeIds.splice(0);
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      if (this.skipFieldIds.has(id)) continue;
+      const fa = fas[k]!;
+      if (this.writeIds.has(id) && !this.addrReadIds.has(id)) fa.access = 'write';
+      this.facts.fieldAccesses.push(fa);
+    }
+  }
+
+  private visit(cap: { name: string; node: Node }): void {
+    const node = cap.node;
+    const cur = this.cur;
+    if (cur !== null && node.startIndex >= cur.end) this.cur = null;
+    switch (cap.name) {
+      case 'definition.function':
+        this.addFunction(node);
+        break;
+      case 'definition.macro': {
+        const m = macroDef(node);
+        if (m !== null) this.facts.macros.push(m);
+        break;
+      }
+      case 'definition.struct': {
+        const nameNode = node.childForFieldName('name');
+        if (nameNode !== null) this.addStruct(node, nameNode, node);
+        break;
+      }
+      case 'definition.typedef_struct': {
+        const t = node.childForFieldName('type');
+        const nameNode = declName(node.childForFieldName('declarator'));
+        if (t !== null && nameNode !== null) this.addStruct(node, nameNode, t);
+        break;
+      }
+      case 'declaration.param':
+        if (this.cur !== null) this.recordDeclarators(node, this.cur.locals);
+        break;
+      case 'declaration.var': {
+        const tag = this.recordDeclarators(
+          node,
+          this.cur === null ? this.globals : this.cur.locals,
+        );
+        if (tag !== null) this.facts.opsTables.push(...opsTables(node, tag));
+        break;
+      }
+      case 'reference.call':
+        this.addCall(node);
+        break;
+      case 'reference.field':
+        this.addField(node);
+        break;
+      case 'write':
+        this.writeIds.add(node.id);
+        break;
+      case 'reference.value':
+        this.addRef(node);
+        break;
+      case 'error':
+        this.errors++;
+        if (this.firstErrorLine < 0) this.firstErrorLine = node.startPosition.row + 1;
+        if (this.chunkErrorRow < 0) this.chunkErrorRow = node.startPosition.row;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private lookupVar(name: string): string | null {
+    if (this.cur !== null) {
+      const t = this.cur.locals.get(name);
       if (t !== undefined) return t;
     }
-    const owners = fieldOwners.get(field);
+    return this.globals.get(name) ?? null;
+  }
+
+  private fieldType(tag: string | null, field: string): string | null {
+    if (tag !== null) {
+      const t = this.fieldTypes.get(`${tag}.${field}`) ?? KNOWN_FIELD_TYPES[`${tag}.${field}`];
+      if (t !== undefined) return t;
+    }
+    const owners = this.fieldOwners.get(field);
     if (owners !== undefined && owners.length === 1) {
-      return fieldTypes.get(`${owners[0]}.${field}`) ?? null;
+      return this.fieldTypes.get(`${owners[0]}.${field}`) ?? null;
     }
     return null;
-  };
+  }
 
   /** The struct tag an expression's value points to or is, when declarations tell. */
-  const typeOf = (e: Node | null, depth = 0): string | null => {
+  private typeOf(e: Node | null, depth = 0): string | null {
     if (e === null || depth > 8) return null;
     switch (e.type) {
       case 'identifier':
-        return lookupVar(e.text);
+        return this.lookupVar(e.text);
       case 'field_expression': {
         const f = e.childForFieldName('field');
         if (f === null) return null;
-        return fieldType(typeOf(e.childForFieldName('argument'), depth + 1), f.text);
+        return this.fieldType(this.typeOf(e.childForFieldName('argument'), depth + 1), f.text);
       }
       case 'call_expression': {
         const fn = e.childForFieldName('function');
         if (fn === null || fn.type !== 'identifier') return null;
         const name = fn.text;
-        const h = macros.castHelpers.get(name);
+        const h = this.macros.castHelpers.get(name);
         if (h !== undefined) return h;
-        if (macros.isTypeFromArg(name)) {
+        if (this.macros.isTypeFromArg(name)) {
           // container_of(p, sock, member) after the pre-pass blanked `struct`.
           const args = e.childForFieldName('arguments');
           const t = args?.namedChild(1);
@@ -428,52 +708,49 @@ export function collect(
         return null;
       }
       case 'parenthesized_expression':
-        return typeOf(e.namedChild(0), depth + 1);
+        return this.typeOf(e.namedChild(0), depth + 1);
       case 'cast_expression': {
         const tn = e.childForFieldName('type');
         return typeTag(tn?.childForFieldName('type') ?? null);
       }
       case 'subscript_expression':
       case 'pointer_expression':
-        return typeOf(e.childForFieldName('argument'), depth + 1);
+        return this.typeOf(e.childForFieldName('argument'), depth + 1);
       default:
         return null;
     }
-  };
+  }
 
-  /** Records the declared names with their struct tag; returns the tag. */
-  /** File-scope state changes of the node being walked, and the running hash of them all. */
-  let log: Mutation[] = [];
-  let state = 0;
-  /** Row of the first syntax error in the node being walked, or -1. */
-  let chunkErrorRow = -1;
-  const mutate = (m: Mutation): void => {
-    apply(m);
-    log.push(m);
-    state = mixState(state, m);
-  };
-  const apply = (m: Mutation): void => {
-    if (m[0] === 0) globals.set(m[1], m[2]);
-    else if (m[0] === 1) fieldTypes.set(m[1], m[2]);
+  /** Applies a file-scope state change and logs it for the node's record. */
+  private mutate(m: Mutation): void {
+    this.apply(m);
+    this.log.push(m);
+    this.state = mixState(this.state, m);
+  }
+
+  private apply(m: Mutation): void {
+    if (m[0] === 0) this.globals.set(m[1], m[2]);
+    else if (m[0] === 1) this.fieldTypes.set(m[1], m[2]);
     else {
-      const owners = fieldOwners.get(m[1]);
-      if (owners === undefined) fieldOwners.set(m[1], [m[2]]);
+      const owners = this.fieldOwners.get(m[1]);
+      if (owners === undefined) this.fieldOwners.set(m[1], [m[2]]);
       else if (!owners.includes(m[2])) owners.push(m[2]);
     }
-  };
+  }
 
-  const recordDeclarators = (decl: Node, into: Map<string, string | null>): string | null => {
+  /** Records the declared names with their struct tag; returns the tag. */
+  private recordDeclarators(decl: Node, into: Map<string, string | null>): string | null {
     const tag = typeTag(decl.childForFieldName('type'));
     for (const d of decl.childrenForFieldName('declarator')) {
       const nm = declName(d);
       if (nm === null) continue;
-      if (into === globals) mutate([0, nm.text, tag]);
+      if (into === this.globals) this.mutate([0, nm.text, tag]);
       else into.set(nm.text, tag);
     }
     return tag;
-  };
+  }
 
-  const addFunction = (node: Node): void => {
+  private addFunction(node: Node): void {
     const decl = node.childForFieldName('declarator');
     const type = node.childForFieldName('type');
     let nameNode = declName(decl);
@@ -481,7 +758,7 @@ export function collect(
     let kind: FunctionKind = 'function';
     let macro: string | undefined;
     const typeText = type?.text ?? '';
-    const defines = macros.definers.get(typeText);
+    const defines = this.macros.definers.get(typeText);
     if (defines === 'syscall') {
       kind = 'syscall';
       macro = typeText;
@@ -507,42 +784,21 @@ export function collect(
         isStatic = true;
       }
     }
-    const head = src.slice(node.startIndex, nameNode.startIndex);
+    const head = this.src.slice(node.startIndex, nameNode.startIndex);
     const def: FunctionDef = {
       name,
       span: spanOf(node),
       nameSpan: spanOf(nameNode),
       isStatic,
-      isInline: macros.inlineWord.test(head),
+      isInline: this.macros.inlineWord.test(head),
       kind,
     };
     if (macro !== undefined) def.macro = macro;
-    facts.functions.push(def);
-    const locals = new Map<string, string | null>();
-    cur = { name, end: node.endIndex, locals };
-  };
+    this.facts.functions.push(def);
+    this.cur = { name, end: node.endIndex, locals: new Map<string, string | null>() };
+  }
 
-  const addMacro = (node: Node): void => {
-    const nameNode = node.childForFieldName('name');
-    if (nameNode === null) return;
-    const value = node.childForFieldName('value');
-    const params = node.childForFieldName('parameters');
-    facts.macros.push({
-      name: nameNode.text,
-      span: spanOf(node),
-      nameSpan: spanOf(nameNode),
-      ...(params !== null
-        ? {
-            params: params.namedChildren
-              .filter((p): p is Node => p !== null && p.type !== 'comment')
-              .map((p) => p.text),
-          }
-        : {}),
-      value: value === null ? '' : value.text.trim().slice(0, 200),
-    });
-  };
-
-  const collectFields = (body: Node, owner: string, out: FieldDef[], depth = 0): void => {
+  private collectFields(body: Node, owner: string, out: FieldDef[], depth = 0): void {
     for (const fd of body.namedChildren) {
       if (fd === null || fd.type !== 'field_declaration') continue;
       const type = fd.childForFieldName('type');
@@ -550,7 +806,7 @@ export function collect(
       if (decls.length === 0 && type !== null && depth < 4) {
         // Anonymous struct/union member: its fields are the owner's fields.
         const inner = type.childForFieldName('body');
-        if (inner !== null) collectFields(inner, owner, out, depth + 1);
+        if (inner !== null) this.collectFields(inner, owner, out, depth + 1);
         continue;
       }
       const typeText = type === null ? '' : type.text;
@@ -576,16 +832,16 @@ export function collect(
           type: isFn ? `${shown} (${stars})()` : stars === '' ? shown : `${shown} ${stars}`,
           span: spanOf(d),
         });
-        if (tag !== null && !isFn) mutate([1, `${owner}.${name}`, tag]);
-        mutate([2, name, owner]);
+        if (tag !== null && !isFn) this.mutate([1, `${owner}.${name}`, tag]);
+        this.mutate([2, name, owner]);
       }
     }
-  };
+  }
 
-  const addStruct = (node: Node, nameNode: Node, kindNode: Node): void => {
+  private addStruct(node: Node, nameNode: Node, kindNode: Node): void {
     const body = kindNode.childForFieldName('body');
     const fields: FieldDef[] = [];
-    if (body !== null) collectFields(body, nameNode.text, fields);
+    if (body !== null) this.collectFields(body, nameNode.text, fields);
     const s: StructDef = {
       name: nameNode.text,
       kind: kindNode.type === 'union_specifier' ? 'union' : 'struct',
@@ -593,72 +849,31 @@ export function collect(
       nameSpan: spanOf(nameNode),
       fields,
     };
-    facts.structs.push(s);
-  };
+    this.facts.structs.push(s);
+  }
 
-  const addOpsTable = (decl: Node, tag: string): void => {
-    for (const d of decl.childrenForFieldName('declarator')) {
-      if (d.type !== 'init_declarator') continue;
-      const value = d.childForFieldName('value');
-      const nm = declName(d.childForFieldName('declarator'));
-      if (value === null || value.type !== 'initializer_list' || nm === null) continue;
-      const members: OpsTable['members'] = [];
-      const lists: Node[] = [value];
-      // Arrays of tables: `struct nf_hook_ops ops[] = { {...}, {...} }`.
-      for (const item of value.namedChildren) {
-        if (item !== null && item.type === 'initializer_list') lists.push(item);
-      }
-      for (const list of lists) {
-        for (const pair of list.namedChildren) {
-          if (pair === null || pair.type !== 'initializer_pair') continue;
-          const v = pair.childForFieldName('value');
-          const des = pair.childForFieldName('designator');
-          if (v === null || des === null || v.type !== 'identifier') continue;
-          if (des.type !== 'field_designator') continue;
-          const member = des.namedChild(0);
-          if (member === null) continue;
-          members.push({ member: member.text, fn: v.text, span: spanOf(pair) });
-        }
-      }
-      if (members.length > 0) {
-        facts.opsTables.push({ struct: tag, name: nm.text, span: spanOf(d), members });
-      }
-    }
-  };
+  private pushCall(callee: string, via: CallSite['via'], node: Node): void {
+    const caller = this.cur === null ? null : this.cur.name;
+    this.facts.calls.push({ caller, callee, via, span: spanOf(node) });
+  }
 
-  const pushCall = (callee: string, via: CallSite['via'], node: Node): void => {
-    facts.calls.push({ caller: cur === null ? null : cur.name, callee, via, span: spanOf(node) });
-  };
-
-  /** `x->m(...)`, `(*x->m)(...)`: returns the member's field expression, or null. */
-  const memberCallee = (fn: Node): Node | null => {
-    let f: Node | null = fn;
-    for (let k = 0; f !== null && k < 4; k++) {
-      if (f.type === 'field_expression') return f;
-      if (f.type === 'parenthesized_expression') f = f.namedChild(0);
-      else if (f.type === 'pointer_expression') f = f.childForFieldName('argument');
-      else return null;
-    }
-    return null;
-  };
-
-  const addOpsCall = (fe: Node, site: Node): void => {
+  private addOpsCall(fe: Node, site: Node): void {
     const member = fe.childForFieldName('field');
     if (member === null) return;
-    skipFieldIds.add(fe.id);
-    pushCall(
+    this.skipFieldIds.add(fe.id);
+    this.pushCall(
       member.text,
-      { kind: 'ops', struct: typeOf(fe.childForFieldName('argument')), member: member.text },
+      { kind: 'ops', struct: this.typeOf(fe.childForFieldName('argument')), member: member.text },
       site,
     );
-  };
+  }
 
   /**
    * Applies an accessor's rule to its arguments: `&x->f` outside the written positions is a
    * read (`atomic_read(&sk->sk_rmem_alloc)`), a plain `x->f` at a written lvalue position is a
    * write (`WRITE_ONCE(sk->sk_sndbuf, v)`). `&x->f` at a written position is already a write.
    */
-  const markAccessorArgs = (rule: AccessRule, args: Node): void => {
+  private markAccessorArgs(rule: AccessRule, args: Node): void {
     let k = 0;
     for (const a of args.namedChildren) {
       if (a === null || a.type === 'comment') continue;
@@ -666,221 +881,85 @@ export function collect(
       if (a.type === 'pointer_expression') {
         const inner = a.childForFieldName('argument');
         if (!written && inner !== null && inner.type === 'field_expression' && a.text[0] === '&')
-          addrReadIds.add(inner.id);
+          this.addrReadIds.add(inner.id);
       } else if (written && rule.lvalue === true && a.type === 'field_expression') {
-        writeIds.add(a.id);
+        this.writeIds.add(a.id);
       }
     }
-  };
+  }
 
-  const addCall = (node: Node): void => {
+  private addCall(node: Node): void {
     const fn = node.childForFieldName('function');
     if (fn === null) return;
-    if (fn.type === 'identifier') {
-      const name = fn.text;
-      const m = macros.indirectCalls.get(name);
-      const rule = m === undefined ? accessRule(name, macros) : null;
-      // The argument list matters only to INDIRECT_CALL_n and the accessors.
-      const args = m !== undefined || rule !== null ? node.childForFieldName('arguments') : null;
-      if (m !== undefined && args !== null) {
-        const list = args.namedChildren.filter(
-          (a): a is Node => a !== null && a.type !== 'comment',
-        );
-        const count = m.candidates;
-        const ptr = list[0];
-        if (ptr !== undefined) {
-          // INDIRECT_CALL_INET's IPv4 candidate (f1, last) first: it is the one every build
-          // keeps, and paths through it are the ones the memory map should show first.
-          const inet = m.ipv4Last;
-          for (let j = 1; j <= count && j < list.length; j++) {
-            const k = inet ? Math.min(count, list.length - 1) + 1 - j : j;
-            const cand = list[k];
-            if (cand.type === 'identifier') {
-              pushCall(cand.text, { kind: 'indirect', pointer: ptr.text }, node);
-            }
-          }
-          const fe = memberCallee(ptr);
-          if (fe !== null) addOpsCall(fe, node);
-          // The candidates are callees, not values taken.
-          for (let k = 0; k <= count && k < list.length; k++) skipRefIds.add(list[k].id);
-        }
-        return;
-      }
-      if (rule !== null && args !== null) markAccessorArgs(rule, args);
-      pushCall(name, { kind: 'direct' }, node);
+    if (fn.type !== 'identifier') {
+      const fe = memberCallee(fn);
+      if (fe !== null) this.addOpsCall(fe, node);
       return;
     }
-    const fe = memberCallee(fn);
-    if (fe !== null) addOpsCall(fe, node);
-  };
-  const addField = (node: Node): void => {
+    const name = fn.text;
+    const m = this.macros.indirectCalls.get(name);
+    const rule = m === undefined ? accessRule(name, this.macros) : null;
+    // The argument list matters only to INDIRECT_CALL_n and the accessors.
+    const args = m !== undefined || rule !== null ? node.childForFieldName('arguments') : null;
+    if (m !== undefined && args !== null) {
+      this.addIndirectCall(node, m, args);
+      return;
+    }
+    if (rule !== null && args !== null) this.markAccessorArgs(rule, args);
+    this.pushCall(name, { kind: 'direct' }, node);
+  }
+
+  /** `INDIRECT_CALL_n(f, f1, ..., args)`: an edge to each candidate, and an ops call if `f` is a member. */
+  private addIndirectCall(
+    node: Node,
+    m: { readonly candidates: number; readonly ipv4Last: boolean },
+    args: Node,
+  ): void {
+    const list = args.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment');
+    const count = m.candidates;
+    const ptr = list[0];
+    if (ptr === undefined) return;
+    // INDIRECT_CALL_INET's IPv4 candidate (f1, last) first: it is the one every build
+    // keeps, and paths through it are the ones the memory map should show first.
+    const inet = m.ipv4Last;
+    for (let j = 1; j <= count && j < list.length; j++) {
+      const k = inet ? Math.min(count, list.length - 1) + 1 - j : j;
+      const cand = list[k];
+      if (cand.type === 'identifier') {
+        this.pushCall(cand.text, { kind: 'indirect', pointer: ptr.text }, node);
+      }
+    }
+    const fe = memberCallee(ptr);
+    if (fe !== null) this.addOpsCall(fe, node);
+    // The candidates are callees, not values taken.
+    for (let k = 0; k <= count && k < list.length; k++) this.skipRefIds.add(list[k].id);
+  }
+
+  private addField(node: Node): void {
     const f = node.childForFieldName('field');
     if (f === null) return;
-    const struct = typeOf(node.childForFieldName('argument'));
+    const struct = this.typeOf(node.childForFieldName('argument'));
     const field = f.text;
-    facts.fieldAccesses.push({
-      function: cur === null ? null : cur.name,
+    this.facts.fieldAccesses.push({
+      function: this.cur === null ? null : this.cur.name,
       struct,
       field,
       access: 'read',
       span: tokenSpan(f, field),
     });
-    fieldNodeIds.push(node.id);
-  };
+    this.fieldNodeIds.push(node.id);
+  }
 
-  const addRef = (node: Node): void => {
-    if (skipRefIds.has(node.id)) return;
+  private addRef(node: Node): void {
+    if (this.skipRefIds.has(node.id)) return;
     const name = node.text;
     if (SKIP_REFS.has(name)) return;
+    const cur = this.cur;
     if (cur !== null && cur.locals.has(name)) return;
-    facts.refs.push({
+    this.facts.refs.push({
       name,
       span: tokenSpan(node, name),
       function: cur === null ? null : cur.name,
     });
-  };
-
-  // Top-level node by top-level node rather than one captures() call over the whole file: the
-  // capture list (one JS object per capture and node) then never holds more than one
-  // definition's worth, which bounds an index worker's heap on large files. A query run on a
-  // node matches that node and its descendants, so the sequence is the same.
-  const chunks = root.childCount > 0 ? root.children : [root];
-  const records = new Map<string, ChunkRecord[]>();
-  if (memo) {
-    memo.reused = 0;
-    memo.walked = 0;
-  }
-  for (const chunk of chunks) {
-    if (chunk === null) continue;
-    const startRow = chunk.startPosition.row;
-    let key = '';
-    if (memo) {
-      key = `${chunk.startPosition.column}\u0001${chunk.text}\u0001${src.slice(chunk.startIndex, chunk.endIndex)}`;
-      const old = memo.records.get(key)?.find((r) => r.stateIn === state);
-      if (old !== undefined) {
-        const r = shiftRecord(old, startRow - old.startRow, startRow);
-        for (const m of r.mutations) apply(m);
-        state = r.stateOut;
-        cur = null;
-        facts.functions.push(...r.functions);
-        facts.macros.push(...r.macros);
-        facts.structs.push(...r.structs);
-        facts.calls.push(...r.calls);
-        facts.fieldAccesses.push(...r.fieldAccesses);
-        facts.opsTables.push(...r.opsTables);
-        facts.refs.push(...r.refs);
-        errors += r.errors;
-        if (firstErrorLine < 0 && r.firstErrorRow >= 0) firstErrorLine = r.firstErrorRow + 1;
-        const list = records.get(key);
-        if (list) list.push(r);
-        else records.set(key, [r]);
-        memo.reused++;
-        continue;
-      }
-      memo.walked++;
-    }
-    const at = {
-      functions: facts.functions.length,
-      macros: facts.macros.length,
-      structs: facts.structs.length,
-      calls: facts.calls.length,
-      fieldAccesses: facts.fieldAccesses.length,
-      opsTables: facts.opsTables.length,
-      refs: facts.refs.length,
-    };
-    const stateIn = state;
-    const errorsIn = errors;
-    chunkErrorRow = -1;
-    log = [];
-    for (const cap of query.captures(chunk)) {
-      visit(cap);
-    }
-    // Calls through a member (`x->m(...)`) are ops calls, not field reads; writes were marked
-    // by their parents, possibly after the field's own capture (both within this node).
-    const fas = facts.fieldAccesses.splice(at.fieldAccesses);
-    const ids = fieldNodeIds.splice(0);
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k]!;
-      if (skipFieldIds.has(id)) continue;
-      const fa = fas[k]!;
-      if (writeIds.has(id) && !addrReadIds.has(id)) fa.access = 'write';
-      facts.fieldAccesses.push(fa);
-    }
-    if (memo) {
-      const r: ChunkRecord = {
-        startRow,
-        stateIn,
-        stateOut: state,
-        mutations: log,
-        functions: facts.functions.slice(at.functions),
-        macros: facts.macros.slice(at.macros),
-        structs: facts.structs.slice(at.structs),
-        calls: facts.calls.slice(at.calls),
-        fieldAccesses: facts.fieldAccesses.slice(at.fieldAccesses),
-        opsTables: facts.opsTables.slice(at.opsTables),
-        refs: facts.refs.slice(at.refs),
-        errors: errors - errorsIn,
-        firstErrorRow: chunkErrorRow,
-      };
-      const list = records.get(key);
-      if (list) list.push(r);
-      else records.set(key, [r]);
-    }
-  }
-  if (memo) memo.records = records;
-  function visit(cap: { name: string; node: Node }): void {
-    const node = cap.node;
-    if (cur !== null && node.startIndex >= cur.end) cur = null;
-    switch (cap.name) {
-      case 'definition.function':
-        addFunction(node);
-        break;
-      case 'definition.macro':
-        addMacro(node);
-        break;
-      case 'definition.struct': {
-        const nameNode = node.childForFieldName('name');
-        if (nameNode !== null) addStruct(node, nameNode, node);
-        break;
-      }
-      case 'definition.typedef_struct': {
-        const t = node.childForFieldName('type');
-        const nameNode = declName(node.childForFieldName('declarator'));
-        if (t !== null && nameNode !== null) addStruct(node, nameNode, t);
-        break;
-      }
-      case 'declaration.param':
-        if (cur !== null) recordDeclarators(node, cur.locals);
-        break;
-      case 'declaration.var': {
-        const tag = recordDeclarators(node, cur === null ? globals : cur.locals);
-        if (tag !== null) addOpsTable(node, tag);
-        break;
-      }
-      case 'reference.call':
-        addCall(node);
-        break;
-      case 'reference.field':
-        addField(node);
-        break;
-      case 'write':
-        writeIds.add(node.id);
-        break;
-      case 'reference.value':
-        addRef(node);
-        break;
-      case 'error':
-        errors++;
-        if (firstErrorLine < 0) firstErrorLine = node.startPosition.row + 1;
-        if (chunkErrorRow < 0) chunkErrorRow = node.startPosition.row;
-        break;
-      default:
-        break;
-    }
-  }
-  if (errors > 0) {
-    facts.problems.push(
-      `partial parse: ${errors} syntax error region${errors === 1 ? '' : 's'} (first at line ${firstErrorLine})`,
-    );
   }
 }
