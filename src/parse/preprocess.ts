@@ -30,6 +30,8 @@ export interface PreprocessResult {
 export interface PreprocessStats {
   /** Characters (or skipped comments and literals) stepped over by the parenthesis matcher. */
   parenScan: number;
+  /** Characters read for `struct`/`union` keywords in type-argument macros (typeArg rows). */
+  typeArgScan?: number;
 }
 
 /**
@@ -180,6 +182,11 @@ class PrePass {
   private braceFar: Uint8Array | null = null;
   /** The `(`s open during scanParens. */
   private readonly open: number[] = [];
+  /** The scanTypeArgs that last went through each position (0: none), and how many ran. */
+  private typeScanOf: Int32Array | null = null;
+  private typeScans = 0;
+  /** Keywords that scan had found before each position. */
+  private typeKeywordsBefore: Int32Array | null = null;
 
   constructor(
     private readonly src: string,
@@ -592,14 +599,49 @@ class PrePass {
     return commas[skip] + 1;
   }
 
-  /** Blanks the `struct`/`union` keywords among the arguments: `container_of(p, sock, m)`. */
+  /**
+   * Blanks the `struct`/`union` keywords among the arguments: `container_of(p, sock, m)`. An
+   * argument list inside one scanned before (`container_of(list_entry(p, struct x, m), ...)`)
+   * is not scanned again: its keywords are already blank, and only counted.
+   */
   private typeArg(word: string, e: number): number {
-    const src = this.src;
     const p = this.parenAfter(e);
     if (p < 0) return NOT_APPLIED;
     const close = this.matchParen(p);
     if (close === NO_MATCH) return NOT_APPLIED;
-    for (let k = p + 1; k < close; k++) {
+    const known = this.typeArgKeywordsKnown(p + 1, close);
+    if (known !== null) this.edits += known;
+    else this.scanTypeArgs(p + 1, close);
+    this.lastSig = NO_SIG;
+    this.lastWord = word;
+    return e;
+  }
+
+  /**
+   * The number of keywords in [from, to) when one earlier scanTypeArgs went through both
+   * positions (the scan from a position depends on it alone, so it read that range as a scan
+   * of it would), else null.
+   */
+  private typeArgKeywordsKnown(from: number, to: number): number | null {
+    const ids = this.typeScanOf;
+    const before = this.typeKeywordsBefore;
+    if (ids === null || before === null) return null;
+    const id = ids[from];
+    if (id === 0 || ids[to] !== id) return null;
+    return before[to] - before[from];
+  }
+
+  /** Scans [from, to) for `struct`/`union` keywords, blanking them and noting the positions. */
+  private scanTypeArgs(from: number, to: number): void {
+    const { src, stats } = this;
+    const ids = (this.typeScanOf ??= new Int32Array(this.n + 1));
+    const before = (this.typeKeywordsBefore ??= new Int32Array(this.n + 1));
+    const id = ++this.typeScans;
+    let found = 0;
+    for (let k = from; k < to; k++) {
+      ids[k] = id;
+      before[k] = found;
+      if (stats) stats.typeArgScan = (stats.typeArgScan ?? 0) + 1;
       const ch = src.charCodeAt(k);
       if (ch === SLASH || ch === DQ || ch === SQ) {
         const after = this.skipNonCode(k);
@@ -614,12 +656,12 @@ class PrePass {
           (src.startsWith('union', k) && !isIdent(src.charCodeAt(k + 5)))
         ) {
           this.blank(k, k + (ch === LOWER_S ? 6 : 5));
+          found++;
         }
       }
     }
-    this.lastSig = NO_SIG;
-    this.lastWord = word;
-    return e;
+    ids[to] = id;
+    before[to] = found;
   }
 
   /**

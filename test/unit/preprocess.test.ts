@@ -185,6 +185,23 @@ describe('preprocess', () => {
     });
   }
 
+  it('reads nested type-argument macros in linear work', () => {
+    // container_of(container_of(...(p, struct t, m)..., struct t, m): each inner argument
+    // list lies inside the outer one, whose keywords were blanked by the outer scan.
+    const make = (n: number) =>
+      `int x = ${'container_of('.repeat(n)}p${', struct t, m)'.repeat(n)};\n`;
+    const work = (src: string) => {
+      const stats = { parenScan: 0, typeArgScan: 0 };
+      const r = preprocess(src, stats);
+      assert.ok(!r.text.includes('struct'));
+      return stats.typeArgScan;
+    };
+    const small = work(make(1000));
+    const large = work(make(4000));
+    assert.ok(small > 0);
+    assert.ok(large / small <= 5, `4x the input, ${(large / small).toFixed(1)}x the work`);
+  });
+
   it('pre-processes 2 MB of unclosed invocations', () => {
     const src = 'f(a;\n'.repeat(400_000);
     const work = parenWork(src);
