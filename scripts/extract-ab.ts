@@ -1,7 +1,9 @@
-// A/B check of a change to collect() (src/index/extract.ts): runs the extractor of a git
-// revision (default HEAD) and the working tree's over the same parse of every .c/.h under the
-// given folders, diffs the facts as JSON (any difference is a failure, exit 1) and prints the
-// CPU time of each collect(). Rounds after the first are timed, alternating which runs first.
+// A/B check of a change to collect() (src/index/extract.ts) or to the pre-pass
+// (src/parse/preprocess.ts): runs the pre-pass of a git revision (default HEAD) and the working
+// tree's over every .c/.h under the given folders and compares their output, then runs both
+// extractors over the same parse, diffs the facts as JSON (any difference is a failure, exit 1)
+// and prints the CPU time of each collect(). Rounds after the first are timed, alternating
+// which runs first.
 //
 //   node --import tsx scripts/extract-ab.ts [--rev REV] [--rounds N] [DIR|FILE ...]
 //   (default: Linux net/ and passt from the source cache)
@@ -15,6 +17,7 @@ import { preprocess } from '../src/parse/preprocess';
 import { createParser, type Node, type Parser } from '../src/parse/treeSitter';
 
 type Collect = (facts: FileFacts, src: string, root: Node, parser: Parser) => void;
+type Preprocess = (src: string) => { text: string; edits: number };
 
 function walk(dir: string, out: string[]): void {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -41,15 +44,16 @@ async function main(): Promise<number> {
   }
   if (roots.length === 0) roots.push(join(linuxRoot(), 'net'), passtRoot());
   const repo = join(__dirname, '..');
-  const oldSrc = execFileSync('git', ['show', `${rev}:src/index/extract.ts`], {
-    cwd: repo,
-    encoding: 'utf8',
-  });
-  // Beside the current one, so that its relative imports resolve; removed on exit.
+  const show = (file: string): string =>
+    execFileSync('git', ['show', `${rev}:${file}`], { cwd: repo, encoding: 'utf8' });
+  // Beside the current ones, so that their relative imports resolve; removed on exit.
   const oldPath = join(repo, 'src/index', `.extract-ab-${process.pid}.ts`);
-  writeFileSync(oldPath, oldSrc);
+  const oldPrePath = join(repo, 'src/parse', `.preprocess-ab-${process.pid}.ts`);
+  writeFileSync(oldPath, show('src/index/extract.ts'));
+  writeFileSync(oldPrePath, show('src/parse/preprocess.ts'));
   try {
     const collectOld = ((await import(oldPath)) as { collect: Collect }).collect;
+    const preOld = ((await import(oldPrePath)) as { preprocess: Preprocess }).preprocess;
     const files: string[] = [];
     for (const r of roots) {
       if (statSync(r).isDirectory()) walk(r, files);
@@ -62,7 +66,22 @@ async function main(): Promise<number> {
     for (const f of files) {
       const src = readFileSync(f, 'utf8');
       if (src.indexOf('\0') >= 0) continue;
-      const tree = parser.parse(preprocess(src).text);
+      const pre = preprocess(src);
+      const preA = preOld(src);
+      if (preA.text !== pre.text || preA.edits !== pre.edits) {
+        diffs++;
+        if (diffs <= 5) {
+          let k = 0;
+          while (preA.text[k] === pre.text[k]) k++;
+          console.log(
+            `PRE-PASS DIFF ${f} at ${k} (edits ${preA.edits} / ${pre.edits})\n` +
+              `  ${rev}: ${JSON.stringify(preA.text.slice(Math.max(0, k - 80), k + 80))}\n` +
+              `  new: ${JSON.stringify(pre.text.slice(Math.max(0, k - 80), k + 80))}`,
+          );
+        }
+        continue;
+      }
+      const tree = parser.parse(pre.text);
       if (tree === null) continue;
       try {
         for (let round = 0; round < rounds; round++) {
@@ -107,6 +126,7 @@ async function main(): Promise<number> {
     return diffs === 0 ? 0 : 1;
   } finally {
     rmSync(oldPath, { force: true });
+    rmSync(oldPrePath, { force: true });
   }
 }
 

@@ -33,8 +33,13 @@ import type {
   StructDef,
 } from './facts';
 import {
+  CALL,
+  CALL_OPS,
   CALL_W,
   callAt,
+  FIELD,
+  FN,
+  FN_STATIC,
   FN_W,
   functionAt,
   fieldAccessAt,
@@ -43,7 +48,9 @@ import {
   packFacts,
   refAt,
   remapRows,
+  REF,
   REF_W,
+  SPAN,
   spanAt,
   StringTable,
   type PackedFacts,
@@ -241,7 +248,9 @@ export class MemoryCodeIndex implements CodeIndex {
     const e: Entry = { id, p, sorted: undefined, sealed: false };
     this.byPath.set(file, e);
     this.byId[id] = e;
-    for (let row = 0, at = 0; at < fr.length; row++, at += FN_W) this.funcs.add(fr[at]!, id, row);
+    for (let row = 0, at = 0; at < fr.length; row++, at += FN_W) {
+      this.funcs.add(fr[at + FN.name]!, id, row);
+    }
     this.addRows(e);
     if (this.rowPostings.some((r) => r.pendingPairs >= SEAL_PENDING_PAIRS)) this.seal();
   }
@@ -296,7 +305,9 @@ export class MemoryCodeIndex implements CodeIndex {
     this.byId[i] = e;
     if (!usable) {
       const fr = p.functions;
-      for (let row = 0, at = 0; at < fr.length; row++, at += FN_W) this.funcs.add(fr[at]!, i, row);
+      for (let row = 0, at = 0; at < fr.length; row++, at += FN_W) {
+        this.funcs.add(fr[at + FN.name]!, i, row);
+      }
     }
     this.addRows(e, usable);
   }
@@ -320,13 +331,14 @@ export class MemoryCodeIndex implements CodeIndex {
     const fa = p.fieldAccesses;
     if (!rowsKnown) {
       for (let row = 0, at = 0; at < calls.length; row++, at += CALL_W) {
-        if (calls[at + 2] === 2) this.opsCallsByMember.add(calls[at + 4]!, id, row);
-        else this.callsByCallee.add(calls[at + 1]!, id, row);
-        const caller = calls[at]!;
+        if (calls[at + CALL.kind] === CALL_OPS) {
+          this.opsCallsByMember.add(calls[at + CALL.b]!, id, row);
+        } else this.callsByCallee.add(calls[at + CALL.callee]!, id, row);
+        const caller = calls[at + CALL.caller]!;
         if (caller !== -1) this.callsByCaller.add(caller, id, row);
       }
       for (let row = 0, at = 0; at < fa.length; row++, at += FIELD_W) {
-        this.fields.add(fa[at + 2]!, id, row);
+        this.fields.add(fa[at + FIELD.field]!, id, row);
       }
     }
     for (const t of p.opsTables) {
@@ -405,8 +417,8 @@ export class MemoryCodeIndex implements CodeIndex {
         let ops = 0;
         let callers = 0;
         for (let at = 0; at < calls.length; at += CALL_W) {
-          if (calls[at + 2] === 2) ops++;
-          if (calls[at] !== -1) callers++;
+          if (calls[at + CALL.kind] === CALL_OPS) ops++;
+          if (calls[at + CALL.caller] !== -1) callers++;
         }
         this.opsCallsByMember.countDead(ops);
         this.callsByCallee.countDead(calls.length / CALL_W - ops);
@@ -548,7 +560,9 @@ export class MemoryCodeIndex implements CodeIndex {
     if (!e) return undefined;
     const fr = e.p.functions;
     const fs = (e.sorted ??= Int32Array.from({ length: fr.length / FN_W }, (_, i) => i).sort(
-      (a, b) => fr[a * FN_W + 4]! - fr[b * FN_W + 4]! || fr[a * FN_W + 5]! - fr[b * FN_W + 5]!,
+      (a, b) =>
+        fr[a * FN_W + FN.span + SPAN.line]! - fr[b * FN_W + FN.span + SPAN.line]! ||
+        fr[a * FN_W + FN.span + SPAN.col]! - fr[b * FN_W + FN.span + SPAN.col]!,
     ));
     // Last function starting at or before the position; definitions do not nest in C.
     let lo = 0;
@@ -556,14 +570,14 @@ export class MemoryCodeIndex implements CodeIndex {
     let best = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (spanBefore(spanAt(fr, fs[mid]! * FN_W + 4), line, col)) {
+      if (spanBefore(spanAt(fr, fs[mid]! * FN_W + FN.span), line, col)) {
         best = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
     if (best < 0) return undefined;
     const row = fs[best]!;
-    if (!spanAfter(spanAt(fr, row * FN_W + 4), line, col)) return undefined;
+    if (!spanAfter(spanAt(fr, row * FN_W + FN.span), line, col)) return undefined;
     return { file, item: functionAt(fr, row, this.strings.strings) };
   }
 
@@ -581,7 +595,7 @@ export class MemoryCodeIndex implements CodeIndex {
     this.funcs.forEach(key, (id, row) => {
       if (bestReach === Reach.ownFile) return;
       const p = this.byId[id]!.p;
-      const r = reach(p.path, (p.functions[row * FN_W + 1]! & 1) !== 0, fromFile);
+      const r = reach(p.path, (p.functions[row * FN_W + FN.flags]! & FN_STATIC) !== 0, fromFile);
       if (r !== undefined && r < bestReach) {
         best = p;
         bestRow = row;
@@ -692,7 +706,7 @@ export class MemoryCodeIndex implements CodeIndex {
     const out: FieldAccess[] = [];
     const fa = e.p.fieldAccesses;
     for (let row = 0, at = 0; at < fa.length; row++, at += FIELD_W) {
-      if (fa[at + 2] === id) out.push(fieldAccessAt(fa, row, this.strings.strings));
+      if (fa[at + FIELD.field] === id) out.push(fieldAccessAt(fa, row, this.strings.strings));
     }
     return out;
   }
@@ -724,7 +738,9 @@ export class MemoryCodeIndex implements CodeIndex {
       for (const [file, e] of this.byPath) {
         const refs = e.p.refs;
         for (let at = 0; at < refs.length; at += REF_W) {
-          if (refs[at] === id) out.push({ file, span: spanAt(refs, at + 2), kind: 'ref' });
+          if (refs[at + REF.name] === id) {
+            out.push({ file, span: spanAt(refs, at + REF.span), kind: 'ref' });
+          }
         }
       }
     }
@@ -741,13 +757,13 @@ export class MemoryCodeIndex implements CodeIndex {
       return u;
     };
     this.callsByCallee.forEach(id, (fileId, row) => {
-      at(fileId).calls.push(spanAt(this.byId[fileId]!.p.calls, row * CALL_W + 5));
+      at(fileId).calls.push(spanAt(this.byId[fileId]!.p.calls, row * CALL_W + CALL.span));
     });
     for (const e of this.byId) {
       if (!e) continue;
       const refs = e.p.refs;
       for (let k = 0; k < refs.length; k += REF_W) {
-        if (refs[k] === id) at(e.id).refs.push(spanAt(refs, k + 2));
+        if (refs[k + REF.name] === id) at(e.id).refs.push(spanAt(refs, k + REF.span));
       }
     }
     const out = [...byFile.values()];
@@ -794,7 +810,12 @@ export class MemoryCodeIndex implements CodeIndex {
     for (const [file, { p: f }] of this.byPath) {
       const fr = f.functions;
       for (let at = 0; at < fr.length; at += FN_W) {
-        add(this.strings.strings[fr[at]!]!, 'function', file, spanAt(fr, at + 8));
+        add(
+          this.strings.strings[fr[at + FN.name]!]!,
+          'function',
+          file,
+          spanAt(fr, at + FN.nameSpan),
+        );
       }
       for (const m of f.macros) add(m.name, 'macro', file, m.nameSpan);
       for (const s of f.structs) {

@@ -3,8 +3,16 @@
 // captures of grammars/queries/facts.scm. Never throws: anything that goes wrong is recorded
 // in FileFacts.problems and the facts found so far are kept.
 import { createHash } from 'node:crypto';
+import { accessRule, macroIndex, type AccessRule } from '../parse/kernelMacros';
 import { preprocess } from '../parse/preprocess';
-import { getQuery, parseBounded, type Node, type Parser, type Tree } from '../parse/treeSitter';
+import {
+  getQuery,
+  parseBounded,
+  type Node,
+  type Parser,
+  type Query,
+  type Tree,
+} from '../parse/treeSitter';
 import {
   emptyFacts,
   type CallSite,
@@ -27,56 +35,6 @@ export interface ExtractOptions {
   /** Parse time bound in milliseconds. Default 10 s. */
   timeoutMs?: number;
 }
-
-/** `tcp_sk(sk)` returns a `struct tcp_sock *`: kernel cast helpers (include/linux/tcp.h, ...). */
-const HELPER_TYPES: Record<string, string> = {
-  tcp_sk: 'tcp_sock',
-  inet_sk: 'inet_sock',
-  inet_csk: 'inet_connection_sock',
-  inet_twsk: 'inet_timewait_sock',
-  tcp_twsk: 'tcp_timewait_sock',
-  tcp_rsk: 'tcp_request_sock',
-  inet_rsk: 'inet_request_sock',
-  inet_reqsk: 'request_sock',
-  udp_sk: 'udp_sock',
-  raw_sk: 'raw_sock',
-  inet6_sk: 'ipv6_pinfo',
-  tcp_inet6_sk: 'ipv6_pinfo',
-  mptcp_sk: 'mptcp_sock',
-  mptcp_subflow_ctx: 'mptcp_subflow_context',
-  unix_sk: 'unix_sock',
-  sk_to_full_sk: 'sock',
-  skb_to_full_sk: 'sock',
-  sk_from_file: 'sock',
-  skb_shinfo: 'skb_shared_info',
-  tcp_hdr: 'tcphdr',
-  ip_hdr: 'iphdr',
-  ipv6_hdr: 'ipv6hdr',
-  udp_hdr: 'udphdr',
-  sock_net: 'net',
-  dev_net: 'net',
-  read_pnet: 'net',
-  TCP_SKB_CB: 'tcp_skb_cb',
-  skb_dst: 'dst_entry',
-  sk_dst_get: 'dst_entry',
-  __sk_dst_get: 'dst_entry',
-  skb_peek: 'sk_buff',
-  skb_peek_tail: 'sk_buff',
-  tcp_write_queue_head: 'sk_buff',
-  tcp_write_queue_tail: 'sk_buff',
-  tcp_send_head: 'sk_buff',
-  tcp_rtx_queue_head: 'sk_buff',
-  skb_rb_first: 'sk_buff',
-  skb_rb_last: 'sk_buff',
-  skb_rb_next: 'sk_buff',
-  alloc_skb: 'sk_buff',
-  inet_csk_ca: 'inet_connection_sock',
-  sk_user_data: 'sock',
-  tcp_sk_rw: 'tcp_sock',
-  netdev_priv: 'net_device',
-  sk_socket: 'socket',
-  page_address: 'page',
-};
 
 /** Field types of kernel structs defined outside net/ (include/net/sock.h, ...). */
 const KNOWN_FIELD_TYPES: Record<string, string> = {
@@ -114,156 +72,9 @@ const KNOWN_FIELD_TYPES: Record<string, string> = {
   'sk_buff_head.next': 'sk_buff',
 };
 
-/**
- * How a call treats the fields handed to it, by argument position. A field passed by address
- * (`&sk->sk_rmem_alloc`) is marked a write by facts.scm, because the callee may store through
- * the pointer; for the accessors below the name tells whether it does.
- */
-interface AccessRule {
-  /** Argument positions whose field is written; a `&x->f` anywhere else is only read. */
-  writes: readonly number[];
-  /**
-   * The written arguments are lvalues (`WRITE_ONCE(sk->f, v)`), so a plain `x->f` there is
-   * written; otherwise they are pointers, and a plain `x->f` there is a pointer field that is
-   * only read (`atomic_long_add(n, sk->sk_prot->memory_allocated)` writes the counter, not
-   * `memory_allocated`).
-   */
-  lvalue?: boolean;
-}
+/** Kernel accessors' rules, from src/parse/kernelMacros.ts (where the table lives). */
+export { accessRule };
 
-const READS: AccessRule = { writes: [] };
-const WRITES_ARG0: AccessRule = { writes: [0] };
-const WRITES_ARG1: AccessRule = { writes: [1] };
-
-/**
- * Accessors named one by one (the atomic, refcount and bitops families follow the prefix rules
- * of accessRule). Read-only ones are the queries the kernel makes through an address: list and
- * queue emptiness or length (`skb_queue_len(&sk->sk_receive_queue)`), lock assertions, address
- * comparisons. Anything not here and not matched by a rule keeps facts.scm's conservative write.
- */
-const ACCESS_RULES = new Map<string, AccessRule>(
-  Object.entries({
-    WRITE_ONCE: { writes: [0], lvalue: true },
-    __WRITE_ONCE: { writes: [0], lvalue: true },
-    smp_store_mb: { writes: [0], lvalue: true },
-    smp_store_release: WRITES_ARG0,
-    smp_load_acquire: READS,
-    xchg: WRITES_ARG0,
-    cmpxchg: WRITES_ARG0,
-    try_cmpxchg: { writes: [0, 1] },
-    memset: WRITES_ARG0,
-    memzero_explicit: WRITES_ARG0,
-    memcpy: WRITES_ARG0,
-    memmove: WRITES_ARG0,
-    memcmp: READS,
-    // A cache hint, even the `w` (for write) form: no store happens.
-    prefetch: READS,
-    prefetchw: READS,
-    kref_read: READS,
-    u64_stats_read: READS,
-    read_pnet: READS,
-    list_empty: READS,
-    list_empty_careful: READS,
-    list_is_singular: READS,
-    list_is_last: READS,
-    list_first_entry: READS,
-    list_first_entry_or_null: READS,
-    list_last_entry: READS,
-    hlist_empty: READS,
-    hlist_unhashed: READS,
-    rb_first: READS,
-    rb_last: READS,
-    skb_queue_empty: READS,
-    skb_queue_empty_lockless: READS,
-    skb_queue_len: READS,
-    skb_queue_len_lockless: READS,
-    skb_peek: READS,
-    skb_peek_tail: READS,
-    timer_pending: READS,
-    delayed_work_pending: READS,
-    lockdep_is_held: READS,
-    lockdep_assert_held: READS,
-    spin_is_locked: READS,
-    mutex_is_locked: READS,
-    ipv6_addr_equal: READS,
-    ipv6_addr_any: READS,
-    ipv6_addr_type: READS,
-    ipv6_addr_v4mapped: READS,
-    ipv6_addr_loopback: READS,
-    ipv6_prefix_equal: READS,
-    percpu_counter_read: READS,
-    percpu_counter_read_positive: READS,
-    percpu_counter_sum: READS,
-    percpu_counter_sum_positive: READS,
-    test_bit: READS,
-    test_bit_acquire: READS,
-    find_first_bit: READS,
-    find_next_bit: READS,
-    find_first_zero_bit: READS,
-    find_next_zero_bit: READS,
-    bitmap_empty: READS,
-    bitmap_weight: READS,
-  }),
-);
-
-/** include/linux/atomic/atomic-instrumented.h, atomic-long.h, include/linux/refcount.h. */
-const ATOMIC_RE = /^(?:atomic64|atomic_long|atomic|refcount)_(\w+)$/;
-/** The operations of those families (with `_return`, `_and_test`, `_relaxed`... suffixes). */
-const ATOMIC_OP_RE =
-  /^(?:fetch_)?(?:read|cond_read|set|inc|dec|add|sub|and|or|xor|andnot|xchg|cmpxchg|try_cmpxchg)(?:_|$)/;
-/** Operations that take the operand first and the counter second: `atomic_add(i, v)`. */
-const OPERAND_FIRST_RE = /^(?:fetch_)?(?:add|sub|and|or|xor|andnot)(?:_|$)/;
-/** include/asm-generic/bitops: `set_bit(nr, addr)`, `test_and_clear_bit(nr, addr)`, ... */
-const BITOP_WRITE_RE = /^(?:__)?(?:test_and_)?(?:set|clear|change)_bit(?:_lock|_unlock)?$/;
-
-const ruleMemo = new Map<string, AccessRule | null>();
-
-/**
- * The access rule of a call by its name, or null for a function the extractor knows nothing
- * about. Atomic families (`atomic_`, `atomic64_`, `atomic_long_`, `refcount_`): `read*` only
- * reads; `add/sub/and/or/xor/andnot` and their `fetch_`, `_return`, `_and_test`, `_negative`
- * forms write their second argument, except `add_unless` / `fetch_add_unless` (counter first);
- * `try_cmpxchg` also writes the expected value it is handed; `set`, `inc`, `dec`, `xchg`,
- * `cmpxchg`, `inc_not_zero`, `dec_and_test`... write their first. Names of those families that
- * are not such an operation (`atomic_notifier_call_chain`) or that also take a lock
- * (`refcount_dec_and_lock(r, &lock)`) stay unknown. Bit operations other than `test_bit`
- * write their second argument (the bitmap).
- */
-export function accessRule(name: string): AccessRule | null {
-  const memo = ruleMemo.get(name);
-  if (memo !== undefined) return memo;
-  let rule: AccessRule | null = ACCESS_RULES.get(name) ?? null;
-  if (rule === null) {
-    const m = ATOMIC_RE.exec(name);
-    const op = m === null ? '' : m[1];
-    if (m !== null && ATOMIC_OP_RE.test(op) && !op.includes('lock')) {
-      if (op.startsWith('read') || op.startsWith('cond_read')) rule = READS;
-      else if (op === 'add_unless' || op === 'fetch_add_unless') rule = WRITES_ARG0;
-      else if (OPERAND_FIRST_RE.test(op)) rule = WRITES_ARG1;
-      else if (op.startsWith('try_cmpxchg')) rule = { writes: [0, 1] };
-      else rule = WRITES_ARG0;
-    } else if (BITOP_WRITE_RE.test(name)) rule = WRITES_ARG1;
-  }
-  if (ruleMemo.size < 4096) ruleMemo.set(name, rule);
-  return rule;
-}
-
-/**
- * `INDIRECT_CALL_n(f, fn, ..., f1, args)` and include/linux/indirect_call_wrapper.h's
- * `INDIRECT_CALL_INET(f, f2, f1, args)` (two candidates with IPv6, the IPv4 one without: both
- * are edges, since the tree holds both) and `INDIRECT_CALL_INET_1(f, f1, args)`.
- */
-const INDIRECT_RE = /^INDIRECT_CALL_(?:([1-4])|INET(_1)?)$/;
-
-/** How many candidates follow the pointer in an INDIRECT_RE match. */
-function indirectCount(m: RegExpExecArray): number {
-  if (m[1] !== undefined) return Number(m[1]);
-  return m[2] !== undefined ? 1 : 2;
-}
-
-const SYSCALL_RE = /^(COMPAT_)?SYSCALL_DEFINE\d$/;
-const BPF_RE = /^BPF_CALL_\d$/;
-const INLINE_RE = /\b(?:inline|__inline|__inline__|__always_inline)\b/;
 const SKIP_REFS = new Set(['NULL', 'true', 'false']);
 
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
@@ -560,61 +371,335 @@ export function collect(
 ): void {
   const lang = parser.language;
   if (lang === null) throw new Error('parser has no language');
-  const query = getQuery(lang, 'facts');
+  new Collector(facts, src, getQuery(lang, 'facts')).run(root, memo);
+}
 
-  const globals = new Map<string, string | null>();
-  /** `struct.field` -> struct tag of the field's type, from this file's struct bodies. */
-  const fieldTypes = new Map<string, string>();
-  /** field name -> the structs of this file declaring it. */
-  const fieldOwners = new Map<string, string[]>();
-  const writeIds = new Set<number>();
-  /** Fields whose address goes to an accessor that only reads through it. */
-  const addrReadIds = new Set<number>();
-  const skipRefIds = new Set<number>();
-  const skipFieldIds = new Set<number>();
-  const fieldNodeIds: number[] = [];
-  let cur = null as FnScope | null;
-  let errors = 0;
-  let firstErrorLine = -1;
+function addRecord(records: Map<string, ChunkRecord[]>, key: string, r: ChunkRecord): void {
+  const list = records.get(key);
+  if (list) list.push(r);
+  else records.set(key, [r]);
+}
 
-  const lookupVar = (name: string): string | null => {
-    if (cur !== null) {
-      const t = cur.locals.get(name);
-      if (t !== undefined) return t;
-    }
-    return globals.get(name) ?? null;
+/** `x->m(...)`, `(*x->m)(...)`: returns the member's field expression, or null. */
+function memberCallee(fn: Node): Node | null {
+  let f: Node | null = fn;
+  for (let k = 0; f !== null && k < 4; k++) {
+    if (f.type === 'field_expression') return f;
+    if (f.type === 'parenthesized_expression') f = f.namedChild(0);
+    else if (f.type === 'pointer_expression') f = f.childForFieldName('argument');
+    else return null;
+  }
+  return null;
+}
+
+/** The fact of `#define NAME value` / `#define NAME(params) value`. */
+function macroDef(node: Node): FileFacts['macros'][number] | null {
+  const nameNode = node.childForFieldName('name');
+  if (nameNode === null) return null;
+  const value = node.childForFieldName('value');
+  const params = node.childForFieldName('parameters');
+  return {
+    name: nameNode.text,
+    span: spanOf(node),
+    nameSpan: spanOf(nameNode),
+    ...(params !== null
+      ? {
+          params: params.namedChildren
+            .filter((p): p is Node => p !== null && p.type !== 'comment')
+            .map((p) => p.text),
+        }
+      : {}),
+    value: value === null ? '' : value.text.trim().slice(0, 200),
   };
+}
 
-  const fieldType = (tag: string | null, field: string): string | null => {
-    if (tag !== null) {
-      const t = fieldTypes.get(`${tag}.${field}`) ?? KNOWN_FIELD_TYPES[`${tag}.${field}`];
+/** The `.member = fn` pairs of a declaration's initialisers (ops tables), by declarator. */
+function opsTables(decl: Node, tag: string): OpsTable[] {
+  const out: OpsTable[] = [];
+  for (const d of decl.childrenForFieldName('declarator')) {
+    if (d.type !== 'init_declarator') continue;
+    const value = d.childForFieldName('value');
+    const nm = declName(d.childForFieldName('declarator'));
+    if (value === null || value.type !== 'initializer_list' || nm === null) continue;
+    const members: OpsTable['members'] = [];
+    const lists: Node[] = [value];
+    // Arrays of tables: `struct nf_hook_ops ops[] = { {...}, {...} }`.
+    for (const item of value.namedChildren) {
+      if (item !== null && item.type === 'initializer_list') lists.push(item);
+    }
+    for (const list of lists) {
+      for (const pair of list.namedChildren) {
+        if (pair === null || pair.type !== 'initializer_pair') continue;
+        const v = pair.childForFieldName('value');
+        const des = pair.childForFieldName('designator');
+        if (v === null || des === null || v.type !== 'identifier') continue;
+        if (des.type !== 'field_designator') continue;
+        const member = des.namedChild(0);
+        if (member === null) continue;
+        members.push({ member: member.text, fn: v.text, span: spanOf(pair) });
+      }
+    }
+    if (members.length > 0) out.push({ struct: tag, name: nm.text, span: spanOf(d), members });
+  }
+  return out;
+}
+
+/** Where each kind of fact of `facts` ended before a node was walked. */
+interface FactCounts {
+  functions: number;
+  macros: number;
+  structs: number;
+  calls: number;
+  fieldAccesses: number;
+  opsTables: number;
+  refs: number;
+}
+
+/** One collect(): the file-scope state of the walk and its steps, capture by capture. */
+class Collector {
+  private readonly macros = macroIndex();
+  private readonly globals = new Map<string, string | null>();
+  /** `struct.field` -> struct tag of the field's type, from this file's struct bodies. */
+  private readonly fieldTypes = new Map<string, string>();
+  /** field name -> the structs of this file declaring it. */
+  private readonly fieldOwners = new Map<string, string[]>();
+  private readonly writeIds = new Set<number>();
+  /** Fields whose address goes to an accessor that only reads through it. */
+  private readonly addrReadIds = new Set<number>();
+  private readonly skipRefIds = new Set<number>();
+  private readonly skipFieldIds = new Set<number>();
+  /** Node ids of the field accesses of the node being walked, in facts.fieldAccesses order. */
+  private readonly fieldNodeIds: number[] = [];
+  /** The function being walked. */
+  private cur: FnScope | null = null;
+  private errors = 0;
+  private firstErrorLine = -1;
+  /** File-scope state changes of the node being walked, and the running hash of them all. */
+  private log: Mutation[] = [];
+  private state = 0;
+  /** Row of the first syntax error in the node being walked, or -1. */
+  private chunkErrorRow = -1;
+
+  constructor(
+    private readonly facts: FileFacts,
+    private readonly src: string,
+    private readonly query: Query,
+  ) {}
+
+  /**
+   * Top-level node by top-level node rather than one captures() call over the whole file: the
+   * capture list (one JS object per capture and node) then never holds more than one
+   * definition's worth, which bounds an index worker's heap on large files. A query run on a
+   * node matches that node and its descendants, so the sequence is the same.
+   */
+  run(root: Node, memo: CollectMemo | undefined): void {
+    const chunks = root.childCount > 0 ? root.children : [root];
+    const records = new Map<string, ChunkRecord[]>();
+    if (memo) {
+      memo.reused = 0;
+      memo.walked = 0;
+    }
+    for (const chunk of chunks) {
+      if (chunk === null) continue;
+      const startRow = chunk.startPosition.row;
+      if (!memo) {
+        this.walk(chunk);
+        continue;
+      }
+      const key = `${chunk.startPosition.column}\u0001${chunk.text}\u0001${this.src.slice(chunk.startIndex, chunk.endIndex)}`;
+      const old = memo.records.get(key)?.find((r) => r.stateIn === this.state);
+      if (old !== undefined) {
+        addRecord(records, key, this.replay(old, startRow));
+        memo.reused++;
+        continue;
+      }
+      memo.walked++;
+      const at = this.counts();
+      const stateIn = this.state;
+      const errorsIn = this.errors;
+      this.walk(chunk);
+      addRecord(records, key, this.record(at, startRow, stateIn, errorsIn));
+    }
+    if (memo) memo.records = records;
+    if (this.errors > 0) {
+      this.facts.problems.push(
+        `partial parse: ${this.errors} syntax error region${this.errors === 1 ? '' : 's'} (first at line ${this.firstErrorLine})`,
+      );
+    }
+  }
+
+  private counts(): FactCounts {
+    const f = this.facts;
+    return {
+      functions: f.functions.length,
+      macros: f.macros.length,
+      structs: f.structs.length,
+      calls: f.calls.length,
+      fieldAccesses: f.fieldAccesses.length,
+      opsTables: f.opsTables.length,
+      refs: f.refs.length,
+    };
+  }
+
+  /** Adds the facts of an unchanged top-level node from its record; returns the record moved. */
+  private replay(old: ChunkRecord, startRow: number): ChunkRecord {
+    const r = shiftRecord(old, startRow - old.startRow, startRow);
+    for (const m of r.mutations) this.apply(m);
+    this.state = r.stateOut;
+    this.cur = null;
+    const f = this.facts;
+    f.functions.push(...r.functions);
+    f.macros.push(...r.macros);
+    f.structs.push(...r.structs);
+    f.calls.push(...r.calls);
+    f.fieldAccesses.push(...r.fieldAccesses);
+    f.opsTables.push(...r.opsTables);
+    f.refs.push(...r.refs);
+    this.errors += r.errors;
+    if (this.firstErrorLine < 0 && r.firstErrorRow >= 0) this.firstErrorLine = r.firstErrorRow + 1;
+    return r;
+  }
+
+  /** The record of the node just walked, whose facts start at `at`. */
+  private record(at: FactCounts, startRow: number, stateIn: number, errorsIn: number): ChunkRecord {
+    const f = this.facts;
+    return {
+      startRow,
+      stateIn,
+      stateOut: this.state,
+      mutations: this.log,
+      functions: f.functions.slice(at.functions),
+      macros: f.macros.slice(at.macros),
+      structs: f.structs.slice(at.structs),
+      calls: f.calls.slice(at.calls),
+      fieldAccesses: f.fieldAccesses.slice(at.fieldAccesses),
+      opsTables: f.opsTables.slice(at.opsTables),
+      refs: f.refs.slice(at.refs),
+      errors: this.errors - errorsIn,
+      firstErrorRow: this.chunkErrorRow,
+    };
+  }
+
+  /** Walks the captures of one top-level node. */
+  private walk(chunk: Node): void {
+    const faStart = this.facts.fieldAccesses.length;
+    this.chunkErrorRow = -1;
+    this.log = [];
+    for (const cap of this.query.captures(chunk)) this.visit(cap);
+    this.settleFieldAccesses(faStart);
+  }
+
+  /**
+   * Calls through a member (`x->m(...)`) are ops calls, not field reads; writes were marked
+   * by their parents, possibly after the field's own capture (both within this node).
+   */
+  private settleFieldAccesses(from: number): void {
+    const fas = this.facts.fieldAccesses.splice(from);
+    const ids = this.fieldNodeIds.splice(0);
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      if (this.skipFieldIds.has(id)) continue;
+      const fa = fas[k]!;
+      if (this.writeIds.has(id) && !this.addrReadIds.has(id)) fa.access = 'write';
+      this.facts.fieldAccesses.push(fa);
+    }
+  }
+
+  private visit(cap: { name: string; node: Node }): void {
+    const node = cap.node;
+    const cur = this.cur;
+    if (cur !== null && node.startIndex >= cur.end) this.cur = null;
+    switch (cap.name) {
+      case 'definition.function':
+        this.addFunction(node);
+        break;
+      case 'definition.macro': {
+        const m = macroDef(node);
+        if (m !== null) this.facts.macros.push(m);
+        break;
+      }
+      case 'definition.struct': {
+        const nameNode = node.childForFieldName('name');
+        if (nameNode !== null) this.addStruct(node, nameNode, node);
+        break;
+      }
+      case 'definition.typedef_struct': {
+        const t = node.childForFieldName('type');
+        const nameNode = declName(node.childForFieldName('declarator'));
+        if (t !== null && nameNode !== null) this.addStruct(node, nameNode, t);
+        break;
+      }
+      case 'declaration.param':
+        if (this.cur !== null) this.recordDeclarators(node, this.cur.locals);
+        break;
+      case 'declaration.var': {
+        const tag = this.recordDeclarators(
+          node,
+          this.cur === null ? this.globals : this.cur.locals,
+        );
+        if (tag !== null) this.facts.opsTables.push(...opsTables(node, tag));
+        break;
+      }
+      case 'reference.call':
+        this.addCall(node);
+        break;
+      case 'reference.field':
+        this.addField(node);
+        break;
+      case 'write':
+        this.writeIds.add(node.id);
+        break;
+      case 'reference.value':
+        this.addRef(node);
+        break;
+      case 'error':
+        this.errors++;
+        if (this.firstErrorLine < 0) this.firstErrorLine = node.startPosition.row + 1;
+        if (this.chunkErrorRow < 0) this.chunkErrorRow = node.startPosition.row;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private lookupVar(name: string): string | null {
+    if (this.cur !== null) {
+      const t = this.cur.locals.get(name);
       if (t !== undefined) return t;
     }
-    const owners = fieldOwners.get(field);
+    return this.globals.get(name) ?? null;
+  }
+
+  private fieldType(tag: string | null, field: string): string | null {
+    if (tag !== null) {
+      const t = this.fieldTypes.get(`${tag}.${field}`) ?? KNOWN_FIELD_TYPES[`${tag}.${field}`];
+      if (t !== undefined) return t;
+    }
+    const owners = this.fieldOwners.get(field);
     if (owners !== undefined && owners.length === 1) {
-      return fieldTypes.get(`${owners[0]}.${field}`) ?? null;
+      return this.fieldTypes.get(`${owners[0]}.${field}`) ?? null;
     }
     return null;
-  };
+  }
 
   /** The struct tag an expression's value points to or is, when declarations tell. */
-  const typeOf = (e: Node | null, depth = 0): string | null => {
+  private typeOf(e: Node | null, depth = 0): string | null {
     if (e === null || depth > 8) return null;
     switch (e.type) {
       case 'identifier':
-        return lookupVar(e.text);
+        return this.lookupVar(e.text);
       case 'field_expression': {
         const f = e.childForFieldName('field');
         if (f === null) return null;
-        return fieldType(typeOf(e.childForFieldName('argument'), depth + 1), f.text);
+        return this.fieldType(this.typeOf(e.childForFieldName('argument'), depth + 1), f.text);
       }
       case 'call_expression': {
         const fn = e.childForFieldName('function');
         if (fn === null || fn.type !== 'identifier') return null;
         const name = fn.text;
-        const h = HELPER_TYPES[name];
+        const h = this.macros.castHelpers.get(name);
         if (h !== undefined) return h;
-        if (name.includes('entry') || name.startsWith('container_of')) {
+        if (this.macros.isTypeFromArg(name)) {
           // container_of(p, sock, member) after the pre-pass blanked `struct`.
           const args = e.childForFieldName('arguments');
           const t = args?.namedChild(1);
@@ -623,52 +708,49 @@ export function collect(
         return null;
       }
       case 'parenthesized_expression':
-        return typeOf(e.namedChild(0), depth + 1);
+        return this.typeOf(e.namedChild(0), depth + 1);
       case 'cast_expression': {
         const tn = e.childForFieldName('type');
         return typeTag(tn?.childForFieldName('type') ?? null);
       }
       case 'subscript_expression':
       case 'pointer_expression':
-        return typeOf(e.childForFieldName('argument'), depth + 1);
+        return this.typeOf(e.childForFieldName('argument'), depth + 1);
       default:
         return null;
     }
-  };
+  }
 
-  /** Records the declared names with their struct tag; returns the tag. */
-  /** File-scope state changes of the node being walked, and the running hash of them all. */
-  let log: Mutation[] = [];
-  let state = 0;
-  /** Row of the first syntax error in the node being walked, or -1. */
-  let chunkErrorRow = -1;
-  const mutate = (m: Mutation): void => {
-    apply(m);
-    log.push(m);
-    state = mixState(state, m);
-  };
-  const apply = (m: Mutation): void => {
-    if (m[0] === 0) globals.set(m[1], m[2]);
-    else if (m[0] === 1) fieldTypes.set(m[1], m[2]);
+  /** Applies a file-scope state change and logs it for the node's record. */
+  private mutate(m: Mutation): void {
+    this.apply(m);
+    this.log.push(m);
+    this.state = mixState(this.state, m);
+  }
+
+  private apply(m: Mutation): void {
+    if (m[0] === 0) this.globals.set(m[1], m[2]);
+    else if (m[0] === 1) this.fieldTypes.set(m[1], m[2]);
     else {
-      const owners = fieldOwners.get(m[1]);
-      if (owners === undefined) fieldOwners.set(m[1], [m[2]]);
+      const owners = this.fieldOwners.get(m[1]);
+      if (owners === undefined) this.fieldOwners.set(m[1], [m[2]]);
       else if (!owners.includes(m[2])) owners.push(m[2]);
     }
-  };
+  }
 
-  const recordDeclarators = (decl: Node, into: Map<string, string | null>): string | null => {
+  /** Records the declared names with their struct tag; returns the tag. */
+  private recordDeclarators(decl: Node, into: Map<string, string | null>): string | null {
     const tag = typeTag(decl.childForFieldName('type'));
     for (const d of decl.childrenForFieldName('declarator')) {
       const nm = declName(d);
       if (nm === null) continue;
-      if (into === globals) mutate([0, nm.text, tag]);
+      if (into === this.globals) this.mutate([0, nm.text, tag]);
       else into.set(nm.text, tag);
     }
     return tag;
-  };
+  }
 
-  const addFunction = (node: Node): void => {
+  private addFunction(node: Node): void {
     const decl = node.childForFieldName('declarator');
     const type = node.childForFieldName('type');
     let nameNode = declName(decl);
@@ -676,11 +758,12 @@ export function collect(
     let kind: FunctionKind = 'function';
     let macro: string | undefined;
     const typeText = type?.text ?? '';
-    if (SYSCALL_RE.test(typeText)) {
+    const defines = this.macros.definers.get(typeText);
+    if (defines === 'syscall') {
       kind = 'syscall';
       macro = typeText;
       name = `sys_${nameNode?.text ?? ''}`;
-    } else if (BPF_RE.test(typeText)) {
+    } else if (defines === 'bpf_call') {
       kind = 'bpf_call';
       macro = typeText;
       name = nameNode?.text ?? '';
@@ -701,42 +784,21 @@ export function collect(
         isStatic = true;
       }
     }
-    const head = src.slice(node.startIndex, nameNode.startIndex);
+    const head = this.src.slice(node.startIndex, nameNode.startIndex);
     const def: FunctionDef = {
       name,
       span: spanOf(node),
       nameSpan: spanOf(nameNode),
       isStatic,
-      isInline: INLINE_RE.test(head),
+      isInline: this.macros.inlineWord.test(head),
       kind,
     };
     if (macro !== undefined) def.macro = macro;
-    facts.functions.push(def);
-    const locals = new Map<string, string | null>();
-    cur = { name, end: node.endIndex, locals };
-  };
+    this.facts.functions.push(def);
+    this.cur = { name, end: node.endIndex, locals: new Map<string, string | null>() };
+  }
 
-  const addMacro = (node: Node): void => {
-    const nameNode = node.childForFieldName('name');
-    if (nameNode === null) return;
-    const value = node.childForFieldName('value');
-    const params = node.childForFieldName('parameters');
-    facts.macros.push({
-      name: nameNode.text,
-      span: spanOf(node),
-      nameSpan: spanOf(nameNode),
-      ...(params !== null
-        ? {
-            params: params.namedChildren
-              .filter((p): p is Node => p !== null && p.type !== 'comment')
-              .map((p) => p.text),
-          }
-        : {}),
-      value: value === null ? '' : value.text.trim().slice(0, 200),
-    });
-  };
-
-  const collectFields = (body: Node, owner: string, out: FieldDef[], depth = 0): void => {
+  private collectFields(body: Node, owner: string, out: FieldDef[], depth = 0): void {
     for (const fd of body.namedChildren) {
       if (fd === null || fd.type !== 'field_declaration') continue;
       const type = fd.childForFieldName('type');
@@ -744,7 +806,7 @@ export function collect(
       if (decls.length === 0 && type !== null && depth < 4) {
         // Anonymous struct/union member: its fields are the owner's fields.
         const inner = type.childForFieldName('body');
-        if (inner !== null) collectFields(inner, owner, out, depth + 1);
+        if (inner !== null) this.collectFields(inner, owner, out, depth + 1);
         continue;
       }
       const typeText = type === null ? '' : type.text;
@@ -770,16 +832,16 @@ export function collect(
           type: isFn ? `${shown} (${stars})()` : stars === '' ? shown : `${shown} ${stars}`,
           span: spanOf(d),
         });
-        if (tag !== null && !isFn) mutate([1, `${owner}.${name}`, tag]);
-        mutate([2, name, owner]);
+        if (tag !== null && !isFn) this.mutate([1, `${owner}.${name}`, tag]);
+        this.mutate([2, name, owner]);
       }
     }
-  };
+  }
 
-  const addStruct = (node: Node, nameNode: Node, kindNode: Node): void => {
+  private addStruct(node: Node, nameNode: Node, kindNode: Node): void {
     const body = kindNode.childForFieldName('body');
     const fields: FieldDef[] = [];
-    if (body !== null) collectFields(body, nameNode.text, fields);
+    if (body !== null) this.collectFields(body, nameNode.text, fields);
     const s: StructDef = {
       name: nameNode.text,
       kind: kindNode.type === 'union_specifier' ? 'union' : 'struct',
@@ -787,72 +849,31 @@ export function collect(
       nameSpan: spanOf(nameNode),
       fields,
     };
-    facts.structs.push(s);
-  };
+    this.facts.structs.push(s);
+  }
 
-  const addOpsTable = (decl: Node, tag: string): void => {
-    for (const d of decl.childrenForFieldName('declarator')) {
-      if (d.type !== 'init_declarator') continue;
-      const value = d.childForFieldName('value');
-      const nm = declName(d.childForFieldName('declarator'));
-      if (value === null || value.type !== 'initializer_list' || nm === null) continue;
-      const members: OpsTable['members'] = [];
-      const lists: Node[] = [value];
-      // Arrays of tables: `struct nf_hook_ops ops[] = { {...}, {...} }`.
-      for (const item of value.namedChildren) {
-        if (item !== null && item.type === 'initializer_list') lists.push(item);
-      }
-      for (const list of lists) {
-        for (const pair of list.namedChildren) {
-          if (pair === null || pair.type !== 'initializer_pair') continue;
-          const v = pair.childForFieldName('value');
-          const des = pair.childForFieldName('designator');
-          if (v === null || des === null || v.type !== 'identifier') continue;
-          if (des.type !== 'field_designator') continue;
-          const member = des.namedChild(0);
-          if (member === null) continue;
-          members.push({ member: member.text, fn: v.text, span: spanOf(pair) });
-        }
-      }
-      if (members.length > 0) {
-        facts.opsTables.push({ struct: tag, name: nm.text, span: spanOf(d), members });
-      }
-    }
-  };
+  private pushCall(callee: string, via: CallSite['via'], node: Node): void {
+    const caller = this.cur === null ? null : this.cur.name;
+    this.facts.calls.push({ caller, callee, via, span: spanOf(node) });
+  }
 
-  const pushCall = (callee: string, via: CallSite['via'], node: Node): void => {
-    facts.calls.push({ caller: cur === null ? null : cur.name, callee, via, span: spanOf(node) });
-  };
-
-  /** `x->m(...)`, `(*x->m)(...)`: returns the member's field expression, or null. */
-  const memberCallee = (fn: Node): Node | null => {
-    let f: Node | null = fn;
-    for (let k = 0; f !== null && k < 4; k++) {
-      if (f.type === 'field_expression') return f;
-      if (f.type === 'parenthesized_expression') f = f.namedChild(0);
-      else if (f.type === 'pointer_expression') f = f.childForFieldName('argument');
-      else return null;
-    }
-    return null;
-  };
-
-  const addOpsCall = (fe: Node, site: Node): void => {
+  private addOpsCall(fe: Node, site: Node): void {
     const member = fe.childForFieldName('field');
     if (member === null) return;
-    skipFieldIds.add(fe.id);
-    pushCall(
+    this.skipFieldIds.add(fe.id);
+    this.pushCall(
       member.text,
-      { kind: 'ops', struct: typeOf(fe.childForFieldName('argument')), member: member.text },
+      { kind: 'ops', struct: this.typeOf(fe.childForFieldName('argument')), member: member.text },
       site,
     );
-  };
+  }
 
   /**
    * Applies an accessor's rule to its arguments: `&x->f` outside the written positions is a
    * read (`atomic_read(&sk->sk_rmem_alloc)`), a plain `x->f` at a written lvalue position is a
    * write (`WRITE_ONCE(sk->sk_sndbuf, v)`). `&x->f` at a written position is already a write.
    */
-  const markAccessorArgs = (rule: AccessRule, args: Node): void => {
+  private markAccessorArgs(rule: AccessRule, args: Node): void {
     let k = 0;
     for (const a of args.namedChildren) {
       if (a === null || a.type === 'comment') continue;
@@ -860,221 +881,85 @@ export function collect(
       if (a.type === 'pointer_expression') {
         const inner = a.childForFieldName('argument');
         if (!written && inner !== null && inner.type === 'field_expression' && a.text[0] === '&')
-          addrReadIds.add(inner.id);
+          this.addrReadIds.add(inner.id);
       } else if (written && rule.lvalue === true && a.type === 'field_expression') {
-        writeIds.add(a.id);
+        this.writeIds.add(a.id);
       }
     }
-  };
+  }
 
-  const addCall = (node: Node): void => {
+  private addCall(node: Node): void {
     const fn = node.childForFieldName('function');
     if (fn === null) return;
-    if (fn.type === 'identifier') {
-      const name = fn.text;
-      const m = INDIRECT_RE.exec(name);
-      const rule = m === null ? accessRule(name) : null;
-      // The argument list matters only to INDIRECT_CALL_n and the accessors.
-      const args = m !== null || rule !== null ? node.childForFieldName('arguments') : null;
-      if (m !== null && args !== null) {
-        const list = args.namedChildren.filter(
-          (a): a is Node => a !== null && a.type !== 'comment',
-        );
-        const count = indirectCount(m);
-        const ptr = list[0];
-        if (ptr !== undefined) {
-          // INDIRECT_CALL_INET's IPv4 candidate (f1, last) first: it is the one every build
-          // keeps, and paths through it are the ones the memory map should show first.
-          const inet = m[1] === undefined;
-          for (let j = 1; j <= count && j < list.length; j++) {
-            const k = inet ? Math.min(count, list.length - 1) + 1 - j : j;
-            const cand = list[k];
-            if (cand.type === 'identifier') {
-              pushCall(cand.text, { kind: 'indirect', pointer: ptr.text }, node);
-            }
-          }
-          const fe = memberCallee(ptr);
-          if (fe !== null) addOpsCall(fe, node);
-          // The candidates are callees, not values taken.
-          for (let k = 0; k <= count && k < list.length; k++) skipRefIds.add(list[k].id);
-        }
-        return;
-      }
-      if (rule !== null && args !== null) markAccessorArgs(rule, args);
-      pushCall(name, { kind: 'direct' }, node);
+    if (fn.type !== 'identifier') {
+      const fe = memberCallee(fn);
+      if (fe !== null) this.addOpsCall(fe, node);
       return;
     }
-    const fe = memberCallee(fn);
-    if (fe !== null) addOpsCall(fe, node);
-  };
-  const addField = (node: Node): void => {
+    const name = fn.text;
+    const m = this.macros.indirectCalls.get(name);
+    const rule = m === undefined ? accessRule(name, this.macros) : null;
+    // The argument list matters only to INDIRECT_CALL_n and the accessors.
+    const args = m !== undefined || rule !== null ? node.childForFieldName('arguments') : null;
+    if (m !== undefined && args !== null) {
+      this.addIndirectCall(node, m, args);
+      return;
+    }
+    if (rule !== null && args !== null) this.markAccessorArgs(rule, args);
+    this.pushCall(name, { kind: 'direct' }, node);
+  }
+
+  /** `INDIRECT_CALL_n(f, f1, ..., args)`: an edge to each candidate, and an ops call if `f` is a member. */
+  private addIndirectCall(
+    node: Node,
+    m: { readonly candidates: number; readonly ipv4Last: boolean },
+    args: Node,
+  ): void {
+    const list = args.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment');
+    const count = m.candidates;
+    const ptr = list[0];
+    if (ptr === undefined) return;
+    // INDIRECT_CALL_INET's IPv4 candidate (f1, last) first: it is the one every build
+    // keeps, and paths through it are the ones the memory map should show first.
+    const inet = m.ipv4Last;
+    for (let j = 1; j <= count && j < list.length; j++) {
+      const k = inet ? Math.min(count, list.length - 1) + 1 - j : j;
+      const cand = list[k];
+      if (cand.type === 'identifier') {
+        this.pushCall(cand.text, { kind: 'indirect', pointer: ptr.text }, node);
+      }
+    }
+    const fe = memberCallee(ptr);
+    if (fe !== null) this.addOpsCall(fe, node);
+    // The candidates are callees, not values taken.
+    for (let k = 0; k <= count && k < list.length; k++) this.skipRefIds.add(list[k].id);
+  }
+
+  private addField(node: Node): void {
     const f = node.childForFieldName('field');
     if (f === null) return;
-    const struct = typeOf(node.childForFieldName('argument'));
+    const struct = this.typeOf(node.childForFieldName('argument'));
     const field = f.text;
-    facts.fieldAccesses.push({
-      function: cur === null ? null : cur.name,
+    this.facts.fieldAccesses.push({
+      function: this.cur === null ? null : this.cur.name,
       struct,
       field,
       access: 'read',
       span: tokenSpan(f, field),
     });
-    fieldNodeIds.push(node.id);
-  };
+    this.fieldNodeIds.push(node.id);
+  }
 
-  const addRef = (node: Node): void => {
-    if (skipRefIds.has(node.id)) return;
+  private addRef(node: Node): void {
+    if (this.skipRefIds.has(node.id)) return;
     const name = node.text;
     if (SKIP_REFS.has(name)) return;
+    const cur = this.cur;
     if (cur !== null && cur.locals.has(name)) return;
-    facts.refs.push({
+    this.facts.refs.push({
       name,
       span: tokenSpan(node, name),
       function: cur === null ? null : cur.name,
     });
-  };
-
-  // Top-level node by top-level node rather than one captures() call over the whole file: the
-  // capture list (one JS object per capture and node) then never holds more than one
-  // definition's worth, which bounds an index worker's heap on large files. A query run on a
-  // node matches that node and its descendants, so the sequence is the same.
-  const chunks = root.childCount > 0 ? root.children : [root];
-  const records = new Map<string, ChunkRecord[]>();
-  if (memo) {
-    memo.reused = 0;
-    memo.walked = 0;
-  }
-  for (const chunk of chunks) {
-    if (chunk === null) continue;
-    const startRow = chunk.startPosition.row;
-    let key = '';
-    if (memo) {
-      key = `${chunk.startPosition.column}\u0001${chunk.text}\u0001${src.slice(chunk.startIndex, chunk.endIndex)}`;
-      const old = memo.records.get(key)?.find((r) => r.stateIn === state);
-      if (old !== undefined) {
-        const r = shiftRecord(old, startRow - old.startRow, startRow);
-        for (const m of r.mutations) apply(m);
-        state = r.stateOut;
-        cur = null;
-        facts.functions.push(...r.functions);
-        facts.macros.push(...r.macros);
-        facts.structs.push(...r.structs);
-        facts.calls.push(...r.calls);
-        facts.fieldAccesses.push(...r.fieldAccesses);
-        facts.opsTables.push(...r.opsTables);
-        facts.refs.push(...r.refs);
-        errors += r.errors;
-        if (firstErrorLine < 0 && r.firstErrorRow >= 0) firstErrorLine = r.firstErrorRow + 1;
-        const list = records.get(key);
-        if (list) list.push(r);
-        else records.set(key, [r]);
-        memo.reused++;
-        continue;
-      }
-      memo.walked++;
-    }
-    const at = {
-      functions: facts.functions.length,
-      macros: facts.macros.length,
-      structs: facts.structs.length,
-      calls: facts.calls.length,
-      fieldAccesses: facts.fieldAccesses.length,
-      opsTables: facts.opsTables.length,
-      refs: facts.refs.length,
-    };
-    const stateIn = state;
-    const errorsIn = errors;
-    chunkErrorRow = -1;
-    log = [];
-    for (const cap of query.captures(chunk)) {
-      visit(cap);
-    }
-    // Calls through a member (`x->m(...)`) are ops calls, not field reads; writes were marked
-    // by their parents, possibly after the field's own capture (both within this node).
-    const fas = facts.fieldAccesses.splice(at.fieldAccesses);
-    const ids = fieldNodeIds.splice(0);
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k]!;
-      if (skipFieldIds.has(id)) continue;
-      const fa = fas[k]!;
-      if (writeIds.has(id) && !addrReadIds.has(id)) fa.access = 'write';
-      facts.fieldAccesses.push(fa);
-    }
-    if (memo) {
-      const r: ChunkRecord = {
-        startRow,
-        stateIn,
-        stateOut: state,
-        mutations: log,
-        functions: facts.functions.slice(at.functions),
-        macros: facts.macros.slice(at.macros),
-        structs: facts.structs.slice(at.structs),
-        calls: facts.calls.slice(at.calls),
-        fieldAccesses: facts.fieldAccesses.slice(at.fieldAccesses),
-        opsTables: facts.opsTables.slice(at.opsTables),
-        refs: facts.refs.slice(at.refs),
-        errors: errors - errorsIn,
-        firstErrorRow: chunkErrorRow,
-      };
-      const list = records.get(key);
-      if (list) list.push(r);
-      else records.set(key, [r]);
-    }
-  }
-  if (memo) memo.records = records;
-  function visit(cap: { name: string; node: Node }): void {
-    const node = cap.node;
-    if (cur !== null && node.startIndex >= cur.end) cur = null;
-    switch (cap.name) {
-      case 'definition.function':
-        addFunction(node);
-        break;
-      case 'definition.macro':
-        addMacro(node);
-        break;
-      case 'definition.struct': {
-        const nameNode = node.childForFieldName('name');
-        if (nameNode !== null) addStruct(node, nameNode, node);
-        break;
-      }
-      case 'definition.typedef_struct': {
-        const t = node.childForFieldName('type');
-        const nameNode = declName(node.childForFieldName('declarator'));
-        if (t !== null && nameNode !== null) addStruct(node, nameNode, t);
-        break;
-      }
-      case 'declaration.param':
-        if (cur !== null) recordDeclarators(node, cur.locals);
-        break;
-      case 'declaration.var': {
-        const tag = recordDeclarators(node, cur === null ? globals : cur.locals);
-        if (tag !== null) addOpsTable(node, tag);
-        break;
-      }
-      case 'reference.call':
-        addCall(node);
-        break;
-      case 'reference.field':
-        addField(node);
-        break;
-      case 'write':
-        writeIds.add(node.id);
-        break;
-      case 'reference.value':
-        addRef(node);
-        break;
-      case 'error':
-        errors++;
-        if (firstErrorLine < 0) firstErrorLine = node.startPosition.row + 1;
-        if (chunkErrorRow < 0) chunkErrorRow = node.startPosition.row;
-        break;
-      default:
-        break;
-    }
-  }
-  if (errors > 0) {
-    facts.problems.push(
-      `partial parse: ${errors} syntax error region${errors === 1 ? '' : 's'} (first at line ${firstErrorLine})`,
-    );
   }
 }

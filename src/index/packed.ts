@@ -5,12 +5,7 @@
 // and the document worker post it (the arrays are transferred, not cloned) and the cache codec
 // reads and writes it, so the bulk facts are never a million small objects on the host.
 //
-// Row layouts (every span is line, col, endLine - line, endCol; a null string is -1):
-//   function     name, flags (1 static, 2 inline), kind (FN_KINDS), macro or -1, span, nameSpan
-//   call         caller, callee, kind (0 direct, 1 indirect, 2 ops), a, b, span
-//                 indirect: a = pointer; ops: a = struct or -1, b = member; else -1
-//   field access function, struct, field, access (0 read, 1 write), span
-//   ref          name, function, span
+// Row layouts: the column names below (FN, CALL, FIELD, REF and SPAN); a null string is -1.
 // FileFacts (facts.ts) stays the public shape: `unpackFacts` builds it for one file on demand.
 import type {
   CallSite,
@@ -25,16 +20,66 @@ import type {
   StructDef,
 } from './facts';
 
-export const FN_W = 12;
-export const CALL_W = 9;
-export const FIELD_W = 8;
-export const REF_W = 6;
+/** Columns of a span inside a row: line, col, endLine - line, endCol. */
+export const SPAN = { line: 0, col: 1, lines: 2, endCol: 3 } as const;
+const SPAN_W = 4;
+
+/** Columns of a function row. */
+export const FN = {
+  name: 0,
+  /** FN_STATIC | FN_INLINE. */
+  flags: 1,
+  /** Index into FN_KINDS. */
+  kind: 2,
+  /** The defining macro's name, or -1. */
+  macro: 3,
+  span: 4,
+  nameSpan: 4 + SPAN_W,
+} as const;
+export const FN_W = FN.nameSpan + SPAN_W;
+export const FN_STATIC = 1;
+export const FN_INLINE = 2;
+
+/** Columns of a call row. */
+export const CALL = {
+  /** The calling function, or -1 at file scope. */
+  caller: 0,
+  callee: 1,
+  /** CALL_DIRECT, CALL_INDIRECT or CALL_OPS. */
+  kind: 2,
+  /** indirect: the pointer expression; ops: the struct, or -1; direct: -1. */
+  a: 3,
+  /** ops: the member; else -1. */
+  b: 4,
+  span: 5,
+} as const;
+export const CALL_W = CALL.span + SPAN_W;
+export const CALL_DIRECT = 0;
+export const CALL_INDIRECT = 1;
+export const CALL_OPS = 2;
+
+/** Columns of a field-access row. */
+export const FIELD = {
+  function: 0,
+  struct: 1,
+  field: 2,
+  /** ACCESS_READ or ACCESS_WRITE. */
+  access: 3,
+  span: 4,
+} as const;
+export const FIELD_W = FIELD.span + SPAN_W;
+export const ACCESS_READ = 0;
+export const ACCESS_WRITE = 1;
+
+/** Columns of an identifier-reference row. */
+export const REF = { name: 0, function: 1, span: 2 } as const;
+export const REF_W = REF.span + SPAN_W;
 
 /** The columns of each row kind that hold string ids (remapped between string tables). */
-export const FN_STRING_COLS = [0, 3] as const;
-export const CALL_STRING_COLS = [0, 1, 3, 4] as const;
-export const FIELD_STRING_COLS = [0, 1, 2] as const;
-export const REF_STRING_COLS = [0, 1] as const;
+export const FN_STRING_COLS = [FN.name, FN.macro] as const;
+export const CALL_STRING_COLS = [CALL.caller, CALL.callee, CALL.a, CALL.b] as const;
+export const FIELD_STRING_COLS = [FIELD.function, FIELD.struct, FIELD.field] as const;
+export const REF_STRING_COLS = [REF.name, REF.function] as const;
 
 export interface PackedFacts {
   path: string;
@@ -97,15 +142,20 @@ export class StringTable {
 }
 
 function putSpan(a: Int32Array, at: number, s: Span): void {
-  a[at] = s.line;
-  a[at + 1] = s.col;
-  a[at + 2] = s.endLine - s.line;
-  a[at + 3] = s.endCol;
+  a[at + SPAN.line] = s.line;
+  a[at + SPAN.col] = s.col;
+  a[at + SPAN.lines] = s.endLine - s.line;
+  a[at + SPAN.endCol] = s.endCol;
 }
 
 export function spanAt(a: Int32Array, at: number): Span {
-  const line = a[at]!;
-  return { line, col: a[at + 1]!, endLine: line + a[at + 2]!, endCol: a[at + 3]! };
+  const line = a[at + SPAN.line]!;
+  return {
+    line,
+    col: a[at + SPAN.col]!,
+    endLine: line + a[at + SPAN.lines]!,
+    endCol: a[at + SPAN.endCol]!,
+  };
 }
 
 export const FN_KINDS: readonly FunctionKind[] = ['function', 'syscall', 'bpf_call'];
@@ -118,49 +168,49 @@ export function packFacts(f: FileFacts, t: StringTable, internObjects = false): 
   const functions = new Int32Array(f.functions.length * FN_W);
   for (let i = 0, at = 0; i < f.functions.length; i++, at += FN_W) {
     const d = f.functions[i]!;
-    functions[at] = t.id(d.name);
-    functions[at + 1] = (d.isStatic ? 1 : 0) | (d.isInline ? 2 : 0);
-    functions[at + 2] = FN_KINDS.indexOf(d.kind);
-    functions[at + 3] = d.macro === undefined ? -1 : t.id(d.macro);
-    putSpan(functions, at + 4, d.span);
-    putSpan(functions, at + 8, d.nameSpan);
+    functions[at + FN.name] = t.id(d.name);
+    functions[at + FN.flags] = (d.isStatic ? FN_STATIC : 0) | (d.isInline ? FN_INLINE : 0);
+    functions[at + FN.kind] = FN_KINDS.indexOf(d.kind);
+    functions[at + FN.macro] = d.macro === undefined ? -1 : t.id(d.macro);
+    putSpan(functions, at + FN.span, d.span);
+    putSpan(functions, at + FN.nameSpan, d.nameSpan);
   }
   const calls = new Int32Array(f.calls.length * CALL_W);
   for (let i = 0, at = 0; i < f.calls.length; i++, at += CALL_W) {
     const c = f.calls[i]!;
-    calls[at] = t.idOrNull(c.caller);
-    calls[at + 1] = t.id(c.callee);
+    calls[at + CALL.caller] = t.idOrNull(c.caller);
+    calls[at + CALL.callee] = t.id(c.callee);
     const v = c.via;
     if (v.kind === 'direct') {
-      calls[at + 2] = 0;
-      calls[at + 3] = -1;
-      calls[at + 4] = -1;
+      calls[at + CALL.kind] = CALL_DIRECT;
+      calls[at + CALL.a] = -1;
+      calls[at + CALL.b] = -1;
     } else if (v.kind === 'indirect') {
-      calls[at + 2] = 1;
-      calls[at + 3] = t.id(v.pointer);
-      calls[at + 4] = -1;
+      calls[at + CALL.kind] = CALL_INDIRECT;
+      calls[at + CALL.a] = t.id(v.pointer);
+      calls[at + CALL.b] = -1;
     } else {
-      calls[at + 2] = 2;
-      calls[at + 3] = t.idOrNull(v.struct);
-      calls[at + 4] = t.id(v.member);
+      calls[at + CALL.kind] = CALL_OPS;
+      calls[at + CALL.a] = t.idOrNull(v.struct);
+      calls[at + CALL.b] = t.id(v.member);
     }
-    putSpan(calls, at + 5, c.span);
+    putSpan(calls, at + CALL.span, c.span);
   }
   const fields = new Int32Array(f.fieldAccesses.length * FIELD_W);
   for (let i = 0, at = 0; i < f.fieldAccesses.length; i++, at += FIELD_W) {
     const a = f.fieldAccesses[i]!;
-    fields[at] = t.idOrNull(a.function);
-    fields[at + 1] = t.idOrNull(a.struct);
-    fields[at + 2] = t.id(a.field);
-    fields[at + 3] = a.access === 'write' ? 1 : 0;
-    putSpan(fields, at + 4, a.span);
+    fields[at + FIELD.function] = t.idOrNull(a.function);
+    fields[at + FIELD.struct] = t.idOrNull(a.struct);
+    fields[at + FIELD.field] = t.id(a.field);
+    fields[at + FIELD.access] = a.access === 'write' ? ACCESS_WRITE : ACCESS_READ;
+    putSpan(fields, at + FIELD.span, a.span);
   }
   const refs = new Int32Array(f.refs.length * REF_W);
   for (let i = 0, at = 0; i < f.refs.length; i++, at += REF_W) {
     const r = f.refs[i]!;
-    refs[at] = t.id(r.name);
-    refs[at + 1] = t.idOrNull(r.function);
-    putSpan(refs, at + 2, r.span);
+    refs[at + REF.name] = t.id(r.name);
+    refs[at + REF.function] = t.idOrNull(r.function);
+    putSpan(refs, at + REF.span, r.span);
   }
   const p: PackedFacts = {
     path: f.path,
@@ -246,24 +296,31 @@ export function checkRows(p: PackedFacts, strings: number): void {
       }
     }
   };
-  check(p.functions, FN_W, FN_STRING_COLS, [0]);
+  check(p.functions, FN_W, FN_STRING_COLS, [FN.name]);
   for (let at = 0; at < p.functions.length; at += FN_W) {
-    if (FN_KINDS[p.functions[at + 2]!] === undefined) throw new Error('packed facts: bad kind');
+    if (FN_KINDS[p.functions[at + FN.kind]!] === undefined)
+      throw new Error('packed facts: bad kind');
   }
-  check(p.calls, CALL_W, CALL_STRING_COLS, [1]);
+  check(p.calls, CALL_W, CALL_STRING_COLS, [CALL.callee]);
   for (let at = 0; at < p.calls.length; at += CALL_W) {
-    const kind = p.calls[at + 2];
-    if (kind !== 0 && kind !== 1 && kind !== 2) throw new Error('packed facts: bad call kind');
-    if ((kind === 1 && p.calls[at + 3] === -1) || (kind === 2 && p.calls[at + 4] === -1)) {
+    const kind = p.calls[at + CALL.kind];
+    if (kind !== CALL_DIRECT && kind !== CALL_INDIRECT && kind !== CALL_OPS) {
+      throw new Error('packed facts: bad call kind');
+    }
+    if (
+      (kind === CALL_INDIRECT && p.calls[at + CALL.a] === -1) ||
+      (kind === CALL_OPS && p.calls[at + CALL.b] === -1)
+    ) {
       throw new Error('packed facts: missing name');
     }
   }
-  check(p.fieldAccesses, FIELD_W, FIELD_STRING_COLS, [2]);
+  check(p.fieldAccesses, FIELD_W, FIELD_STRING_COLS, [FIELD.field]);
   for (let at = 0; at < p.fieldAccesses.length; at += FIELD_W) {
-    const acc = p.fieldAccesses[at + 3];
-    if (acc !== 0 && acc !== 1) throw new Error('packed facts: bad access code');
+    const acc = p.fieldAccesses[at + FIELD.access];
+    if (acc !== ACCESS_READ && acc !== ACCESS_WRITE)
+      throw new Error('packed facts: bad access code');
   }
-  check(p.refs, REF_W, REF_STRING_COLS, [0]);
+  check(p.refs, REF_W, REF_STRING_COLS, [REF.name]);
 }
 
 const DIRECT = Object.freeze({ kind: 'direct' as const });
@@ -279,54 +336,58 @@ function strOrNull(strings: readonly string[], id: number): string | null {
 
 export function functionAt(a: Int32Array, row: number, strings: readonly string[]): FunctionDef {
   const at = row * FN_W;
-  const flags = a[at + 1]!;
+  const flags = a[at + FN.flags]!;
   const d: FunctionDef = {
-    name: str(strings, a[at]!),
-    span: spanAt(a, at + 4),
-    nameSpan: spanAt(a, at + 8),
-    isStatic: (flags & 1) !== 0,
-    isInline: (flags & 2) !== 0,
-    kind: FN_KINDS[a[at + 2]!] ?? 'function',
+    name: str(strings, a[at + FN.name]!),
+    span: spanAt(a, at + FN.span),
+    nameSpan: spanAt(a, at + FN.nameSpan),
+    isStatic: (flags & FN_STATIC) !== 0,
+    isInline: (flags & FN_INLINE) !== 0,
+    kind: FN_KINDS[a[at + FN.kind]!] ?? 'function',
   };
-  const macro = a[at + 3]!;
+  const macro = a[at + FN.macro]!;
   if (macro !== -1) d.macro = str(strings, macro);
   return d;
 }
 
 export function callAt(a: Int32Array, row: number, strings: readonly string[]): CallSite {
   const at = row * CALL_W;
-  const kind = a[at + 2];
+  const kind = a[at + CALL.kind];
   const via: CallSite['via'] =
-    kind === 0
+    kind === CALL_DIRECT
       ? DIRECT
-      : kind === 1
-        ? { kind: 'indirect', pointer: str(strings, a[at + 3]!) }
-        : { kind: 'ops', struct: strOrNull(strings, a[at + 3]!), member: str(strings, a[at + 4]!) };
+      : kind === CALL_INDIRECT
+        ? { kind: 'indirect', pointer: str(strings, a[at + CALL.a]!) }
+        : {
+            kind: 'ops',
+            struct: strOrNull(strings, a[at + CALL.a]!),
+            member: str(strings, a[at + CALL.b]!),
+          };
   return {
-    caller: strOrNull(strings, a[at]!),
-    callee: str(strings, a[at + 1]!),
+    caller: strOrNull(strings, a[at + CALL.caller]!),
+    callee: str(strings, a[at + CALL.callee]!),
     via,
-    span: spanAt(a, at + 5),
+    span: spanAt(a, at + CALL.span),
   };
 }
 
 export function fieldAccessAt(a: Int32Array, row: number, strings: readonly string[]): FieldAccess {
   const at = row * FIELD_W;
   return {
-    function: strOrNull(strings, a[at]!),
-    struct: strOrNull(strings, a[at + 1]!),
-    field: str(strings, a[at + 2]!),
-    access: a[at + 3] === 1 ? 'write' : 'read',
-    span: spanAt(a, at + 4),
+    function: strOrNull(strings, a[at + FIELD.function]!),
+    struct: strOrNull(strings, a[at + FIELD.struct]!),
+    field: str(strings, a[at + FIELD.field]!),
+    access: a[at + FIELD.access] === ACCESS_WRITE ? 'write' : 'read',
+    span: spanAt(a, at + FIELD.span),
   };
 }
 
 export function refAt(a: Int32Array, row: number, strings: readonly string[]): IdentRef {
   const at = row * REF_W;
   return {
-    name: str(strings, a[at]!),
-    span: spanAt(a, at + 2),
-    function: strOrNull(strings, a[at + 1]!),
+    name: str(strings, a[at + REF.name]!),
+    span: spanAt(a, at + REF.span),
+    function: strOrNull(strings, a[at + REF.function]!),
   };
 }
 

@@ -163,4 +163,49 @@ describe('preprocess', () => {
       same(input);
     });
   }
+
+  // Issue 15.3: `f(a;` at file scope is tried as an unterminated macro invocation, whose `(`
+  // never closes. The parenthesis matcher used to rescan the rest of the file at every line.
+  const parenWork = (src: string): number => {
+    const stats = { parenScan: 0 };
+    preprocess(src, stats);
+    return stats.parenScan;
+  };
+  const shapes: [string, (n: number) => string][] = [
+    ['unclosed invocations, one a line', (n) => 'f(a;\n'.repeat(n)],
+    ['invocations closed at the end of one line', (n) => 'f(a;'.repeat(n) + ')'.repeat(n)],
+    ['nested block-head candidates', (n) => '{ xy; fn((x)'.repeat(n) + ')'.repeat(n)],
+  ];
+  for (const [name, make] of shapes) {
+    it(`matches parentheses in linear work: ${name}`, () => {
+      const small = parenWork(make(2000));
+      const large = parenWork(make(8000));
+      assert.ok(small > 0);
+      assert.ok(large / small <= 5, `4x the input, ${(large / small).toFixed(1)}x the work`);
+    });
+  }
+
+  it('reads nested type-argument macros in linear work', () => {
+    // container_of(container_of(...(p, struct t, m)..., struct t, m): each inner argument
+    // list lies inside the outer one, whose keywords were blanked by the outer scan.
+    const make = (n: number) =>
+      `int x = ${'container_of('.repeat(n)}p${', struct t, m)'.repeat(n)};\n`;
+    const work = (src: string) => {
+      const stats = { parenScan: 0, typeArgScan: 0 };
+      const r = preprocess(src, stats);
+      assert.ok(!r.text.includes('struct'));
+      return stats.typeArgScan;
+    };
+    const small = work(make(1000));
+    const large = work(make(4000));
+    assert.ok(small > 0);
+    assert.ok(large / small <= 5, `4x the input, ${(large / small).toFixed(1)}x the work`);
+  });
+
+  it('pre-processes 2 MB of unclosed invocations', () => {
+    const src = 'f(a;\n'.repeat(400_000);
+    const work = parenWork(src);
+    assert.ok(work <= 4 * src.length, `${work} characters scanned for ${src.length}`);
+    assert.equal(preprocess(src).text.length, src.length);
+  });
 });
