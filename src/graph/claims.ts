@@ -55,6 +55,8 @@ const ONLY = String.raw`(?:only|solely|exclusively|just)`;
 
 interface Pattern {
   re: RegExp;
+  /** A word every match contains: a sentence without it is not scanned. */
+  keyword: RegExp;
   build(m: RegExpExecArray): { kind: ClaimKind; subjectText: string; listText: string } | undefined;
 }
 
@@ -65,6 +67,7 @@ const PATTERNS: Pattern[] = [
       String.raw`${ID}(?:\s*,)?\s+${IS}\s+(?:(${ONLY})\s+)?(?:ever\s+)?(?:called|used|invoked)\s+(?:(${ONLY})\s+)?(?:by|from)\s+(?:(${ONLY})\s+)?(?:the\s+)?${LIST}`,
       'g',
     ),
+    keyword: /\b(?:called|used|invoked)\b/,
     build: (m) => ({
       kind: m[2] || m[3] || m[4] ? 'only_called_by' : 'called_by',
       subjectText: m[1]!,
@@ -74,6 +77,7 @@ const PATTERNS: Pattern[] = [
   {
     // A and B use X / A uses X
     re: new RegExp(String.raw`${SUBJECT_LIST}\s+(?:also\s+)?(?:uses|use)\s+${ID}`, 'g'),
+    keyword: /\buses?\b/,
     build: (m) => ({ kind: 'called_by', subjectText: m[m.length - 1]!, listText: m[1]! }),
   },
   {
@@ -82,6 +86,7 @@ const PATTERNS: Pattern[] = [
       String.raw`${ID}\s+(?:(?:then|also|in turn|directly|later)\s+)?calls\s+${LIST}`,
       'g',
     ),
+    keyword: /\bcalls\b/,
     build: (m) => ({ kind: 'calls', subjectText: m[1]!, listText: m[2]! }),
   },
 ];
@@ -102,18 +107,48 @@ function namesIn(listText: string): { names: string[]; raw: string[] } {
   return { names, raw };
 }
 
+/**
+ * Longest sentence the claim patterns see. Their global scans backtrack over a name list at
+ * every start position, so one scan costs up to the square of its input: a paragraph without
+ * a full stop (a 2 MB list of names) would be quadratic. Longer sentences are cut into pieces
+ * of at most this many characters at a space; a claim across a cut is not found. Real claims
+ * are a line or two.
+ */
+export const MAX_SENTENCE_CHARS = 2000;
+
+/** Work done by extractClaims, in abstract steps (characters scanned, search steps, and the
+ * square of every pattern scan's input as the bound of its backtracking), for tests that prove
+ * extraction linear without timing it. */
+export interface ClaimWork {
+  steps: number;
+}
+
 /** Sentences (or list items) with their offsets: split at . ; ! ? followed by space, and at blank lines / bullets. */
-function sentences(text: string): { s: string; start: number }[] {
+function sentences(text: string, work: ClaimWork): { s: string; start: number }[] {
   const out: { s: string; start: number }[] = [];
   let start = 0;
-  const push = (end: number): void => {
-    const raw = text.slice(start, end);
+  let lineStart = 0;
+  const piece = (from: number, to: number): void => {
+    const raw = text.slice(from, to);
     const lead = raw.length - raw.trimStart().length;
     const s = raw.trim();
-    if (s) out.push({ s, start: start + lead });
+    if (s) out.push({ s, start: from + lead });
+  };
+  const push = (end: number): void => {
+    // Cut an over-long sentence at the last space of each window (or hard, without one).
+    let from = start;
+    while (end - from > MAX_SENTENCE_CHARS) {
+      const sp = text.lastIndexOf(' ', from + MAX_SENTENCE_CHARS);
+      const cut = sp > from ? sp + 1 : from + MAX_SENTENCE_CHARS;
+      work.steps += cut - from;
+      piece(from, cut);
+      from = cut;
+    }
+    piece(from, end);
     start = end;
   };
   for (let i = 0; i < text.length; i++) {
+    work.steps++;
     const c = text[i]!;
     if (
       (c === '.' || c === ';' || c === '!' || c === '?') &&
@@ -122,8 +157,11 @@ function sentences(text: string): { s: string; start: number }[] {
       push(i + 1);
     } else if (c === '\n') {
       const rest = text.slice(i + 1, i + 200);
-      const lineStart = text.lastIndexOf('\n', i - 1) + 1;
-      if (/^\s*(#|=)/.test(text.slice(lineStart, i))) {
+      // The start of this line is tracked as we go: searching back for it at every newline
+      // would rescan a long line once per line break after it.
+      const heading = /^\s*(#|=)/.test(text.slice(lineStart, Math.min(i, lineStart + 200)));
+      lineStart = i + 1;
+      if (heading) {
         push(i + 1);
         continue;
       }
@@ -140,13 +178,39 @@ function blankParentheticals(s: string): string {
   return s.replace(/\((?!\))[^()]*\)/g, (m) => ' '.repeat(m.length));
 }
 
-export function extractClaims(text: string): ExtractedClaim[] {
+/** Offsets of the starts of lines, built once; `lineAt` is a binary search. */
+export class LineStarts {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string, work: ClaimWork = { steps: 0 }) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    work.steps += text.length;
+  }
+
+  /** 0-based line of `offset`. */
+  lineAt(offset: number, work: ClaimWork = { steps: 0 }): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      work.steps++;
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+export function extractClaims(text: string, work: ClaimWork = { steps: 0 }): ExtractedClaim[] {
   const out: ExtractedClaim[] = [];
-  for (const { s, start } of sentences(text)) {
+  const lines = new LineStarts(text, work);
+  for (const { s, start } of sentences(text, work)) {
     // Same length as `s`, so match offsets are offsets into the sentence.
     const flat = blankParentheticals(s).replace(/\s/g, ' ');
     const seen = new Set<string>();
     for (const p of PATTERNS) {
+      if (!p.keyword.test(flat)) continue;
+      work.steps += flat.length * flat.length;
       p.re.lastIndex = 0;
       for (let m = p.re.exec(flat); m; m = p.re.exec(flat)) {
         const b = p.build(m);
@@ -166,7 +230,7 @@ export function extractClaims(text: string): ExtractedClaim[] {
           kind: b.kind,
           subject,
           object,
-          line: lineOf(text, from),
+          line: lines.lineAt(from, work),
           start: from,
           end: from + m[0].length,
         });
@@ -174,12 +238,6 @@ export function extractClaims(text: string): ExtractedClaim[] {
     }
   }
   return out.sort((a, b) => a.start - b.start);
-}
-
-function lineOf(text: string, offset: number): number {
-  let n = 0;
-  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
 }
 
 // ---- classification ----

@@ -80,3 +80,49 @@ test('name similarity counts shared words', () => {
   assert.equal(nameSimilarity('sk_stream_alloc_skb', 'tcp_stream_alloc_skb'), 3 / 5);
   assert.equal(nameSimilarity('a_b', 'c_d'), 0);
 });
+
+// Issue 15 item 4: extraction was quadratic (a line lookup from offset 0 per claim, and
+// pattern scans over whole paragraphs). Work is counted, not timed: 4x the text must cost at
+// most ~4x the steps.
+function claimsDoc(claims: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < claims; i++)
+    out.push(`f_${i}_x is called only from g_${i}_y and h_${i}_z. k_${i} calls m_${i}_n.\n`);
+  return out.join('');
+}
+
+/** One paragraph without a full stop: a name list with a `uses` every 50 names. */
+function listDoc(names: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < names; i++) out.push(i % 50 === 49 ? `a_${i}_b uses ` : `a_${i}_b, `);
+  return out.join('');
+}
+
+test('claim extraction does linear work: 4x the claims cost at most ~4x the steps', () => {
+  const small = { steps: 0 };
+  const big = { steps: 0 };
+  const a = extractClaims(claimsDoc(1000), small);
+  const b = extractClaims(claimsDoc(4000), big);
+  assert.equal(a.length, 2000);
+  assert.equal(b.length, 8000);
+  const ratio = big.steps / small.steps;
+  assert.ok(ratio < 4.5, `steps ${small.steps} -> ${big.steps} (x${ratio.toFixed(2)})`);
+  // Lines are still exact: each claim pair is on its own line.
+  assert.deepEqual(
+    b.slice(-2).map((c) => [c.subject, c.line]),
+    [
+      ['f_3999_x', 3999],
+      ['k_3999', 3999],
+    ],
+  );
+});
+
+test('a paragraph without sentence breaks does linear work: 4x the text, at most ~4x the steps', () => {
+  const small = { steps: 0 };
+  const big = { steps: 0 };
+  extractClaims(listDoc(5000), small);
+  const claims = extractClaims(listDoc(20000), big);
+  assert.ok(claims.length > 0, 'the `uses` claims inside the paragraph are still found');
+  const ratio = big.steps / small.steps;
+  assert.ok(ratio < 4.5, `steps ${small.steps} -> ${big.steps} (x${ratio.toFixed(2)})`);
+});
