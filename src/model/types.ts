@@ -197,8 +197,21 @@ export function parseParamValue(spec: ParamSpec, text: string): ParamValue {
   switch (spec.kind) {
     case 'number': {
       const t = text.trim().toLowerCase();
-      const m = /^(-?[0-9.e+]+)\s*(k|ki|m|mi|g|gi)?$/.exec(t);
-      if (!m) throw new ModelInputError(`${spec.name}: '${text}' is not a number`, spec.name);
+      // Decimal only: `0x2`, `0b1`, `1e1` for an integer, `nan` and `infinity` are refused.
+      // A unit suffix (k, ki, m, mi, g, gi) scales the number. Integers take digits only, with
+      // a minus sign when their range goes below zero.
+      const digits = spec.integer
+        ? spec.min < 0
+          ? '-?[0-9]+'
+          : '[0-9]+'
+        : '-?[0-9]+(?:\\.[0-9]+)?(?:e[-+]?[0-9]+)?';
+      const m = new RegExp(`^(${digits})\\s*(k|ki|m|mi|g|gi)?$`).exec(t);
+      if (!m) {
+        throw new ModelInputError(
+          `${spec.name}: '${text}' is not ${spec.integer ? 'a whole number in decimal digits' : 'a decimal number'}`,
+          spec.name,
+        );
+      }
       const mult: Record<string, number> = {
         k: 1e3,
         ki: 1024,
@@ -207,8 +220,8 @@ export function parseParamValue(spec: ParamSpec, text: string): ParamValue {
         g: 1e9,
         gi: 1024 ** 3,
       };
-      const n = Number(m[1]) * (m[2] ? mult[m[2]] : 1);
-      if (Number.isNaN(n))
+      const n = Number(m[1]) * (m[2] ? mult[m[2]]! : 1);
+      if (!Number.isFinite(n))
         throw new ModelInputError(`${spec.name}: '${text}' is not a number`, spec.name);
       return n;
     }
