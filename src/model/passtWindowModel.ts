@@ -1,5 +1,6 @@
 // `passt-window`: every passt window variant (§9.3–9.5) at one operating point, plus a sweep of
 // one input. The pure formulas live in passtWindow.ts; this file is the ModelDefinition shell.
+import { passtWindowCost } from './budget';
 import {
   PASST_VARIANTS,
   mssGetBytes,
@@ -308,6 +309,7 @@ export const passtWindowModel: ModelDefinition = {
     'passt util.c: clamped_scale',
   ],
   tUnit: 'value of the swept input',
+  cost: passtWindowCost,
   params,
   series: [
     { key: 'wnd_p23_bytes', label: '2023', unit: 'bytes' },

@@ -4,6 +4,7 @@
 // Assumptions: the sender fills the offered window every RTT in whole segments of
 // `segment_len_bytes` (no loss, no reordering); every segment is ACKed (window selected after
 // each); rcv_mss = the segment length; receive-queue collapsing is not modelled.
+import { receiveCost } from './budget';
 import {
   applyNoShrink,
   drsAdjust,
@@ -341,6 +342,7 @@ export const receiveModel: ModelDefinition = {
     'net/ipv4/tcp_input.c: tcp_clamp_window',
   ],
   tUnit: 'rtt',
+  cost: receiveCost,
   params,
   series: [
     { key: 'rcv_wnd_bytes', label: 'offered window', unit: 'bytes' },

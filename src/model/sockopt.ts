@@ -2,6 +2,7 @@
 // (BUFFER-MODEL.md §1, scenario S1): the user's call gives `final`, and the series is the
 // §11 S1 table evaluated with the same sysctls, so a reader sees doubling, minimums, the
 // u32 compare of negative values and the CAP_NET_ADMIN variants side by side.
+import { sockoptCost } from './budget';
 import {
   DEFAULT_PRESET_ID,
   INT_MAX,
@@ -38,6 +39,7 @@ export const sockoptModel: ModelDefinition = {
   title: 'SO_SNDBUF / SO_RCVBUF setsockopt: doubling, minimums, clamps, locks',
   cites: ['net/core/sock.c: sk_setsockopt', 'net/core/sock.c: __sock_set_rcvbuf'],
   tUnit: 'row',
+  cost: sockoptCost,
   params: [
     {
       kind: 'choice',

@@ -5,6 +5,7 @@
 // skbs down until TSQ throttles it, the batch completes after max(batch/B, D) where D is the
 // TX-completion delay (constant, or a seeded two-point distribution for netback batching),
 // then the next batch goes. Throughput = payload / time.
+import { tsqCost } from './budget';
 import { INT_MAX } from './kernelConstants';
 import {
   ModelInputError,
@@ -274,6 +275,7 @@ export const tsqModel: ModelDefinition = {
     'net/ipv4/tcp_input.c: tcp_update_pacing_rate',
   ],
   tUnit: 'usec',
+  cost: tsqCost,
   params: [
     {
       kind: 'choice',

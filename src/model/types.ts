@@ -3,6 +3,8 @@
 // except a seeded PRNG passed in the parameters. Units are part of every parameter name
 // (`_bytes`, `_pages`, `_usec`, `_segs`, `_bps`...).
 
+import { overBudget, type ModelCost } from './budget';
+
 /** One numeric parameter, with its unit and valid range, as the CLI and the webviews show it. */
 export interface NumberParam {
   kind: 'number';
@@ -112,6 +114,8 @@ export interface ModelDefinition {
   scenarios: Scenario[];
   /** Runs the model on fully validated parameters. Throws ModelInputError on contradictions. */
   run(params: Params): ModelResult;
+  /** Upper estimates of a run's work and series points (src/model/budget.ts), checked first. */
+  cost(params: Params): ModelCost;
 }
 
 /** A parameter set the model cannot run: the message says which parameter and why. */
@@ -240,6 +244,8 @@ export function parseParamValue(spec: ParamSpec, text: string): ParamValue {
  */
 export function runModel(def: ModelDefinition, input: Params): ModelResult {
   const params = validateParams(def.params, input);
+  const over = overBudget(def.id, def.cost(params), params);
+  if (over) throw new ModelInputError(over);
   const result = def.run(params);
   checkOutput(def.id, result);
   return result;

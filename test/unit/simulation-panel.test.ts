@@ -117,6 +117,7 @@ test('the copied CLI line names the scenario and only the parameters that differ
     cites: [],
     tUnit: 'write',
     series: [],
+    cost: () => ({ steps: 1, points: 1, drivers: [] }),
     params: [
       {
         kind: 'number',
