@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkDocument, extractClaims, nameSimilarity, rewriteClaim } from '../../src/graph/claims';
+import { fakeIndex } from './fakeIndex';
 import { tcpFake } from './tcpFake';
 
 const fixtures = join(__dirname, '../fixtures/claims');
@@ -125,4 +126,40 @@ test('a paragraph without sentence breaks does linear work: 4x the text, at most
   assert.ok(claims.length > 0, 'the `uses` claims inside the paragraph are still found');
   const ratio = big.steps / small.steps;
   assert.ok(ratio < 4.5, `steps ${small.steps} -> ${big.steps} (x${ratio.toFixed(2)})`);
+});
+
+test('successor search looks up name words: more functions in the tree cost steps once, not per claim', () => {
+  // 500 claims about functions gone from the tree, checked against F and 4F unrelated ones.
+  const doc = Array.from({ length: 500 }, (_, j) => `g${j}_qq_missing is called by h${j}_qq.\n`);
+  const tree = (functions: number) =>
+    fakeIndex({
+      defs: Object.fromEntries(
+        Array.from({ length: functions }, (_, i) => [
+          `f${i}_part_${i % 10}`,
+          `a.c:${i + 1}-${i + 1}`,
+        ]),
+      ),
+      calls: [],
+    });
+  const work = (functions: number) => {
+    const w = { steps: 0 };
+    const r = checkDocument(tree(functions), doc.join(''), w);
+    assert.equal(r.length, 500);
+    assert.ok(r.every((c) => c.status === 'gone'));
+    return w.steps;
+  };
+  const extra = work(8000) - work(2000);
+  // Each added function is visited once while building the word index; a walk per gone claim
+  // would cost 500 steps per added function.
+  assert.ok(extra / 6000 < 4, `extra steps per added function: ${(extra / 6000).toFixed(1)}`);
+});
+
+test('successor search finds the same successor through the word index', () => {
+  const ix = fakeIndex({
+    defs: { tcp_stream_alloc_skb: 'a.c:1-5', tcp_fragment: 'a.c:10-20', other_alloc: 'a.c:30-31' },
+    calls: [['tcp_fragment', 'tcp_stream_alloc_skb', 'direct', 'a.c:12']],
+  });
+  const [c] = checkDocument(ix, 'sk_stream_alloc_skb is called only from tcp_fragment.');
+  assert.equal(c!.status, 'renamed');
+  assert.equal(c!.successor, 'tcp_stream_alloc_skb');
 });
