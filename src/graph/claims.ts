@@ -242,24 +242,54 @@ export function extractClaims(text: string, work: ClaimWork = { steps: 0 }): Ext
 
 // ---- classification ----
 
-function exists(index: CodeIndex, fn: string): boolean {
-  return index.functionDefs(fn).length > 0 || index.callersOf(fn).length > 0;
+/** One call edge as the checker needs it: the function at the other end and `file:line`. */
+export interface ClaimEdge {
+  other: string;
+  loc: string;
 }
 
-function relation(
+/**
+ * What the checker asks of the call graph. The CLI answers from the index directly
+ * (indexGraph); the extension's claim worker from answers the host prefetched in chunks.
+ */
+export interface ClaimGraph {
+  exists(fn: string): boolean;
+  relation(fn: string, kind: ClaimKind): { names: string[]; edges: ClaimEdge[] };
+  functionNames(): Iterable<string>;
+}
+
+/** The relation of `fn` as the checker uses it: distinct other ends (sorted) and the edges. */
+export function relationOf(
   index: CodeIndex,
   fn: string,
   kind: ClaimKind,
-): { names: string[]; edges: CallEdge[] } {
-  const edges = kind === 'calls' ? index.calleesOf(fn) : index.callersOf(fn);
-  const names = [...new Set(edges.map((e) => (kind === 'calls' ? e.callee : e.caller)))]
-    .filter((n) => n && n !== fn)
-    .sort();
+): { names: string[]; edges: ClaimEdge[] } {
+  const raw: CallEdge[] = kind === 'calls' ? index.calleesOf(fn) : index.callersOf(fn);
+  const edges = raw.map((e) => ({
+    other: kind === 'calls' ? e.callee : e.caller,
+    loc: `${e.file}:${e.span.line + 1}`,
+  }));
+  const names = [...new Set(edges.map((e) => e.other))].filter((n) => n && n !== fn).sort();
   return { names, edges };
 }
 
-function evidenceOf(edges: CallEdge[], keep: (e: CallEdge) => boolean): string[] {
-  return [...new Set(edges.filter(keep).map((e) => `${e.file}:${e.span.line + 1}`))]
+export function existsIn(index: CodeIndex, fn: string): boolean {
+  return index.functionDefs(fn).length > 0 || index.callersOf(fn).length > 0;
+}
+
+/** The checker's view of an index, answered directly (the CLI, tests). */
+export function indexGraph(index: CodeIndex): ClaimGraph {
+  return {
+    exists: (fn) => existsIn(index, fn),
+    relation: (fn, kind) => relationOf(index, fn, kind),
+    functionNames: function* () {
+      for (const { item } of index.allFunctions()) yield item.name;
+    },
+  };
+}
+
+function evidenceOf(edges: ClaimEdge[], keep: (e: ClaimEdge) => boolean): string[] {
+  return [...new Set(edges.filter(keep).map((e) => e.loc))]
     .sort((a, b) => {
       const [fa, la] = splitLoc(a);
       const [fb, lb] = splitLoc(b);
@@ -299,16 +329,16 @@ function candidateWords(name: string): string[] {
 export class SuccessorCandidates {
   private readonly byWord = new Map<string, string[]>();
 
-  constructor(index: CodeIndex, work: ClaimWork = { steps: 0 }) {
+  constructor(functionNames: Iterable<string>, work: ClaimWork = { steps: 0 }) {
     const seen = new Set<string>();
-    for (const { item } of index.allFunctions()) {
+    for (const name of functionNames) {
       work.steps++;
-      if (seen.has(item.name)) continue;
-      seen.add(item.name);
-      for (const t of new Set(candidateWords(item.name))) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      for (const t of new Set(candidateWords(name))) {
         let list = this.byWord.get(t);
         if (!list) this.byWord.set(t, (list = []));
-        list.push(item.name);
+        list.push(name);
       }
     }
   }
@@ -327,26 +357,35 @@ export class SuccessorCandidates {
 }
 
 /**
+ * The names findSuccessor weighs for `gone`: sharing a word that is not just the prefix, and
+ * at least half the words (similarity >= 0.5). Their relations are all it asks of the graph.
+ */
+export function successorNames(
+  gone: string,
+  candidates: SuccessorCandidates,
+  work: ClaimWork = { steps: 0 },
+): string[] {
+  return candidates.of(gone, work).filter((n) => n !== gone && nameSimilarity(gone, n) >= 0.5);
+}
+
+/**
  * The most likely successor of a function no longer in the tree: a defined function whose
  * name shares at least half its words with the old one, preferring those that share callers
  * (called_by claims) or callees (calls claims) with the claim. Without shared relations only a
  * near-identical name (similarity >= 0.6) counts.
  */
 export function findSuccessor(
-  index: CodeIndex,
+  graph: ClaimGraph,
   gone: string,
   kind: ClaimKind,
   object: string[],
-  candidates: SuccessorCandidates = new SuccessorCandidates(index),
+  candidates: SuccessorCandidates = new SuccessorCandidates(graph.functionNames()),
   work: ClaimWork = { steps: 0 },
 ): string | null {
   let best: { name: string; score: number } | null = null;
-  // Only names sharing a word that is not just the prefix (the candidate index's words).
-  for (const name of candidates.of(gone, work)) {
-    if (name === gone) continue;
+  for (const name of successorNames(gone, candidates, work)) {
     const sim = nameSimilarity(gone, name);
-    if (sim < 0.5) continue;
-    const rel = relation(index, name, kind).names;
+    const rel = graph.relation(name, kind).names;
     const shared = object.filter((o) => rel.includes(o)).length;
     if (shared === 0 && sim < 0.6) continue;
     const score = sim + shared / Math.max(1, object.length);
@@ -357,7 +396,7 @@ export function findSuccessor(
 }
 
 export function checkClaim(
-  index: CodeIndex,
+  graph: ClaimGraph,
   c: ExtractedClaim,
   candidates?: () => SuccessorCandidates,
   work: ClaimWork = { steps: 0 },
@@ -371,18 +410,18 @@ export function checkClaim(
     start: c.start,
     end: c.end,
   };
-  const other = (e: CallEdge): string => (c.kind === 'calls' ? e.callee : e.caller);
-  if (!exists(index, c.subject)) {
+  const other = (e: ClaimEdge): string => e.other;
+  if (!graph.exists(c.subject)) {
     const successor = findSuccessor(
-      index,
+      graph,
       c.subject,
       c.kind,
       c.object,
-      candidates?.() ?? new SuccessorCandidates(index, work),
+      candidates?.() ?? new SuccessorCandidates(graph.functionNames(), work),
       work,
     );
     if (!successor) return { ...base, status: 'gone', actual: [], successor: null, evidence: [] };
-    const rel = relation(index, successor, c.kind);
+    const rel = graph.relation(successor, c.kind);
     return {
       ...base,
       status: 'renamed',
@@ -391,7 +430,7 @@ export function checkClaim(
       evidence: evidenceOf(rel.edges, (e) => other(e) !== successor),
     };
   }
-  const rel = relation(index, c.subject, c.kind);
+  const rel = graph.relation(c.subject, c.kind);
   const actual = new Set(rel.names);
   const allListed = c.object.every((o) => actual.has(o));
   const holds =
@@ -413,10 +452,19 @@ export function checkDocument(
   text: string,
   work: ClaimWork = { steps: 0 },
 ): CheckedClaim[] {
+  return checkClaims(indexGraph(index), extractClaims(text, work), work);
+}
+
+/** Classifies extracted claims against a graph. */
+export function checkClaims(
+  graph: ClaimGraph,
+  claims: ExtractedClaim[],
+  work: ClaimWork = { steps: 0 },
+): CheckedClaim[] {
   // Built on the first gone subject, then shared by every claim of the document.
   let cands: SuccessorCandidates | undefined;
-  const candidates = () => (cands ??= new SuccessorCandidates(index, work));
-  return extractClaims(text, work).map((c) => checkClaim(index, c, candidates, work));
+  const candidates = () => (cands ??= new SuccessorCandidates(graph.functionNames(), work));
+  return claims.map((c) => checkClaim(graph, c, candidates, work));
 }
 
 function joinNames(names: string[]): string {
