@@ -32,6 +32,8 @@ const nodeEntries = [
   { in: 'src/index/worker.ts', out: 'indexWorker' },
   // Open C documents are reparsed incrementally here, off the extension host's thread.
   { in: 'src/services/docWorker.ts', out: 'docWorker' },
+  // Call-graph claims of a document are extracted and checked here (features/claimDiagnostics).
+  { in: 'src/services/claimWorker.ts', out: 'claimWorker' },
 ].filter((e) => existsSync(e.in));
 
 /** Browser bundles: one per webview panel. */

@@ -27,6 +27,10 @@ export const COMMANDS = {
     id: 'sklens.showIndexStatus',
     title: 'Show Index Status',
   },
+  showParseProblems: {
+    id: 'sklens.showParseProblems',
+    title: 'Show Parse Problems',
+  },
   showHostTimings: {
     id: 'sklens.showHostTimings',
     title: 'Show Extension Host Timings',

@@ -30,3 +30,15 @@ export class CliFailure extends Error {
     this.name = 'CliFailure';
   }
 }
+
+/**
+ * A whole number written in decimal digits only, with a leading minus where `min` allows:
+ * Number() would also take `0x2`, `1e1`, `0b1`, ` 2 ` and the empty string.
+ */
+export function parseDecimalInt(option: string, text: string, min: number, max: number): number {
+  const ok = min < 0 ? /^-?[0-9]+$/ : /^[0-9]+$/;
+  const n = ok.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`${option} must be a whole number from ${min} to ${max}, not '${text}'`);
+  return n;
+}

@@ -12,7 +12,7 @@ import { callGraph, type Direction } from '../graph/callGraph';
 import { checkDocument } from '../graph/claims';
 import { exportGraph, GRAPH_FORMATS, type GraphFormat } from '../graph/export';
 import { memdoc } from '../graph/memdoc';
-import { UsageError, type CliCommand, type CliIo } from './command';
+import { parseDecimalInt, UsageError, type CliCommand, type CliIo } from './command';
 
 export interface LoadOptions {
   /** Persistent cache folder, or null for no cache. */
@@ -101,12 +101,8 @@ export function graphCommand(load: IndexLoader): CliCommand {
       const root = rootOf(rootArg, io);
       if (!fn) throw new UsageError('missing <function>');
       if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-      const depth = Number(values.depth);
-      if (!Number.isInteger(depth) || depth < 0 || depth > 10)
-        throw new UsageError('--depth must be an integer 0..10');
-      const maxNodes = Number(values['max-nodes']);
-      if (!Number.isInteger(maxNodes) || maxNodes < 1)
-        throw new UsageError('--max-nodes must be a positive integer');
+      const depth = parseDecimalInt('--depth', values.depth, 0, 10);
+      const maxNodes = parseDecimalInt('--max-nodes', values['max-nodes'], 1, 2 ** 31 - 1);
       if (!['in', 'out', 'both'].includes(values.dir))
         throw new UsageError('--dir must be in, out or both');
       if (!(GRAPH_FORMATS as readonly string[]).includes(values.format)) {

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { CallEdge } from '../index/api';
 import { defaultCacheDir } from '../index/cache';
 import { WorkspaceIndex } from '../index/workspaceIndex';
-import { CliFailure, UsageError, type CliCommand, type CliIo } from './command';
+import { CliFailure, parseDecimalInt, UsageError, type CliCommand, type CliIo } from './command';
 
 const commonOptions = {
   json: { type: 'boolean' },
@@ -25,7 +25,17 @@ interface Parsed {
   rest: string[];
   json: boolean;
   ws: WorkspaceIndex;
+  /** Files the walk or the extractor left out (binary, UTF-16, too large, unreadable). */
+  skipped: { path: string; reason: string }[];
+  /** Why the cache could not be written, once per failed write. */
+  cacheErrors: string[];
 }
+
+// A file the extractor left out keeps one problem saying why (src/index/extract.ts,
+// extractor.ts, worker.ts): `skipped: <why>` or `unreadable: <code>`. Read from the index, not
+// the log, so a warm start from the cache lists them too.
+const LEFT_OUT = /^(skipped|unreadable): (.*)$/;
+const CACHE_NOT_WRITTEN = /^index cache not written: (.*)$/;
 
 async function openFromArgs(
   argv: string[],
@@ -58,20 +68,18 @@ async function openFromArgs(
       : defaultCacheDir();
   let workers: number | undefined;
   if (values.workers !== undefined) {
-    workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
-      throw new UsageError(
-        `--workers must be a whole number from 1 to 64, not '${values.workers}'`,
-      );
-    }
+    workers = parseDecimalInt('--workers', values.workers, 1, 64);
   }
   // Files whose extraction failed (not partial parses): a broken install (the grammars not
   // found beside the bundle) fails every file, and must say so rather than report 0 functions.
   const failed: string[] = [];
+  const cacheErrors: string[] = [];
   const ws = await WorkspaceIndex.open(root, {
     cacheDir,
     log: (line) => {
       if (/: (extraction failed: |skipped: the index worker died)/.test(line)) failed.push(line);
+      const c = CACHE_NOT_WRITTEN.exec(line);
+      if (c) cacheErrors.push(c[1]!);
     },
     ...(workers !== undefined ? { workers } : {}),
     ...(values['no-follow-symlinks'] ? { followSymlinks: false } : {}),
@@ -88,7 +96,15 @@ async function openFromArgs(
       throw new CliFailure(`no file could be indexed (${failed[0]!.replace(/^[^:]*: /, '')})`);
     }
   }
-  return { root, rest, json: !!values.json, ws, values };
+  const skipped = [...ws.report.skipped];
+  for (const file of ws.index.files()) {
+    for (const p of ws.index.facts(file)?.problems ?? []) {
+      const m = LEFT_OUT.exec(p);
+      if (m)
+        skipped.push({ path: file, reason: m[1] === 'skipped' ? m[2]! : `unreadable (${m[2]})` });
+    }
+  }
+  return { root, rest, json: !!values.json, ws, values, skipped, cacheErrors };
 }
 
 const COMMON_USAGE =
@@ -101,21 +117,30 @@ export const indexCommand: CliCommand = {
   summary: 'index the C files of a tree; print files, functions, calls, field accesses, ms',
   async run(argv, io) {
     const t0 = performance.now();
-    const { json, ws } = await openFromArgs(argv, io, []);
+    const { json, ws, skipped, cacheErrors } = await openFromArgs(argv, io, []);
     try {
       const s = ws.index.stats();
       const ms = Math.round(performance.now() - t0);
       const r = ws.report;
       if (json) {
-        io.out(JSON.stringify({ ...s, ms }) + '\n');
+        // The lists only when non-empty: the plain shape stays {files, functions, ...}.
+        io.out(
+          JSON.stringify({
+            ...s,
+            ms,
+            ...(skipped.length ? { skipped } : {}),
+            ...(cacheErrors.length ? { cacheErrors } : {}),
+          }) + '\n',
+        );
         return 0;
       }
       io.out(
         `${s.files} files, ${s.functions} functions, ${s.calls} calls, ${s.fieldAccesses} field accesses in ${ms} ms\n` +
           `cache: ${r.cache}${r.cacheRejected ? ` (discarded: ${r.cacheRejected})` : ''}; ` +
-          `${r.fromCache + r.rehashed} from cache, ${r.extracted} parsed, ${r.skipped.length} skipped\n`,
+          `${r.fromCache + r.rehashed} from cache, ${r.extracted} parsed, ${skipped.length} skipped\n`,
       );
-      for (const sk of r.skipped) io.out(`  skipped ${sk.path}: ${sk.reason}\n`);
+      for (const sk of skipped) io.out(`  skipped ${sk.path}: ${sk.reason}\n`);
+      for (const e of cacheErrors) io.err(`sklens index: cache not written: ${e}\n`);
       return 0;
     } finally {
       ws.dispose();

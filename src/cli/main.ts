@@ -35,7 +35,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`sklens ${name}: ${e.message}\n`);
       return 1;
     }
-    io.err(`sklens ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // Anything else is a bug, still reported as one line (its first); SKLENS_DEBUG=1 adds
+    // the stack for whoever files it.
+    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    io.err(`sklens ${name}: internal error: ${first}\n`);
+    if (process.env.SKLENS_DEBUG && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
     return 1;
   }
 }

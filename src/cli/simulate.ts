@@ -83,7 +83,12 @@ export const simulateCommand: CliCommand = {
       if (!spec) {
         throw new UsageError(`model ${id} has no parameter '${name}'; see sklens simulate --list`);
       }
-      params[name] = parseParamValue(spec, kv.slice(eq + 1));
+      try {
+        params[name] = parseParamValue(spec, kv.slice(eq + 1));
+      } catch (e) {
+        if (e instanceof ModelInputError) throw new UsageError(e.message);
+        throw e;
+      }
     }
     let result;
     try {

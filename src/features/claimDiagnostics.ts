@@ -2,14 +2,19 @@
 // sentence that claims a call relation against the index (src/graph/claims.ts), and reports
 // each claim that no longer holds as a diagnostic with a quick fix rewriting the clause to what
 // the tree says; claims that hold get a hint. A summary report opens as a Markdown document.
+// Extraction and classification run in the claim worker (services/claimWorker.ts); this thread
+// answers its bounded index queries and builds the diagnostics in slices.
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import type { SklensContext } from '../context';
-import { checkDocument, rewriteClaim, type CheckedClaim } from '../graph/claims';
+import { rewriteClaim, type CheckedClaim } from '../graph/claims';
 import type { IndexedFolder, IndexSource } from '../services/indexSource';
+import { ClaimWorkerClient } from '../services/claimWorkerClient';
 
 export const CHECK_CLAIMS_COMMAND = COMMANDS.checkCallGraphClaims.id;
 const SOURCE = 'SKLens claims';
+/** Claims turned into diagnostics per slice of the host's thread. */
+const DIAGNOSTICS_PER_SLICE = 500;
 
 interface Fix {
   range: vscode.Range;
@@ -25,10 +30,12 @@ export class ClaimDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
   };
   private readonly collection = vscode.languages.createDiagnosticCollection('sklens-claims');
   private readonly fixes = new Map<string, Fix[]>();
+  private readonly worker = new ClaimWorkerClient();
 
   constructor(private readonly source: IndexSource) {}
 
   dispose(): void {
+    this.worker.dispose();
     this.collection.dispose();
     this.fixes.clear();
   }
@@ -39,13 +46,17 @@ export class ClaimDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
   }
 
   /** Checks the document; returns the results (for the summary) or undefined without an index. */
-  check(doc: vscode.TextDocument): { results: CheckedClaim[]; folder: IndexedFolder } | undefined {
+  async check(
+    doc: vscode.TextDocument,
+  ): Promise<{ results: CheckedClaim[]; folder: IndexedFolder } | undefined> {
     const folder = this.source.resolve(doc.uri) ?? this.source.all()[0];
     if (!folder) return undefined;
-    const results = checkDocument(folder.index, doc.getText());
+    const results = await this.worker.check(folder.index, doc.getText());
     const diags: vscode.Diagnostic[] = [];
     const fixes: Fix[] = [];
-    for (const r of results) {
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
+      if (i > 0 && i % DIAGNOSTICS_PER_SLICE === 0) await new Promise((ok) => setImmediate(ok));
       const range = new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end));
       const d = new vscode.Diagnostic(range, message(r), severity(r));
       d.source = SOURCE;
@@ -162,7 +173,15 @@ export function registerClaimDiagnostics(ctx: SklensContext, source: IndexSource
         );
         return;
       }
-      const r = ctx.timer.run('query', 'check claims', () => claims.check(editor.document));
+      let r;
+      try {
+        r = await claims.check(editor.document);
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        ctx.log.error(`checking call-graph claims failed: ${why}`);
+        void vscode.window.showErrorMessage(`SKLens: checking call-graph claims failed: ${why}`);
+        return;
+      }
       if (!r) {
         void vscode.window.showWarningMessage('SKLens: the workspace index is not ready yet.');
         return;

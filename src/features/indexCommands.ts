@@ -8,6 +8,28 @@ import type { IndexService } from '../services/indexService';
 import type { LanguageServerDeferral } from './languageServers';
 import { statusText } from './statusText';
 
+const PARSE_PROBLEMS_SCHEME = 'sklens-problems';
+
+class ParseProblemsDocument implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  readonly uri = vscode.Uri.from({ scheme: PARSE_PROBLEMS_SCHEME, path: '/parse problems.txt' });
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly service: IndexService) {}
+
+  refresh(): void {
+    this.changed.fire(this.uri);
+  }
+
+  provideTextDocumentContent(): string {
+    return this.service.problemDetails();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
 export function registerIndexCommands(
   ctx: SklensContext,
   service: IndexService,
@@ -25,6 +47,19 @@ export function registerIndexCommands(
       ctx.log.info(`definitions/references: ${deferral.describe()}`);
       for (const line of ctx.timer.describe()) ctx.log.info(`host thread: ${line}`);
       ctx.log.show(true);
+    }),
+  );
+  // The full list behind the one-line summary in the output channel, as a read-only document
+  // (a content provider's documents cannot be edited or saved by mistake).
+  const problems = new ParseProblemsDocument(service);
+  ctx.own(vscode.workspace.registerTextDocumentContentProvider(PARSE_PROBLEMS_SCHEME, problems));
+  ctx.own(problems);
+  ctx.own(
+    vscode.commands.registerCommand(COMMANDS.showParseProblems.id, async () => {
+      problems.refresh();
+      const doc = await vscode.workspace.openTextDocument(problems.uri);
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return doc.getText();
     }),
   );
   ctx.own(

@@ -55,6 +55,8 @@ const ONLY = String.raw`(?:only|solely|exclusively|just)`;
 
 interface Pattern {
   re: RegExp;
+  /** A word every match contains: a sentence without it is not scanned. */
+  keyword: RegExp;
   build(m: RegExpExecArray): { kind: ClaimKind; subjectText: string; listText: string } | undefined;
 }
 
@@ -65,6 +67,7 @@ const PATTERNS: Pattern[] = [
       String.raw`${ID}(?:\s*,)?\s+${IS}\s+(?:(${ONLY})\s+)?(?:ever\s+)?(?:called|used|invoked)\s+(?:(${ONLY})\s+)?(?:by|from)\s+(?:(${ONLY})\s+)?(?:the\s+)?${LIST}`,
       'g',
     ),
+    keyword: /\b(?:called|used|invoked)\b/,
     build: (m) => ({
       kind: m[2] || m[3] || m[4] ? 'only_called_by' : 'called_by',
       subjectText: m[1]!,
@@ -74,6 +77,7 @@ const PATTERNS: Pattern[] = [
   {
     // A and B use X / A uses X
     re: new RegExp(String.raw`${SUBJECT_LIST}\s+(?:also\s+)?(?:uses|use)\s+${ID}`, 'g'),
+    keyword: /\buses?\b/,
     build: (m) => ({ kind: 'called_by', subjectText: m[m.length - 1]!, listText: m[1]! }),
   },
   {
@@ -82,6 +86,7 @@ const PATTERNS: Pattern[] = [
       String.raw`${ID}\s+(?:(?:then|also|in turn|directly|later)\s+)?calls\s+${LIST}`,
       'g',
     ),
+    keyword: /\bcalls\b/,
     build: (m) => ({ kind: 'calls', subjectText: m[1]!, listText: m[2]! }),
   },
 ];
@@ -102,18 +107,48 @@ function namesIn(listText: string): { names: string[]; raw: string[] } {
   return { names, raw };
 }
 
+/**
+ * Longest sentence the claim patterns see. Their global scans backtrack over a name list at
+ * every start position, so one scan costs up to the square of its input: a paragraph without
+ * a full stop (a 2 MB list of names) would be quadratic. Longer sentences are cut into pieces
+ * of at most this many characters at a space; a claim across a cut is not found. Real claims
+ * are a line or two.
+ */
+export const MAX_SENTENCE_CHARS = 2000;
+
+/** Work done by extractClaims, in abstract steps (characters scanned, search steps, and the
+ * square of every pattern scan's input as the bound of its backtracking), for tests that prove
+ * extraction linear without timing it. */
+export interface ClaimWork {
+  steps: number;
+}
+
 /** Sentences (or list items) with their offsets: split at . ; ! ? followed by space, and at blank lines / bullets. */
-function sentences(text: string): { s: string; start: number }[] {
+function sentences(text: string, work: ClaimWork): { s: string; start: number }[] {
   const out: { s: string; start: number }[] = [];
   let start = 0;
-  const push = (end: number): void => {
-    const raw = text.slice(start, end);
+  let lineStart = 0;
+  const piece = (from: number, to: number): void => {
+    const raw = text.slice(from, to);
     const lead = raw.length - raw.trimStart().length;
     const s = raw.trim();
-    if (s) out.push({ s, start: start + lead });
+    if (s) out.push({ s, start: from + lead });
+  };
+  const push = (end: number): void => {
+    // Cut an over-long sentence at the last space of each window (or hard, without one).
+    let from = start;
+    while (end - from > MAX_SENTENCE_CHARS) {
+      const sp = text.lastIndexOf(' ', from + MAX_SENTENCE_CHARS);
+      const cut = sp > from ? sp + 1 : from + MAX_SENTENCE_CHARS;
+      work.steps += cut - from;
+      piece(from, cut);
+      from = cut;
+    }
+    piece(from, end);
     start = end;
   };
   for (let i = 0; i < text.length; i++) {
+    work.steps++;
     const c = text[i]!;
     if (
       (c === '.' || c === ';' || c === '!' || c === '?') &&
@@ -122,8 +157,11 @@ function sentences(text: string): { s: string; start: number }[] {
       push(i + 1);
     } else if (c === '\n') {
       const rest = text.slice(i + 1, i + 200);
-      const lineStart = text.lastIndexOf('\n', i - 1) + 1;
-      if (/^\s*(#|=)/.test(text.slice(lineStart, i))) {
+      // The start of this line is tracked as we go: searching back for it at every newline
+      // would rescan a long line once per line break after it.
+      const heading = /^\s*(#|=)/.test(text.slice(lineStart, Math.min(i, lineStart + 200)));
+      lineStart = i + 1;
+      if (heading) {
         push(i + 1);
         continue;
       }
@@ -140,13 +178,39 @@ function blankParentheticals(s: string): string {
   return s.replace(/\((?!\))[^()]*\)/g, (m) => ' '.repeat(m.length));
 }
 
-export function extractClaims(text: string): ExtractedClaim[] {
+/** Offsets of the starts of lines, built once; `lineAt` is a binary search. */
+export class LineStarts {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string, work: ClaimWork = { steps: 0 }) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    work.steps += text.length;
+  }
+
+  /** 0-based line of `offset`. */
+  lineAt(offset: number, work: ClaimWork = { steps: 0 }): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      work.steps++;
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+export function extractClaims(text: string, work: ClaimWork = { steps: 0 }): ExtractedClaim[] {
   const out: ExtractedClaim[] = [];
-  for (const { s, start } of sentences(text)) {
+  const lines = new LineStarts(text, work);
+  for (const { s, start } of sentences(text, work)) {
     // Same length as `s`, so match offsets are offsets into the sentence.
     const flat = blankParentheticals(s).replace(/\s/g, ' ');
     const seen = new Set<string>();
     for (const p of PATTERNS) {
+      if (!p.keyword.test(flat)) continue;
+      work.steps += flat.length * flat.length;
       p.re.lastIndex = 0;
       for (let m = p.re.exec(flat); m; m = p.re.exec(flat)) {
         const b = p.build(m);
@@ -166,7 +230,7 @@ export function extractClaims(text: string): ExtractedClaim[] {
           kind: b.kind,
           subject,
           object,
-          line: lineOf(text, from),
+          line: lines.lineAt(from, work),
           start: from,
           end: from + m[0].length,
         });
@@ -176,32 +240,56 @@ export function extractClaims(text: string): ExtractedClaim[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
-function lineOf(text: string, offset: number): number {
-  let n = 0;
-  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
-}
-
 // ---- classification ----
 
-function exists(index: CodeIndex, fn: string): boolean {
-  return index.functionDefs(fn).length > 0 || index.callersOf(fn).length > 0;
+/** One call edge as the checker needs it: the function at the other end and `file:line`. */
+export interface ClaimEdge {
+  other: string;
+  loc: string;
 }
 
-function relation(
+/**
+ * What the checker asks of the call graph. The CLI answers from the index directly
+ * (indexGraph); the extension's claim worker from answers the host prefetched in chunks.
+ */
+export interface ClaimGraph {
+  exists(fn: string): boolean;
+  relation(fn: string, kind: ClaimKind): { names: string[]; edges: ClaimEdge[] };
+  functionNames(): Iterable<string>;
+}
+
+/** The relation of `fn` as the checker uses it: distinct other ends (sorted) and the edges. */
+export function relationOf(
   index: CodeIndex,
   fn: string,
   kind: ClaimKind,
-): { names: string[]; edges: CallEdge[] } {
-  const edges = kind === 'calls' ? index.calleesOf(fn) : index.callersOf(fn);
-  const names = [...new Set(edges.map((e) => (kind === 'calls' ? e.callee : e.caller)))]
-    .filter((n) => n && n !== fn)
-    .sort();
+): { names: string[]; edges: ClaimEdge[] } {
+  const raw: CallEdge[] = kind === 'calls' ? index.calleesOf(fn) : index.callersOf(fn);
+  const edges = raw.map((e) => ({
+    other: kind === 'calls' ? e.callee : e.caller,
+    loc: `${e.file}:${e.span.line + 1}`,
+  }));
+  const names = [...new Set(edges.map((e) => e.other))].filter((n) => n && n !== fn).sort();
   return { names, edges };
 }
 
-function evidenceOf(edges: CallEdge[], keep: (e: CallEdge) => boolean): string[] {
-  return [...new Set(edges.filter(keep).map((e) => `${e.file}:${e.span.line + 1}`))]
+export function existsIn(index: CodeIndex, fn: string): boolean {
+  return index.functionDefs(fn).length > 0 || index.callersOf(fn).length > 0;
+}
+
+/** The checker's view of an index, answered directly (the CLI, tests). */
+export function indexGraph(index: CodeIndex): ClaimGraph {
+  return {
+    exists: (fn) => existsIn(index, fn),
+    relation: (fn, kind) => relationOf(index, fn, kind),
+    functionNames: function* () {
+      for (const { item } of index.allFunctions()) yield item.name;
+    },
+  };
+}
+
+function evidenceOf(edges: ClaimEdge[], keep: (e: ClaimEdge) => boolean): string[] {
+  return [...new Set(edges.filter(keep).map((e) => e.loc))]
     .sort((a, b) => {
       const [fa, la] = splitLoc(a);
       const [fb, lb] = splitLoc(b);
@@ -228,6 +316,58 @@ export function nameSimilarity(a: string, b: string): number {
   return shared / (ta.size + tb.size - shared || 1);
 }
 
+/** Words that can make a name a successor candidate: longer than 2, not the `tcp`/`sock` prefix. */
+function candidateWords(name: string): string[] {
+  return tokens(name).filter((t) => t.length > 2 && t !== 'tcp' && t !== 'sock');
+}
+
+/**
+ * The defined function names by candidate word, built once per document: looking up a gone
+ * name's words replaces a walk over every function of the tree for every gone claim (50,000
+ * claims against net/'s ~40,000 functions would be 2·10^9 steps).
+ */
+export class SuccessorCandidates {
+  private readonly byWord = new Map<string, string[]>();
+
+  constructor(functionNames: Iterable<string>, work: ClaimWork = { steps: 0 }) {
+    const seen = new Set<string>();
+    for (const name of functionNames) {
+      work.steps++;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      for (const t of new Set(candidateWords(name))) {
+        let list = this.byWord.get(t);
+        if (!list) this.byWord.set(t, (list = []));
+        list.push(name);
+      }
+    }
+  }
+
+  /** Names sharing at least one candidate word with `gone`, each once. */
+  of(gone: string, work: ClaimWork = { steps: 0 }): string[] {
+    const out = new Set<string>();
+    for (const t of new Set(candidateWords(gone))) {
+      for (const n of this.byWord.get(t) ?? []) {
+        work.steps++;
+        out.add(n);
+      }
+    }
+    return [...out];
+  }
+}
+
+/**
+ * The names findSuccessor weighs for `gone`: sharing a word that is not just the prefix, and
+ * at least half the words (similarity >= 0.5). Their relations are all it asks of the graph.
+ */
+export function successorNames(
+  gone: string,
+  candidates: SuccessorCandidates,
+  work: ClaimWork = { steps: 0 },
+): string[] {
+  return candidates.of(gone, work).filter((n) => n !== gone && nameSimilarity(gone, n) >= 0.5);
+}
+
 /**
  * The most likely successor of a function no longer in the tree: a defined function whose
  * name shares at least half its words with the old one, preferring those that share callers
@@ -235,24 +375,17 @@ export function nameSimilarity(a: string, b: string): number {
  * near-identical name (similarity >= 0.6) counts.
  */
 export function findSuccessor(
-  index: CodeIndex,
+  graph: ClaimGraph,
   gone: string,
   kind: ClaimKind,
   object: string[],
+  candidates: SuccessorCandidates = new SuccessorCandidates(graph.functionNames()),
+  work: ClaimWork = { steps: 0 },
 ): string | null {
   let best: { name: string; score: number } | null = null;
-  const seen = new Set<string>();
-  const core = tokens(gone);
-  for (const { item } of index.allFunctions()) {
-    const name = item.name;
-    if (seen.has(name) || name === gone) continue;
-    seen.add(name);
-    // Cheap prefilter: must share a word that is not just the prefix.
-    if (!tokens(name).some((t) => t.length > 2 && core.includes(t) && t !== 'tcp' && t !== 'sock'))
-      continue;
+  for (const name of successorNames(gone, candidates, work)) {
     const sim = nameSimilarity(gone, name);
-    if (sim < 0.5) continue;
-    const rel = relation(index, name, kind).names;
+    const rel = graph.relation(name, kind).names;
     const shared = object.filter((o) => rel.includes(o)).length;
     if (shared === 0 && sim < 0.6) continue;
     const score = sim + shared / Math.max(1, object.length);
@@ -262,7 +395,12 @@ export function findSuccessor(
   return best?.name ?? null;
 }
 
-export function checkClaim(index: CodeIndex, c: ExtractedClaim): CheckedClaim {
+export function checkClaim(
+  graph: ClaimGraph,
+  c: ExtractedClaim,
+  candidates?: () => SuccessorCandidates,
+  work: ClaimWork = { steps: 0 },
+): CheckedClaim {
   const base = {
     text: c.text,
     kind: c.kind,
@@ -272,11 +410,18 @@ export function checkClaim(index: CodeIndex, c: ExtractedClaim): CheckedClaim {
     start: c.start,
     end: c.end,
   };
-  const other = (e: CallEdge): string => (c.kind === 'calls' ? e.callee : e.caller);
-  if (!exists(index, c.subject)) {
-    const successor = findSuccessor(index, c.subject, c.kind, c.object);
+  const other = (e: ClaimEdge): string => e.other;
+  if (!graph.exists(c.subject)) {
+    const successor = findSuccessor(
+      graph,
+      c.subject,
+      c.kind,
+      c.object,
+      candidates?.() ?? new SuccessorCandidates(graph.functionNames(), work),
+      work,
+    );
     if (!successor) return { ...base, status: 'gone', actual: [], successor: null, evidence: [] };
-    const rel = relation(index, successor, c.kind);
+    const rel = graph.relation(successor, c.kind);
     return {
       ...base,
       status: 'renamed',
@@ -285,7 +430,7 @@ export function checkClaim(index: CodeIndex, c: ExtractedClaim): CheckedClaim {
       evidence: evidenceOf(rel.edges, (e) => other(e) !== successor),
     };
   }
-  const rel = relation(index, c.subject, c.kind);
+  const rel = graph.relation(c.subject, c.kind);
   const actual = new Set(rel.names);
   const allListed = c.object.every((o) => actual.has(o));
   const holds =
@@ -302,8 +447,24 @@ export function checkClaim(index: CodeIndex, c: ExtractedClaim): CheckedClaim {
   };
 }
 
-export function checkDocument(index: CodeIndex, text: string): CheckedClaim[] {
-  return extractClaims(text).map((c) => checkClaim(index, c));
+export function checkDocument(
+  index: CodeIndex,
+  text: string,
+  work: ClaimWork = { steps: 0 },
+): CheckedClaim[] {
+  return checkClaims(indexGraph(index), extractClaims(text, work), work);
+}
+
+/** Classifies extracted claims against a graph. */
+export function checkClaims(
+  graph: ClaimGraph,
+  claims: ExtractedClaim[],
+  work: ClaimWork = { steps: 0 },
+): CheckedClaim[] {
+  // Built on the first gone subject, then shared by every claim of the document.
+  let cands: SuccessorCandidates | undefined;
+  const candidates = () => (cands ??= new SuccessorCandidates(graph.functionNames(), work));
+  return claims.map((c) => checkClaim(graph, c, candidates, work));
 }
 
 function joinNames(names: string[]): string {

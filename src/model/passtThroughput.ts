@@ -19,6 +19,7 @@
 //     capped at twice the path BDP;
 //   * goodput counts payload only: link rate · mss/(mss + 90) (Ethernet + IP + TCP with
 //     timestamps per segment) — 941.5 Mbit/s on 1 Gbit/s with mss 1448.
+import { passtThroughputCost } from './budget';
 import {
   PASST_VARIANTS,
   PASST_VARIANT_LABELS,
@@ -385,6 +386,7 @@ export const passtThroughputModel: ModelDefinition = {
     'net/ipv4/tcp_input.c: tcp_sndbuf_expand',
   ],
   tUnit: 'rtt',
+  cost: passtThroughputCost,
   params,
   series: [
     { key: 'goodput_bps', label: 'goodput', unit: 'bits/s' },

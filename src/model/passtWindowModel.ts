@@ -1,5 +1,6 @@
 // `passt-window`: every passt window variant (docs/models.md §5.3) at one operating point, plus a sweep of
 // one input. The pure formulas live in passtWindow.ts; this file is the ModelDefinition shell.
+import { passtWindowCost } from './budget';
 import {
   PASST_VARIANTS,
   mssGetBytes,
@@ -396,6 +397,7 @@ export const passtWindowModel: ModelDefinition = {
   ],
   tUnit: 'value of the swept input',
   anchors: passtWindowAnchors,
+  cost: passtWindowCost,
   params,
   series: [
     { key: 'wnd_p23_bytes', label: '2023', unit: 'bytes' },

@@ -4,6 +4,7 @@
 // Assumptions: the sender fills the offered window every RTT in whole segments of
 // `segment_len_bytes` (no loss, no reordering); every segment is ACKed (window selected after
 // each); rcv_mss = the segment length; receive-queue collapsing is not modelled.
+import { receiveCost } from './budget';
 import {
   applyNoShrink,
   drsAdjust,
@@ -455,6 +456,7 @@ export const receiveModel: ModelDefinition = {
   ],
   tUnit: 'rtt',
   anchors: receiveAnchors,
+  cost: receiveCost,
   params,
   series: [
     { key: 'rcv_wnd_bytes', label: 'offered window', unit: 'bytes' },

@@ -12,6 +12,7 @@
 // * the peer's window right edge is min(ack + peer_max_window, peer_rcv_space) for a receiver
 //   that never reads (no receiver-side SWS rounding, no window scaling granularity);
 // * tcp_tso_should_defer is not modelled; TSO segments are capped by gso_max_size only.
+import { sendPathCost } from './budget';
 import {
   DEFAULT_PRESET_ID,
   INT_MAX,
@@ -1157,6 +1158,7 @@ export const sendPathModel: ModelDefinition = {
   ],
   tUnit: 'usec',
   anchors: sendPathAnchors,
+  cost: sendPathCost,
   params: PARAMS,
   series: [
     { key: 'send_q_bytes', label: 'Send-Q (SIOCOUTQ)', unit: 'bytes' },

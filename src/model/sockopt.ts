@@ -2,6 +2,7 @@
 // (docs/models.md §2, §S1): the user's call gives `final`, and the series is the
 // S1 table evaluated with the same sysctls, so a reader sees doubling, minimums, the
 // u32 compare of negative values and the CAP_NET_ADMIN variants side by side.
+import { sockoptCost } from './budget';
 import {
   DEFAULT_PRESET_ID,
   INT_MAX,
@@ -74,6 +75,7 @@ export const sockoptModel: ModelDefinition = {
   cites: ['net/core/sock.c: sk_setsockopt', 'net/core/sock.c: __sock_set_rcvbuf'],
   tUnit: 'row',
   anchors: sockoptAnchors,
+  cost: sockoptCost,
   params: [
     {
       kind: 'choice',

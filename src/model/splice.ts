@@ -15,6 +15,7 @@
 // socket reports EPOLLOUT while free ≥ queued/2 (include/net/sock.h: __sk_stream_is_writeable
 // on payload bytes). epoll is level-triggered: a delivered item goes back to the ready list and
 // is re-polled on the next epoll_wait (fs/eventpoll.c: ep_send_events).
+import { spliceCost } from './budget';
 import {
   MAX_PARAM,
   ModelInputError,
@@ -766,6 +767,7 @@ export const spliceModel: ModelDefinition = {
   tUnit: 'step',
   anchors: spliceAnchors,
   view: spliceView,
+  cost: spliceCost,
   params,
   series: [
     { key: 'pipe_fill_bytes', label: 'pipe fill', unit: 'bytes' },

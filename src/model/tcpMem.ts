@@ -10,6 +10,7 @@
 // peers never ACK during phase 1. Phase 2: every socket is ACKed `ack_bytes` per round
 // (uncharge + reclaim of whole pages) until empty. A receiver probe beside them runs
 // tcp_grow_window on each round (or tcp_adjust_rcv_ssthresh while under pressure).
+import { tcpMemCost } from './budget';
 import { growWindow, winFromSpace } from './receive';
 import {
   MAX_PARAM,
@@ -546,6 +547,7 @@ export const tcpMemModel: ModelDefinition = {
   ],
   tUnit: 'event',
   anchors: tcpMemAnchors,
+  cost: tcpMemCost,
   params,
   series: [
     { key: 'allocated_pages', label: 'tcp_memory_allocated (global)', unit: 'pages' },

@@ -5,6 +5,7 @@
 // skbs down until TSQ throttles it, the batch completes after max(batch/B, D) where D is the
 // TX-completion delay (constant, or a seeded two-point distribution for netback batching),
 // then the next batch goes. Throughput = payload / time.
+import { tsqCost } from './budget';
 import { INT_MAX } from './kernelConstants';
 import {
   ModelInputError,
@@ -298,6 +299,7 @@ export const tsqModel: ModelDefinition = {
   ],
   tUnit: 'usec',
   anchors: tsqAnchors,
+  cost: tsqCost,
   params: [
     {
       kind: 'choice',

@@ -3,6 +3,8 @@
 // except a seeded PRNG passed in the parameters. Units are part of every parameter name
 // (`_bytes`, `_pages`, `_usec`, `_segs`, `_bps`...).
 
+import { overBudget, type ModelCost } from './budget';
+
 /** One numeric parameter, with its unit and valid range, as the CLI and the webviews show it. */
 export interface NumberParam {
   kind: 'number';
@@ -112,6 +114,8 @@ export interface ModelDefinition {
   scenarios: Scenario[];
   /** Runs the model on fully validated parameters. Throws ModelInputError on contradictions. */
   run(params: Params): ModelResult;
+  /** Upper estimates of a run's work and series points (src/model/budget.ts), checked first. */
+  cost(params: Params): ModelCost;
   /**
    * Where the model meets the code: the functions its CodeLens sits on and the lines that show
    * its values inline. src/model/codeAnchors.ts reads these from every registered model.
@@ -282,8 +286,21 @@ export function parseParamValue(spec: ParamSpec, text: string): ParamValue {
   switch (spec.kind) {
     case 'number': {
       const t = text.trim().toLowerCase();
-      const m = /^(-?[0-9.e+]+)\s*(k|ki|m|mi|g|gi)?$/.exec(t);
-      if (!m) throw new ModelInputError(`${spec.name}: '${text}' is not a number`, spec.name);
+      // Decimal only: `0x2`, `0b1`, `1e1` for an integer, `nan` and `infinity` are refused.
+      // A unit suffix (k, ki, m, mi, g, gi) scales the number. Integers take digits only, with
+      // a minus sign when their range goes below zero.
+      const digits = spec.integer
+        ? spec.min < 0
+          ? '-?[0-9]+'
+          : '[0-9]+'
+        : '-?[0-9]+(?:\\.[0-9]+)?(?:e[-+]?[0-9]+)?';
+      const m = new RegExp(`^(${digits})\\s*(k|ki|m|mi|g|gi)?$`).exec(t);
+      if (!m) {
+        throw new ModelInputError(
+          `${spec.name}: '${text}' is not ${spec.integer ? 'a whole number in decimal digits' : 'a decimal number'}`,
+          spec.name,
+        );
+      }
       const mult: Record<string, number> = {
         k: 1e3,
         ki: 1024,
@@ -292,8 +309,8 @@ export function parseParamValue(spec: ParamSpec, text: string): ParamValue {
         g: 1e9,
         gi: 1024 ** 3,
       };
-      const n = Number(m[1]) * (m[2] ? mult[m[2]] : 1);
-      if (Number.isNaN(n))
+      const n = Number(m[1]) * (m[2] ? mult[m[2]]! : 1);
+      if (!Number.isFinite(n))
         throw new ModelInputError(`${spec.name}: '${text}' is not a number`, spec.name);
       return n;
     }
@@ -312,6 +329,8 @@ export function parseParamValue(spec: ParamSpec, text: string): ParamValue {
  */
 export function runModel(def: ModelDefinition, input: Params): ModelResult {
   const params = validateParams(def.params, input);
+  const over = overBudget(def.id, def.cost(params), params);
+  if (over) throw new ModelInputError(over);
   const result = def.run(params);
   checkOutput(def.id, result);
   return result;

@@ -13,12 +13,14 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { posix } from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands';
 import type { Config } from '../config';
 import { ChangeBatcher, expandDeletedFolders, type ChangeBatch } from './changeBatcher';
 import { KeyedDebouncer } from './debouncer';
 import { DocumentWorkerClient } from './docWorkerClient';
 import type { EngineFactory, IndexEngine } from './engine';
 import { PathFilter } from './glob';
+import { ProblemSummary, SUMMARY_TOP_FILES } from './problemSummary';
 import type { HostTimer, Phase } from './hostTimer';
 import type { IndexedFolder, IndexSource } from './indexSource';
 import { coverageWarning, notReadyText, type IndexState } from './indexState';
@@ -36,7 +38,12 @@ interface Folder {
   refreshing: Promise<void>;
   /** Watcher changes seen while the build ran (its walk may have missed them): applied after. */
   missed: { changed: string[]; deleted: string[] };
+  /** Problems of the last build (partial parses, skipped files), for Show Parse Problems. */
+  problems: ProblemSummary;
 }
+
+/** Where the summary line sends a reader for the whole list. */
+export const PARSE_PROBLEMS_HINT = `run "SKLens: ${COMMANDS.showParseProblems.title}" for the list`;
 
 export interface IndexServiceDeps {
   log: vscode.LogOutputChannel;
@@ -139,6 +146,12 @@ export class IndexService implements IndexSource, vscode.Disposable {
     }
   }
 
+  /** Every folder's indexing problems, most first, as plain text (Show Parse Problems). */
+  problemDetails(): string {
+    const parts = [...this.folders.values()].map((f) => f.problems.details(f.folder.name));
+    return parts.length > 0 ? parts.join('\n') : 'No folder is indexed.\n';
+  }
+
   states(): { folder: string; state: IndexState }[] {
     return [...this.folders.values()].map((f) => ({ folder: f.folder.name, state: f.state }));
   }
@@ -229,6 +242,7 @@ export class IndexService implements IndexSource, vscode.Disposable {
       built: Promise.resolve(),
       refreshing: Promise.resolve(),
       missed: { changed: [], deleted: [] },
+      problems: new ProblemSummary(),
     };
     this.folders.set(folder.uri.toString(), f);
     f.built = this.build(f, cacheDir);
@@ -250,6 +264,7 @@ export class IndexService implements IndexSource, vscode.Disposable {
     if (cacheDir) await vscode.workspace.fs.createDirectory(vscode.Uri.file(cacheDir));
     this.stalls.indexing.start();
     let lastReport = 0;
+    const problems = (f.problems = new ProblemSummary());
     const run = async (
       progress: vscode.Progress<{ message?: string; increment?: number }>,
       token?: vscode.CancellationToken,
@@ -267,7 +282,8 @@ export class IndexService implements IndexSource, vscode.Disposable {
           followSymlinks: cfg.followSymlinks,
           workerThreads: cfg.workerThreads,
           signal: f.abort.signal,
-          onProblem: (file, reason) => log.warn(`${file}: ${reason}`),
+          // Collected, not logged one by one: a kernel tree has hundreds of partial parses.
+          onProblem: (file, reason) => problems.add(file, reason),
           onProgress: (p) =>
             this.timed('indexing', 'progress', () => {
               if (buildDone) return;
@@ -292,6 +308,8 @@ export class IndexService implements IndexSource, vscode.Disposable {
         if (missed.changed.length + missed.deleted.length > 0) {
           this.refresh(f, missed.changed, missed.deleted);
         }
+        const summary = problems.summaryLine(f.folder.name, PARSE_PROBLEMS_HINT);
+        if (summary) log.warn(summary);
         log.info(
           `indexed ${f.folder.name}: ${r.stats.files} files (${r.cachedFiles} from cache, ` +
             `${r.parsedFiles} parsed), ${r.stats.functions} functions, ${r.stats.calls} calls, ` +
@@ -395,12 +413,21 @@ export class IndexService implements IndexSource, vscode.Disposable {
       );
       const changed = changedPaths.filter((p) => !open.has(p));
       if (changed.length === 0 && deleted.length === 0) return;
+      const fresh = new ProblemSummary();
       try {
         const r = await f.engine.refreshFiles(changed, deleted, {
           maxFileSizeBytes: this.deps.config().maxFileSizeBytes,
           signal: f.abort.signal,
-          onProblem: (file, reason) => this.deps.log.warn(`${file}: ${reason}`),
+          onProblem: (file, reason) => fresh.add(file, reason),
         });
+        // The refreshed files' problems replace their old ones in the folder's list; a few are
+        // logged as they are, many as one summary line.
+        f.problems.forget([...changed, ...deleted]);
+        f.problems.merge(fresh);
+        const few = fresh.count <= SUMMARY_TOP_FILES;
+        if (few)
+          for (const [file, reason] of fresh.entries()) this.deps.log.warn(`${file}: ${reason}`);
+        else this.deps.log.warn(fresh.summaryLine(f.folder.name, PARSE_PROBLEMS_HINT)!);
         this.deps.log.info(
           `${f.folder.name}: ${r.updated} files reindexed, ${r.removed} removed after file changes`,
         );

@@ -122,6 +122,7 @@ test('the copied CLI line names the scenario and only the parameters that differ
     cites: [],
     tUnit: 'write',
     series: [],
+    cost: () => ({ steps: 1, points: 1, drivers: [] }),
     params: [
       {
         kind: 'number',
@@ -405,6 +406,7 @@ const toyModel: ModelDefinition = {
   ],
   series: [{ key: 'queued_bytes', label: 'queued', unit: 'bytes' }],
   scenarios: [{ id: 'T1', title: '', params: {}, ref: '' }],
+  cost: () => ({ steps: 3, points: 3, drivers: [] }),
   run: (params) => ({
     model: 'toy-queue',
     params,
