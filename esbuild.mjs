@@ -32,6 +32,8 @@ const nodeEntries = [
   { in: 'src/index/worker.ts', out: 'indexWorker' },
   // Open C documents are reparsed incrementally here, off the extension host's thread.
   { in: 'src/services/docWorker.ts', out: 'docWorker' },
+  // One query from an on-disk index store (docs/index-store.md), until the CLI reads it.
+  { in: 'src/index/store/query.ts', out: 'storeQuery' },
 ].filter((e) => existsSync(e.in));
 
 /** Browser bundles: one per webview panel. */

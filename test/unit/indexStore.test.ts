@@ -12,6 +12,7 @@ import { emptyFacts, type FileFacts } from '../../src/index/facts';
 import { packBatch } from '../../src/index/packed';
 import { PAGE_BYTES, PREFIX_BYTES, StoreError } from '../../src/index/store/format';
 import { StoreReader } from '../../src/index/store/reader';
+import { main } from '../../src/index/store/query';
 import { writeStore } from '../../src/index/store/writer';
 import { fn, span } from './helpers/facts';
 
@@ -246,4 +247,33 @@ test('a damaged header, a truncated file or a foreign file is refused at open wi
   assert.match(reason(copy('foreign.bad', () => Buffer.from('hello world'))), /not an SKLens/);
   assert.match(reason(join(dir, 'none')), /no index store/);
   assert.ok(statSync(file).size === size);
+});
+
+test('storeQuery answers from a store, and a bad store is one line on stderr and exit 2', () => {
+  const mem = new MemoryCodeIndex(facts);
+  const file = join(dir, 'query.sklens-store');
+  writeStore(file, key, mem.packed());
+  const io = () => {
+    const o = { out: '', err: '' };
+    return { o, out: (s: string) => (o.out += s), err: (s: string) => (o.err += s) };
+  };
+  const ok = io();
+  assert.equal(main([file, 'callers', 'example_proto_sendmsg', '--json'], ok.out, ok.err), 0);
+  const rows = JSON.parse(ok.o.out) as { via: string }[];
+  assert.deepEqual(
+    rows.map((r) => r.via),
+    mem.callersOf('example_proto_sendmsg').map((e) => e.via),
+  );
+  const [recStart] = StoreReader.open(file).header.sections.records;
+  corrupt(file, PREFIX_BYTES + recStart + 1);
+  for (const args of [
+    [file, 'callers', 'example_proto_sendmsg'],
+    [join(dir, 'missing'), 'callers', 'x'],
+    [file, 'callers'],
+  ]) {
+    const bad = io();
+    assert.equal(main(args, bad.out, bad.err), 2, args.join(' '));
+    assert.equal(bad.o.err.trim().split('\n').length, 1, bad.o.err);
+    assert.doesNotMatch(bad.o.err, /\n\s+at /);
+  }
 });

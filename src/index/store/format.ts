@@ -16,7 +16,7 @@
 //  64   data area: the sections (StoreHeader.sections), back to back, cut into pages of
 //       PAGE_BYTES, each with its crc32 in the page table: a page is checked when first read
 //   …   header JSON, page checksum table (u32 per page)
-// Opening reads the prefix and the trailer (header + page table: 4 bytes per 32 KiB page).
+// Opening reads the prefix and the trailer (header + page table: 4 bytes per 4 KiB page).
 //
 // Sections of the data area:
 //   strBytes    every string, UTF-8, back to back
@@ -36,20 +36,23 @@
 //   OPSCALL  `->member(` sites by member: caller+1, struct+1, span
 //   CALLER   every call site by its enclosing function: callee, kind, [pointer | struct+1,
 //            member], span
-//   FUNC     definitions by name: flags, kind, macro+1, span, name span
+//   FUNC     definitions by name: flags, kind, macro+1, span, name span (inner)
 //   FIELD    field accesses by field: function+1, struct+1, access, span
 //   REF      plain identifier references by name: function+1, span
-//   MACRO    macro definitions by name: byte length, MacroDef JSON
-//   STRUCT   struct definitions by tag: byte length, StructDef JSON
+//   MACRO    macro definitions by name: span, name span (inner), params (0: object-like, else
+//            count + 1, then their string ids), value (varint byte length, UTF-8)
+//   STRUCT   struct definitions by tag: kind (0 struct, 1 union), span, name span (inner),
+//            field count, then per field: name, type, span (inner)
 //   OPSFN    ops table slots by the function assigned: struct, member, table
 //   OPSSLOT  ops table slots by member: struct, fn, table
-// A span is line, col, endLine - line, endCol.
+// A span is line, col, endLine - line, endCol; an inner span (inside the entry's span) has
+// its line as an offset from the entry's first line.
 
 export const STORE_MAGIC = 'SKLNSTOR';
 /** Bump on any change of the layout above. */
 export const STORE_VERSION = 1;
 export const PREFIX_BYTES = 64;
-export const PAGE_BYTES = 32 * 1024;
+export const PAGE_BYTES = 4096;
 
 export const K_CALLEE = 0;
 export const K_OPSCALL = 1;

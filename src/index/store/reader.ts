@@ -79,6 +79,12 @@ class Cursor {
     const col = this.uv();
     return { line, col, endLine: line + this.uv(), endCol: this.uv() };
   }
+  /** A span inside `outer` (its line an offset from outer's first line). */
+  innerSpan(outer: Span): Span {
+    const line = outer.line + this.uv();
+    const col = this.uv();
+    return { line, col, endLine: line + this.uv(), endCol: this.uv() };
+  }
   bytes(n: number): Uint8Array {
     if (this.pos + n > this.end) throw new StoreError('index store corrupt: entry past its record');
     const out = this.b.subarray(this.pos, this.pos + n);
@@ -102,13 +108,14 @@ interface OpsSlot {
 }
 
 /** How many pages the cache keeps (32 MiB). */
-const CACHE_PAGES = 1024;
+const CACHE_PAGES = 8192;
 
 export class StoreReader {
   private readonly pages = new Map<number, Uint8Array>();
   private readonly strCache = new Map<number, string>();
   private readonly fileCache = new Map<number, StoredFile>();
   private readonly defCache = new Map<string, Def[]>();
+  private readonly slotCache = new Map<string, Int32Array>();
   private readonly dec = new TextDecoder('utf-8', { fatal: true });
   /** Pages read from disk since open (a work counter for tests and benches). */
   pagesRead = 0;
@@ -388,13 +395,13 @@ export class StoreReader {
     }
   }
 
-  private json<T>(c: Cursor): T {
+  private text(c: Cursor): string {
     const n = c.uv();
     try {
-      return JSON.parse(this.dec.decode(c.bytes(n))) as T;
+      return this.dec.decode(c.bytes(n));
     } catch (err) {
       if (err instanceof StoreError) throw err;
-      throw new StoreError('index store corrupt: bad object entry');
+      throw new StoreError('index store corrupt: a string is not UTF-8');
     }
   }
 
@@ -403,7 +410,7 @@ export class StoreReader {
     const kind = c.uv();
     const macro = c.uv();
     const span = c.span();
-    const nameSpan = c.span();
+    const nameSpan = c.innerSpan(span);
     const d: FunctionDef = {
       name,
       span,
@@ -437,7 +444,16 @@ export class StoreReader {
   macroDefs(name: string): Located<MacroDef>[] {
     const out: Located<MacroDef>[] = [];
     this.entries(this.record(name, 1 << K_MACRO)[K_MACRO], (file, c) => {
-      out.push({ file: this.file(file).path, item: this.json<MacroDef>(c) });
+      const span = c.span();
+      const nameSpan = c.innerSpan(span);
+      const np = c.uv();
+      const m: MacroDef = { name, span, nameSpan, value: '' };
+      if (np > 0) {
+        m.params = [];
+        for (let i = 1; i < np; i++) m.params.push(this.str(c.uv()));
+      }
+      m.value = this.text(c);
+      out.push({ file: this.file(file).path, item: m });
     });
     return out;
   }
@@ -445,7 +461,16 @@ export class StoreReader {
   structDefs(name: string): Located<StructDef>[] {
     const out: Located<StructDef>[] = [];
     this.entries(this.record(name, 1 << K_STRUCT)[K_STRUCT], (file, c) => {
-      out.push({ file: this.file(file).path, item: this.json<StructDef>(c) });
+      const kind = c.uv() === 1 ? 'union' : 'struct';
+      const span = c.span();
+      const nameSpan = c.innerSpan(span);
+      const fields: StructDef['fields'] = [];
+      for (let i = c.uv(); i > 0; i--) {
+        const fname = this.str(c.uv());
+        const type = this.str(c.uv());
+        fields.push({ name: fname, type, span: c.innerSpan(span) });
+      }
+      out.push({ file: this.file(file).path, item: { name, kind, span, nameSpan, fields } });
     });
     return out;
   }
@@ -462,12 +487,20 @@ export class StoreReader {
     return out;
   }
 
-  /** Table entries of `member`: struct, fn, table, in file order. */
-  private slotsOfMember(member: string): { struct: string; fn: string; table: string }[] {
-    const out: { struct: string; fn: string; table: string }[] = [];
+  /**
+   * Table entries of `member` as string ids (struct, fn), in file order; memoised. Ids, so
+   * resolving an ops call decodes only the names it returns.
+   */
+  private slotsOfMember(member: string): Int32Array {
+    const hit = this.slotCache.get(member);
+    if (hit) return hit;
+    const ids: number[] = [];
     this.entries(this.record(member, 1 << K_OPSSLOT)[K_OPSSLOT], (_file, c) => {
-      out.push({ struct: this.str(c.uv()), fn: this.str(c.uv()), table: this.str(c.uv()) });
+      ids.push(c.uv(), c.uv());
+      c.uv(); // the table
     });
+    const out = Int32Array.from(ids);
+    this.slotCache.set(member, out);
     return out;
   }
 
@@ -490,8 +523,10 @@ export class StoreReader {
   /** The struct an ops call resolves against (its own, or the one struct that has the member). */
   private opsStruct(struct: string | null, member: string): string | undefined {
     if (struct !== null) return struct;
-    const structs = new Set(this.slotsOfMember(member).map((s) => s.struct));
-    return structs.size === 1 ? structs.values().next().value : undefined;
+    const slots = this.slotsOfMember(member);
+    if (slots.length === 0) return undefined;
+    for (let i = 2; i < slots.length; i += 2) if (slots[i] !== slots[0]) return undefined;
+    return this.str(slots[0]!);
   }
 
   private edge(c: CallSite, file: string, callee: string, via: string): CallEdge {
@@ -576,11 +611,14 @@ export class StoreReader {
       const struct = this.opsStruct(c.via.struct, c.via.member);
       if (struct === undefined) continue;
       const key = `${struct}.${c.via.member}`;
-      const seen = new Set<string>();
-      for (const slot of this.slotsOfMember(c.via.member)) {
-        if (slot.struct !== struct || seen.has(slot.fn)) continue;
-        seen.add(slot.fn);
-        out.push(this.edge(c, file, slot.fn, `ops:${key}`));
+      const structId = this.lookup(struct);
+      const slots = this.slotsOfMember(c.via.member);
+      const seen = new Set<number>();
+      for (let i = 0; i < slots.length; i += 2) {
+        const fnId = slots[i + 1]!;
+        if (slots[i] !== structId || seen.has(fnId)) continue;
+        seen.add(fnId);
+        out.push(this.edge(c, file, this.str(fnId), `ops:${key}`));
       }
     }
     return out.sort(byPosition);

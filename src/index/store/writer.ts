@@ -5,6 +5,7 @@
 // record at a time; the output is never held whole.
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Span } from '../facts';
 import { CALL_W, FIELD_W, FN_W, REF_W, StringTable, type PackedFacts } from '../packed';
 import {
   crc32,
@@ -37,6 +38,8 @@ export interface StoreKey {
   root: string;
   fingerprint: string;
 }
+
+const ENC = new TextEncoder();
 
 /** A growable byte buffer with varint writes. */
 class Bytes {
@@ -75,6 +78,25 @@ class Bytes {
     this.uv(a[at + 1]!);
     this.uv(a[at + 2]!);
     this.uv(a[at + 3]!);
+  }
+  spanOf(s: Span): void {
+    this.uv(s.line);
+    this.uv(s.col);
+    this.uv(s.endLine - s.line);
+    this.uv(s.endCol);
+  }
+  /** A span inside `outer`: its line as an offset from outer's first line. */
+  innerSpan(s: Span, outer: Span): void {
+    this.uv(s.line - outer.line);
+    this.uv(s.col);
+    this.uv(s.endLine - s.line);
+    this.uv(s.endCol);
+  }
+  /** Length-prefixed UTF-8. */
+  text(s: string): void {
+    const b = ENC.encode(s);
+    this.uv(b.length);
+    this.bytes(b);
   }
   view(): Uint8Array {
     return this.buf.subarray(0, this.n);
@@ -172,8 +194,17 @@ function writeTo(fd: number, key: StoreKey, input: StoreInput): number {
   // The object parts' strings may be missing from a worker batch's table: add them.
   const table = StringTable.from(input.strings);
   for (const p of files) {
-    for (const m of p.macros) table.id(m.name);
-    for (const s of p.structs) table.id(s.name);
+    for (const m of p.macros) {
+      table.id(m.name);
+      for (const a of m.params ?? []) table.id(a);
+    }
+    for (const s of p.structs) {
+      table.id(s.name);
+      for (const f of s.fields) {
+        table.id(f.name);
+        table.id(f.type);
+      }
+    }
     for (const t of p.opsTables) {
       table.id(t.struct);
       table.id(t.name);
@@ -270,11 +301,6 @@ function writeTo(fd: number, key: StoreKey, input: StoreInput): number {
   const recOffsets = new Uint32Array(n + 1);
   const kinds: Bytes[] = Array.from({ length: KINDS }, () => new Bytes());
   const rec = new Bytes();
-  const json = (b: Bytes, v: unknown) => {
-    const bytes = enc.encode(JSON.stringify(v));
-    b.uv(bytes.length);
-    b.bytes(bytes);
-  };
   section('records', () => {
     const start = out.length;
     for (let id = 0; id < n; id++) {
@@ -286,7 +312,7 @@ function writeTo(fd: number, key: StoreKey, input: StoreInput): number {
         mask |= 1 << k;
         const b = kinds[k]!;
         b.n = 0;
-        encodeKind(k, post[k]!.entries!, o[id]!, o[id + 1]!, files, table, b, json);
+        encodeKind(k, post[k]!.entries!, o[id]!, o[id + 1]!, files, table, b);
       }
       if (mask === 0) continue;
       rec.n = 0;
@@ -350,7 +376,6 @@ function encodeKind(
   files: readonly PackedFacts[],
   table: StringTable,
   b: Bytes,
-  json: (b: Bytes, v: unknown) => void,
 ): void {
   let prevFile = 0;
   for (let i = from * 3; i < to * 3; i += 3) {
@@ -398,7 +423,10 @@ function encodeKind(
         b.uv(f[at + 2]!);
         b.uv(f[at + 3]! + 1);
         b.span(f, at + 4);
-        b.span(f, at + 8);
+        b.uv(f[at + 8]! - f[at + 4]!);
+        b.uv(f[at + 9]!);
+        b.uv(f[at + 10]!);
+        b.uv(f[at + 11]!);
         break;
       }
       case K_FIELD: {
@@ -417,12 +445,28 @@ function encodeKind(
         b.span(r, at + 2);
         break;
       }
-      case K_MACRO:
-        json(b, p.macros[row]);
+      case K_MACRO: {
+        const m = p.macros[row]!;
+        b.spanOf(m.span);
+        b.innerSpan(m.nameSpan, m.span);
+        b.uv(m.params === undefined ? 0 : m.params.length + 1);
+        for (const a of m.params ?? []) b.uv(table.id(a));
+        b.text(m.value);
         break;
-      case K_STRUCT:
-        json(b, p.structs[row]);
+      }
+      case K_STRUCT: {
+        const st = p.structs[row]!;
+        b.uv(st.kind === 'union' ? 1 : 0);
+        b.spanOf(st.span);
+        b.innerSpan(st.nameSpan, st.span);
+        b.uv(st.fields.length);
+        for (const f of st.fields) {
+          b.uv(table.id(f.name));
+          b.uv(table.id(f.type));
+          b.innerSpan(f.span, st.span);
+        }
         break;
+      }
       case K_OPSFN: {
         const t = p.opsTables[row]!;
         const m = t.members[e[i + 2]!]!;
