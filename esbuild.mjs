@@ -34,6 +34,8 @@ const nodeEntries = [
   { in: 'src/services/docWorker.ts', out: 'docWorker' },
   // Call-graph claims of a document are extracted and checked here (features/claimDiagnostics).
   { in: 'src/services/claimWorker.ts', out: 'claimWorker' },
+  // One query from an on-disk index store (docs/index-store.md), until the CLI reads it.
+  { in: 'src/index/store/query.ts', out: 'storeQuery' },
 ].filter((e) => existsSync(e.in));
 
 /** Browser bundles: one per webview panel. */
