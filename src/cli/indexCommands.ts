@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CallEdge } from '../index/api';
 import { defaultCacheDir } from '../index/cache';
+import { globProblem } from '../index/pathFilter';
 import { WorkspaceIndex } from '../index/workspaceIndex';
 import { CliFailure, UsageError, type CliCommand, type CliIo } from './command';
 
@@ -62,6 +63,15 @@ async function openFromArgs(
       throw new UsageError(
         `--workers must be a whole number from 1 to 64, not '${values.workers}'`,
       );
+    }
+  }
+  for (const [flag, globs] of [
+    ['--include', values.include],
+    ['--exclude', values.exclude],
+  ] as const) {
+    for (const g of globs ?? []) {
+      const why = globProblem(g);
+      if (why) throw new UsageError(`${flag}: ${why}`);
     }
   }
   // Files whose extraction failed (not partial parses): a broken install (the grammars not

@@ -3,6 +3,7 @@
 // through build links), files over the size limit reported as skipped with a reason.
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { PathFilter } from './pathFilter';
 
 export const DEFAULT_INCLUDE = ['**/*.c', '**/*.h'];
 /** Never C sources a user wants indexed: VCS and tool folders, and the kernel's docs. */
@@ -17,82 +18,6 @@ export const DEFAULT_EXCLUDE = [
 ];
 /** Larger files are skipped: generated tables, amalgamations. */
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
-
-/**
- * A glob as a RegExp over a '/' path: `**` any number of segments (also none), `*` and `?`
- * within a segment, `{a,b}` alternatives, `[...]` classes. A pattern without a '/' matches the
- * base name in any folder (like .gitignore), so `*.c` is `**\/*.c`.
- */
-export function globToRegExp(glob: string): RegExp {
-  let g = glob.trim().replace(/\\/g, '/');
-  if (g.startsWith('./')) g = g.slice(2);
-  if (!g.includes('/')) g = `**/${g}`;
-  let re = '';
-  let inBraces = 0;
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i]!;
-    if (c === '*') {
-      if (g[i + 1] === '*') {
-        const atStart = i === 0 || g[i - 1] === '/';
-        const atEnd = i + 2 === g.length || g[i + 2] === '/';
-        if (atStart && atEnd) {
-          if (i + 2 === g.length) {
-            re += '.*';
-            i += 1;
-          } else {
-            // `**/`: zero or more whole segments.
-            re += '(?:[^/]*/)*';
-            i += 2;
-          }
-          continue;
-        }
-        re += '[^/]*';
-        i += 1;
-        continue;
-      }
-      re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      inBraces++;
-      re += '(?:';
-    } else if (c === '}' && inBraces > 0) {
-      inBraces--;
-      re += ')';
-    } else if (c === ',' && inBraces > 0) re += '|';
-    else if (c === '[') {
-      const end = g.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        re +=
-          '[' +
-          g
-            .slice(i + 1, end)
-            .replace(/^!/, '^')
-            .replace(/\\/g, '\\\\') +
-          ']';
-        i = end;
-      }
-    } else re += /[.+^$()|\\]/.test(c) ? `\\${c}` : c;
-  }
-  // A trailing `/**` also matches the folder itself, which lets the walker prune it.
-  re = re.replace(/\/\.\*$/, '(?:/.*)?');
-  return new RegExp(`^${re}$`);
-}
-
-export class PathFilter {
-  private readonly include: RegExp[];
-  private readonly exclude: RegExp[];
-  constructor(include: readonly string[], exclude: readonly string[]) {
-    this.include = include.map(globToRegExp);
-    this.exclude = exclude.map(globToRegExp);
-  }
-  excludedDir(rel: string): boolean {
-    return this.exclude.some((r) => r.test(rel));
-  }
-  wanted(rel: string): boolean {
-    return this.include.some((r) => r.test(rel)) && !this.exclude.some((r) => r.test(rel));
-  }
-}
 
 export interface WalkedFile {
   /** Relative to the root, '/' separators. */
@@ -138,8 +63,8 @@ export async function walkTree(root: string, opts: WalkOptions = {}): Promise<Wa
     for (const d of entries) {
       const p = rel === '' ? d.name : `${rel}/${d.name}`;
       if (d.isDirectory()) {
-        if (!filter.excludedDir(p)) dirs.push(p);
-      } else if (d.isFile() && filter.wanted(p)) candidates.push(p);
+        if (!filter.prunes(p)) dirs.push(p);
+      } else if (d.isFile() && filter.wantedInWalk(p)) candidates.push(p);
     }
   }
   // Stat in parallel batches: the libuv pool does the work, the caller's thread stays free.

@@ -18,12 +18,12 @@ import {
 import { emptyFacts, type FileFacts } from './facts';
 import type { PackedFacts } from './packed';
 import { CODEC_VERSION, runStepsAsync } from './factsCodec';
+import { PathFilter } from './pathFilter';
 import { ExtractPool } from './pool';
 import {
   DEFAULT_EXCLUDE,
   DEFAULT_INCLUDE,
   DEFAULT_MAX_FILE_BYTES,
-  PathFilter,
   walkTree,
   type WalkedFile,
 } from './walk';
