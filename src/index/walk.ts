@@ -36,11 +36,18 @@ export interface WalkOptions {
   exclude?: readonly string[];
   maxFileBytes?: number;
   signal?: AbortSignal;
+  /**
+   * The root-relative folder `root` is, when the walk covers only part of a tree (a folder the
+   * watcher saw created): the globs then see the same paths as in a walk of the whole tree.
+   * Returned paths stay relative to `root`.
+   */
+  under?: string;
 }
 
 /** Lists the wanted files under root, sorted by path; all I/O is asynchronous. */
 export async function walkTree(root: string, opts: WalkOptions = {}): Promise<WalkResult> {
   const filter = new PathFilter(opts.include ?? DEFAULT_INCLUDE, opts.exclude ?? DEFAULT_EXCLUDE);
+  const inTree = opts.under ? (p: string) => `${opts.under}/${p}` : (p: string) => p;
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const files: WalkedFile[] = [];
   const skipped: { path: string; reason: string }[] = [];
@@ -63,8 +70,8 @@ export async function walkTree(root: string, opts: WalkOptions = {}): Promise<Wa
     for (const d of entries) {
       const p = rel === '' ? d.name : `${rel}/${d.name}`;
       if (d.isDirectory()) {
-        if (!filter.prunes(p)) dirs.push(p);
-      } else if (d.isFile() && filter.wantedInWalk(p)) candidates.push(p);
+        if (!filter.prunes(inTree(p))) dirs.push(p);
+      } else if (d.isFile() && filter.wantedInWalk(inTree(p))) candidates.push(p);
     }
   }
   // Stat in parallel batches: the libuv pool does the work, the caller's thread stays free.

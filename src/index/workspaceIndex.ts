@@ -389,13 +389,17 @@ export class WorkspaceIndex {
       const st = await fsp.stat(abs).catch(() => undefined);
       if (!st) gone.push(rel);
       else if (st.isDirectory()) {
+        // The folder's own path and its files' paths are matched as in a walk of the whole
+        // tree (one exclusion rule: PathFilter), not relative to the folder.
+        if (rel !== '' && this.filter.excluded(rel)) continue;
         const sub = await walkTree(abs, {
           include: this.opts.include ?? DEFAULT_INCLUDE,
           exclude: this.opts.exclude ?? DEFAULT_EXCLUDE,
           maxFileBytes: this.maxFileBytes,
+          ...(rel !== '' ? { under: rel } : {}),
         });
         for (const w of sub.files) {
-          const full = `${rel}/${w.path}`;
+          const full = rel === '' ? w.path : `${rel}/${w.path}`;
           if (this.filter.wanted(full)) toExtract.push({ ...w, path: full });
         }
       } else if (st.isFile() && this.filter.wanted(rel)) {

@@ -221,6 +221,38 @@ test('addOrChangeFiles extracts new and changed files, removes vanished ones, sk
   }
 });
 
+test('a folder created later is filtered as the first walk would: root-relative globs, one exclusion rule', async () => {
+  const root = tree(base);
+  const ws = await open(root, { exclude: ['Documentation/**', '**/build'] });
+  try {
+    // `Documentation/**` names the top-level folder only; relative to `drivers` it would
+    // have pruned drivers/Documentation. `**/build` excludes the folder and all below it.
+    for (const f of [
+      'drivers/a.c',
+      'drivers/Documentation/x.c',
+      'net/build/y.c',
+      'net/build/z/w.c',
+    ])
+      mkdirSync(dirname(join(root, f)), { recursive: true });
+    for (const f of [
+      'drivers/a.c',
+      'drivers/Documentation/x.c',
+      'net/build/y.c',
+      'net/build/z/w.c',
+    ])
+      writeFileSync(join(root, f), `fn f_${f.length}\n`);
+    await ws.addOrChangeFiles(['drivers', 'net/build', 'net/build/z']);
+    const files = ws.index.files();
+    assert.ok(files.includes('drivers/a.c'));
+    assert.ok(files.includes('drivers/Documentation/x.c'), files.join(' '));
+    assert.ok(!files.some((f) => f.startsWith('net/build/')), files.join(' '));
+    await ws.addOrChangeFiles(['net/build/y.c']);
+    assert.ok(!ws.index.files().includes('net/build/y.c'));
+  } finally {
+    ws.dispose();
+  }
+});
+
 test('updateFile re-indexes an open document from its unsaved text', async () => {
   const root = tree(base);
   const ws = await open(root);
