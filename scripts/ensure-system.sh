@@ -5,6 +5,7 @@
 #   chromium + build deps        the end-to-end suite (code-server's native modules)
 # Usage: scripts/ensure-system.sh [group...]   groups: peers e2e (default: all)
 set -euo pipefail
+. "$(dirname "$0")/apt.sh"
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(peers e2e)
 pkgs=()
@@ -21,7 +22,6 @@ for p in "${pkgs[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "[ensure-system] installing: ${missing[*]}" >&2
-sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 export DEBIAN_FRONTEND=noninteractive
-sudo_ apt-get update -qq >&2
-sudo_ apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+apt_get update -qq >&2
+apt_get install -y -qq --no-install-recommends "${missing[@]}" >&2

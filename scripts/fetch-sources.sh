@@ -12,14 +12,13 @@ cache=$(cd "$cache" && pwd)
 linux="$cache/linux-6.1"
 passt="$cache/passt"
 log() { echo "[fetch-sources] $*" >&2; }
-
-sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+. "$here/scripts/apt.sh"
 
 apt_updated=""
 apt_update() {
   [ -n "$apt_updated" ] && return 0
   log "apt-get update"
-  sudo_ apt-get update -qq >&2
+  apt_get update -qq >&2
   apt_updated=1
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The blog experiment (BUFFER-MODEL.md §4.5, §4.8) on this machine's own kernel.
+"""The blog experiment (docs/models.md §3.12) on this machine's own kernel.
 
 Loopback only (127.0.0.1), bounded loops. A server accepts one connection and never reads;
 the client sets SO_SNDBUF 4096 (optionally TCP_MAXSEG) before connecting, goes non-blocking

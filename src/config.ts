@@ -28,6 +28,7 @@ export const DEFAULTS = {
     'Documentation/**',
   ] as string[],
   'index.maxFileSizeBytes': 2 * 1024 * 1024,
+  'index.followSymlinks': true,
   'index.workerThreads': 0,
   'index.reparseDelayMs': 100,
   'navigation.deferToLanguageServer': 'auto' as DeferMode,
@@ -42,6 +43,7 @@ export const INDEX_SETTINGS: readonly SettingKey[] = [
   'index.include',
   'index.exclude',
   'index.maxFileSizeBytes',
+  'index.followSymlinks',
   'index.workerThreads',
 ];
 
@@ -61,6 +63,12 @@ export class Config {
   /** Files larger than this are skipped with a message in the output channel. */
   get maxFileSizeBytes(): number {
     return this.int('index.maxFileSizeBytes', 1, Number.MAX_SAFE_INTEGER);
+  }
+
+  /** Whether symlinked folders and files are indexed (as VS Code's search.followSymlinks). */
+  get followSymlinks(): boolean {
+    const v = this.source.get<unknown>('index.followSymlinks');
+    return typeof v === 'boolean' ? v : DEFAULTS['index.followSymlinks'];
   }
 
   /** Indexing worker threads; 0 = one per core. */

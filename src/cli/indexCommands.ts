@@ -18,6 +18,7 @@ const commonOptions = {
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
   workers: { type: 'string' },
+  'no-follow-symlinks': { type: 'boolean' },
 } as const;
 
 interface Parsed {
@@ -83,6 +84,7 @@ async function openFromArgs(
       if (/: (extraction failed: |skipped: the index worker died)/.test(line)) failed.push(line);
     },
     ...(workers !== undefined ? { workers } : {}),
+    ...(values['no-follow-symlinks'] ? { followSymlinks: false } : {}),
     ...(values.include ? { include: values.include } : {}),
     ...(values.exclude ? { exclude: values.exclude } : {}),
   });
@@ -101,7 +103,7 @@ async function openFromArgs(
 
 const COMMON_USAGE =
   '[--json] [--no-cache] [--cache-dir DIR] [--include GLOB]... [--exclude GLOB]... ' +
-  '[--workers N]';
+  '[--workers N] [--no-follow-symlinks]';
 
 export const indexCommand: CliCommand = {
   name: 'index',

@@ -13,6 +13,7 @@ import {
   resolveFnRef,
   wordAt,
 } from './navQueries';
+import { sayIfNotReady } from './notReady';
 import { C_SELECTOR } from './selector';
 
 export class SklensCallHierarchyProvider implements vscode.CallHierarchyProvider {
@@ -28,7 +29,10 @@ export class SklensCallHierarchyProvider implements vscode.CallHierarchyProvider
     await this.service.fresh(doc);
     return this.ctx.timer.run('query', 'call hierarchy prepare', () => {
       const r = this.service.resolve(doc.uri);
-      if (!r) return undefined;
+      if (!r) {
+        sayIfNotReady(this.service, doc.uri);
+        return undefined;
+      }
       const w = wordAt(doc.lineAt(pos.line).text, pos.character);
       const at = { file: r.file, line: pos.line, col: pos.character };
       return prepareCallHierarchy(r.index, at, w).map((f) =>

@@ -7,6 +7,7 @@ import type { IndexService } from '../services/indexService';
 import { toLocation } from './adapters';
 import type { LanguageServerDeferral } from './languageServers';
 import { findDefinitions, wordAt } from './navQueries';
+import { sayIfNotReady } from './notReady';
 import { C_SELECTOR } from './selector';
 
 export class SklensDefinitionProvider implements vscode.DefinitionProvider {
@@ -25,6 +26,7 @@ export class SklensDefinitionProvider implements vscode.DefinitionProvider {
     return this.ctx.timer.run('query', 'definition', () => {
       const r = this.service.resolve(doc.uri);
       const w = wordAt(doc.lineAt(pos.line).text, pos.character);
+      if (!r) sayIfNotReady(this.service, doc.uri);
       if (!r || !w) return undefined;
       const at = { file: r.file, line: pos.line, col: pos.character };
       return findDefinitions(r.index, at, w).map((d) => toLocation(vscode, r.toUri, d));

@@ -7,6 +7,7 @@ import { COMMANDS } from '../commands';
 import type { SklensContext } from '../context';
 import type { IndexService, Resolved } from '../services/indexService';
 import { toLocation } from './adapters';
+import { sayIfNotReady } from './notReady';
 import { fieldAccesses, fieldAt, parseFieldQuery, wordAt } from './navQueries';
 
 type Target = NonNullable<ReturnType<typeof parseFieldQuery>>;
@@ -18,6 +19,7 @@ async function fromCursor(
   if (!ed) return undefined;
   await service.fresh(ed.document);
   const r = service.resolve(ed.document.uri);
+  if (!r) sayIfNotReady(service, ed.document.uri);
   const pos = ed.selection.active;
   const w = wordAt(ed.document.lineAt(pos.line).text, pos.character);
   if (!r || !w) return undefined;

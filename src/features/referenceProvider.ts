@@ -7,6 +7,7 @@ import type { IndexService } from '../services/indexService';
 import { toLocation } from './adapters';
 import type { LanguageServerDeferral } from './languageServers';
 import { findReferences, wordAt } from './navQueries';
+import { sayIfNotReady } from './notReady';
 import { C_SELECTOR } from './selector';
 
 export class SklensReferenceProvider implements vscode.ReferenceProvider {
@@ -26,6 +27,7 @@ export class SklensReferenceProvider implements vscode.ReferenceProvider {
     return this.ctx.timer.run('query', 'references', () => {
       const r = this.service.resolve(doc.uri);
       const w = wordAt(doc.lineAt(pos.line).text, pos.character);
+      if (!r) sayIfNotReady(this.service, doc.uri);
       if (!r || !w) return undefined;
       const at = { file: r.file, line: pos.line, col: pos.character };
       return findReferences(r.index, at, w, context.includeDeclaration).map((x) =>

@@ -1,19 +1,13 @@
-// CodeLens "▶ Simulate ..." on the functions a buffer model describes (src/model/codeAnchors.ts),
-// recognised by name and shape in the parsed document, not by file path. For passt's window
-// code the lens preselects the variant the open code contains.
+// CodeLens "▶ Simulate ..." on the functions a buffer model describes (each model's `anchors`,
+// collected by src/model/codeAnchors.ts), recognised by name and shape in the parsed document,
+// not by file path. Where a model detects what the code contains (passt's window variant), the
+// lens names it and preselects its series.
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
-import { findModelledFunctions, type FunctionText, type PasstVariant } from '../model/codeAnchors';
+import { findModelledFunctions, type FunctionText } from '../model/codeAnchors';
 import type { SimulationState } from '../protocol/simulation';
 
 export const OPEN_SIMULATION_COMMAND = COMMANDS.openSimulation.id;
-
-const VARIANT_LABEL: Record<PasstVariant, string> = {
-  p23: '2023 logic',
-  p26pre: 'SIOCOUTQ, no SO_MEMINFO',
-  jon_v1: 'SO_MEMINFO linear ratio',
-  merged: 'SO_MEMINFO per-segment, merged',
-};
 
 /** The function definitions of a document with their text (from the parse tree). */
 export type FunctionSource = (doc: vscode.TextDocument) => Promise<FunctionText[]>;
@@ -58,7 +52,7 @@ export class SimulationCodeLensProvider implements vscode.CodeLensProvider {
         scenario: t.scenario,
         ...(t.detected ? { focus: t.detected.focus } : {}),
       };
-      const variant = t.detected ? ` (${VARIANT_LABEL[t.detected.variant]})` : '';
+      const variant = t.detected ? ` (${t.detected.label})` : '';
       return new vscode.CodeLens(new vscode.Range(t.line, 0, t.line, 0), {
         title: `${t.fn.title}${variant}`,
         command: OPEN_SIMULATION_COMMAND,

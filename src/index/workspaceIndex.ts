@@ -24,6 +24,7 @@ import {
   DEFAULT_EXCLUDE,
   DEFAULT_INCLUDE,
   DEFAULT_MAX_FILE_BYTES,
+  classifyPath,
   walkTree,
   type WalkedFile,
 } from './walk';
@@ -38,6 +39,8 @@ export interface WorkspaceIndexOptions {
   include?: readonly string[];
   exclude?: readonly string[];
   maxFileBytes?: number;
+  /** Follow symlinked folders and files (default true); only regular files are ever read. */
+  followSymlinks?: boolean;
   /** Folder for the persistent cache; null or undefined: no cache. */
   cacheDir?: string | null;
   /** Worker threads (default: one per core). */
@@ -162,6 +165,7 @@ export class WorkspaceIndex {
       include: this.opts.include ?? DEFAULT_INCLUDE,
       exclude: this.opts.exclude ?? DEFAULT_EXCLUDE,
       maxFileBytes: this.maxFileBytes,
+      followSymlinks: this.opts.followSymlinks ?? true,
       ...(signal ? { signal } : {}),
     };
     const [walked, cached] = await Promise.all([
@@ -386,9 +390,13 @@ export class WorkspaceIndex {
     for (const p of paths) {
       const rel = this.rel(p);
       const abs = join(this.root, rel);
-      const st = await fsp.stat(abs).catch(() => undefined);
-      if (!st) gone.push(rel);
-      else if (st.isDirectory()) {
+      // The same rule as the walk: links followed per the setting, only regular files read.
+      const k = await classifyPath(abs, this.opts.followSymlinks ?? true);
+      if (k.kind === 'gone') gone.push(rel);
+      else if (k.kind === 'skip') {
+        if (this.index.fileInfo(rel)) gone.push(rel);
+        if (this.filter.wanted(rel)) this.opts.log?.(`skipped ${rel}: ${k.reason}`);
+      } else if (k.kind === 'dir') {
         // The folder's own path and its files' paths are matched as in a walk of the whole
         // tree (one exclusion rule: PathFilter), not relative to the folder.
         if (rel !== '' && this.filter.excluded(rel)) continue;
@@ -396,13 +404,16 @@ export class WorkspaceIndex {
           include: this.opts.include ?? DEFAULT_INCLUDE,
           exclude: this.opts.exclude ?? DEFAULT_EXCLUDE,
           maxFileBytes: this.maxFileBytes,
+          followSymlinks: this.opts.followSymlinks ?? true,
           ...(rel !== '' ? { under: rel } : {}),
         });
+        for (const s of sub.skipped) this.opts.log?.(`skipped ${rel}/${s.path}: ${s.reason}`);
         for (const w of sub.files) {
           const full = rel === '' ? w.path : `${rel}/${w.path}`;
           if (this.filter.wanted(full)) toExtract.push({ ...w, path: full });
         }
-      } else if (st.isFile() && this.filter.wanted(rel)) {
+      } else if (this.filter.wanted(rel)) {
+        const st = k.stat;
         const cur = this.index.fileInfo(rel);
         if (st.size > this.maxFileBytes) {
           if (cur) gone.push(rel);

@@ -1,7 +1,7 @@
 // Platform presets for the send-path and TSQ models: every constant that depends on the kernel
 // version or build configuration lives here as data, never as a literal inside a model.
-// Values and their derivation: ../shared/BUFFER-MODEL.md §0.3 (6.1/x86-64), §2.5 and §4.7 (the
-// blog's older kernel), §4.9 (6.18, measured). Shared helpers for SO_SNDBUF/SO_RCVBUF
+// Values and their derivation: docs/models.md §1.3 (6.1/x86-64, all three presets), §3.9 (the
+// blog's older kernel and 6.18, measured). Shared helpers for SO_SNDBUF/SO_RCVBUF
 // (`net/core/sock.c: sk_setsockopt`) and `net/ipv4/tcp_input.c: tcp_sndbuf_expand`.
 
 /** How `sk_mem_uncharge` gives pages back (`include/net/sock.h: sk_mem_reclaim`). */
@@ -75,7 +75,7 @@ export const PRESETS: readonly KernelPreset[] = [
     id: 'linux-6.1-x86_64',
     label: 'Linux 6.1 LTS, x86-64 Debian config (F = 1280)',
     source:
-      'BUFFER-MODEL §0.3: probe against linux-headers-6.1 (sizeof sk_buff 232 → 256, shinfo 320); net/ipv4/tcp.c: tcp_stream_alloc_skb',
+      'docs/models.md §1.3: probe against linux-headers-6.1 (sizeof sk_buff 232 → 256, shinfo 320); net/ipv4/tcp.c: tcp_stream_alloc_skb',
     ...COMMON_X86_64,
     max_tcp_header_bytes: 320,
     // alloc_skb_fclone(MAX_TCP_HEADER): SKB_HEAD_ALIGN(320) = 640 → kmalloc-1024 → end 704 → 704 + 576.
@@ -89,7 +89,7 @@ export const PRESETS: readonly KernelPreset[] = [
     id: 'linux-3.x-blog',
     label: "The blog's older kernel: linear head skb (truesize 4352), no SG/GSO select_size",
     source:
-      'BUFFER-MODEL §2.5, §4.7: sk_stream_alloc_skb(select_size = mss_cache) → slab 4096 → truesize 4096 + 256; first mss bytes in the head',
+      'docs/models.md §3.9: sk_stream_alloc_skb(select_size = mss_cache) → slab 4096 → truesize 4096 + 256; first mss bytes in the head',
     ...COMMON_X86_64,
     max_tcp_header_bytes: 320,
     skb_overhead_fresh_bytes: 4352,
@@ -102,7 +102,7 @@ export const PRESETS: readonly KernelPreset[] = [
     id: 'linux-6.18',
     label: 'Linux 6.18 x86-64 (F = 832, transmit-time skb merging)',
     source:
-      'BUFFER-MODEL §4.8–4.9 [MEASURED on 6.18.44]: w − Send-Q = 832 per skb; tcp_write_xmit → tcp_grow_skb (≈6.10+)',
+      'docs/models.md §3.9, §3.12 [MEASURED on 6.18.44]: w − Send-Q = 832 per skb; tcp_write_xmit → tcp_grow_skb (≈6.10+)',
     ...COMMON_X86_64,
     // 832 = SKB_TRUESIZE(256): the head holds a 256-byte MAX_TCP_HEADER (config without
     // Hyper-V/tunnels) [DERIVED from the measured F].
@@ -215,7 +215,7 @@ export function boundToHalfWindowBytes(
 }
 
 /**
- * Closed form of `net/ipv4/tcp.c: tcp_xmit_size_goal` (BUFFER-MODEL §4.3):
+ * Closed form of `net/ipv4/tcp.c: tcp_xmit_size_goal` (docs/models.md §3.5):
  * G = max(mss, floor(min(gso_max_size_eff, half window) / mss) · mss), where
  * `include/net/tcp.h: tcp_bound_to_half_wnd` uses max_window/2 when max_window > 536 (else
  * max_window) and never goes below 68 − tcp header length.

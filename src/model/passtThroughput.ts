@@ -1,10 +1,10 @@
 // `passt-throughput`: why a window that never over-commits the host socket keeps it from
-// autotuning (BUFFER-MODEL.md §5.2, §9.5: the review's 941 vs 13.4 Mbit/s at 15 ms RTT).
+// autotuning (docs/models.md §6, §3.7, §5.3: the review's 941 vs 13.4 Mbit/s at 15 ms RTT).
 //
 // A fluid, round-per-RTT model of one bulk guest → host connection through passt:
 //   * the guest always has data and sends exactly what passt's window allows (its own cwnd
 //     is assumed not to limit: the review saw it stuck at 320 KB, well above the window);
-//   * passt acknowledges everything the host socket accepted (bulk mode, §9.4 ACK policy) and
+//   * passt acknowledges everything the host socket accepted (bulk mode, docs/models.md §5.3 ACK policy) and
 //     recomputes the window after every write, up to `window_updates_per_rtt` times per RTT;
 //   * the host socket charges every guest segment of m payload bytes as m + overhead truesize
 //     (seed 000's 290 B per 1460-B segment by default), so wmem_queued = sq + ceil(sq/m)·ovh;
@@ -12,7 +12,7 @@
 //     checked before charging, net/ipv4/tcp.c: tcp_sendmsg_locked); a refused segment is a
 //     short write: SOCK_NOSPACE is set and the guest retransmits the rest later;
 //   * on the next ACK, net/ipv4/tcp_input.c: tcp_check_space → tcp_new_space →
-//     tcp_sndbuf_expand runs only if SOCK_NOSPACE was set (§5.2 rule), sk_sndbuf =
+//     tcp_sndbuf_expand runs only if SOCK_NOSPACE was set (docs/models.md §3.7), sk_sndbuf =
 //     max(sk_sndbuf, min(2·max(cwnd, 10)·per_mss, tcp_wmem[2])); no memory pressure;
 //   * the host sends min(unsent, cwnd·mss, link capacity per RTT) each RTT and all of it is
 //     acked one RTT later (no loss); cwnd doubles after a cwnd-limited round (slow start),
@@ -104,7 +104,7 @@ export function simulatePasstThroughput(p: ThroughputParams): ThroughputRun {
   let prevCwndLimited = false;
   const rounds: ThroughputRound[] = [];
   for (let k = 0; k < p.rounds_count; k++) {
-    // 1. ACK of the previous round: cwnd growth, then tcp_check_space (§5.2).
+    // 1. ACK of the previous round: cwnd growth, then tcp_check_space (docs/models.md §3.7).
     if (k > 0 && prevCwndLimited) cwnd = Math.min(cwnd * 2, cwndMax);
     if (nospace) {
       const sndmem = 2 * Math.max(cwnd, 10, 4) * perMss;
@@ -397,19 +397,19 @@ export const passtThroughputModel: ModelDefinition = {
       id: 'review-15ms-v1',
       title: "Jon Maloy's v1 at 15 ms RTT, 1 Gbit/s (review: 13.4 Mbit/s)",
       params: { variant: 'jon_v1', rtt_usec: 15000 },
-      ref: 'BUFFER-MODEL.md §9.5, §5.2',
+      ref: 'docs/models.md §6.2, §6.3',
     },
     {
       id: 'review-15ms-prepatch',
       title: '2026 pre-patch window at 15 ms RTT, 1 Gbit/s (review: 941 Mbit/s)',
       params: { variant: 'p26pre', rtt_usec: 15000 },
-      ref: 'BUFFER-MODEL.md §9.4, §5.2',
+      ref: 'docs/models.md §6.2, §6.3',
     },
     {
       id: 'review-285ms-v1',
       title: "Jon Maloy's v1 at 285 ms RTT",
       params: { variant: 'jon_v1', rtt_usec: 285000, rounds_count: 100 },
-      ref: 'BUFFER-MODEL.md §9.5',
+      ref: 'docs/models.md §6.3',
     },
   ],
   run,

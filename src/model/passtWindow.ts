@@ -1,4 +1,4 @@
-// passt's TCP window advertisement to the guest (BUFFER-MODEL.md §9), every historical variant:
+// passt's TCP window advertisement to the guest (docs/models.md §5), every historical variant:
 //   p23      passt tcp.c: tcp_update_seqack_wnd (2023): min(snd_wnd, SNDBUF_GET), f = 50
 //   p26pre   passt tcp.c: tcp_update_seqack_wnd at a458719^ (2026-04): SNDBUF_GET − SIOCOUTQ
 //   jon_v1   seed-000 patch v1: SO_MEMINFO linear ratio (sb − wq)·sq/wq
@@ -178,7 +178,7 @@ export function passtLimitBytes(
     case 'jon_v1':
     case 'stefano': {
       if (!meminfoOk) {
-        // v1 keeps the pre-patch code on SO_MEMINFO failure (BUFFER-MODEL §9.5 item 2).
+        // v1 keeps the pre-patch code on SO_MEMINFO failure (docs/models.md §5.3).
         const s = sndbufGetBytes(sb, 75);
         return sq > s ? 0 : s - sq;
       }

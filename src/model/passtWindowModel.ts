@@ -1,4 +1,4 @@
-// `passt-window`: every passt window variant (§9.3–9.5) at one operating point, plus a sweep of
+// `passt-window`: every passt window variant (docs/models.md §5.3) at one operating point, plus a sweep of
 // one input. The pure formulas live in passtWindow.ts; this file is the ModelDefinition shell.
 import {
   PASST_VARIANTS,
@@ -15,6 +15,7 @@ import {
   type ParamSpec,
   type Params,
   type SeriesPoint,
+  type ModelAnchors,
 } from './types';
 
 /** tcp_info's snd_wnd can reach 65535 << 14 (RFC 7323 maximum scale). */
@@ -298,6 +299,92 @@ function run(p: Params): ModelResult {
   return { model: 'passt-window', params: p, final, series, notes };
 }
 
+/**
+ * Which passt window logic a definition of tcp_update_seqack_wnd / tcp_wnd_from_sndbuf
+ * contains (docs/models.md §5.3, §5.6):
+ *  - `merged`:   tcp_wnd_from_sndbuf with SO_MEMINFO and a per-segment overhead division
+ *  - `jon_v1`:   SO_MEMINFO with the linear ratio (sb − wq)·sq/wq (Jon Maloy's v1 patch)
+ *  - `p26pre`:   SIOCOUTQ subtracted from the clamped_scale'd SNDBUF_GET, no SO_MEMINFO
+ *  - `p23`:      min(tcpi_snd_wnd, SNDBUF_GET), nothing subtracted
+ * The ids are those of this model's series (`wnd_<id>_bytes`) and of the passt-throughput
+ * model's `variant` parameter.
+ */
+export type DetectedPasstVariant = 'merged' | 'jon_v1' | 'p26pre' | 'p23';
+
+export function detectPasstVariant(text: string): DetectedPasstVariant {
+  const meminfo = /SO_MEMINFO|SK_MEMINFO_WMEM_QUEUED/.test(text);
+  if (meminfo) {
+    // The merged form divides the free buffer by (mss + per-segment overhead).
+    if (/\/\s*\(\s*\w*mss\w*\s*\+/.test(text) || /\bovh\w*\b|overhead/.test(text)) return 'merged';
+    return 'jon_v1';
+  }
+  if (/SIOCOUTQ/.test(text)) return 'p26pre';
+  return 'p23';
+}
+
+/** How the lens names the logic it found. */
+const DETECTED_LABEL: Record<DetectedPasstVariant, string> = {
+  p23: '2023 logic',
+  p26pre: 'SIOCOUTQ, no SO_MEMINFO',
+  jon_v1: 'SO_MEMINFO linear ratio',
+  merged: 'SO_MEMINFO per-segment, merged',
+};
+
+function passtDetect(
+  fnText: string,
+  allText: string,
+): { variant: DetectedPasstVariant; label: string; focus: string } {
+  // The variant lives in the window computation: prefer tcp_wnd_from_sndbuf when the file has it.
+  const helper = /\btcp_wnd_from_sndbuf\s*\(/.test(allText);
+  const variant = detectPasstVariant(helper ? allText : fnText);
+  return { variant, label: DETECTED_LABEL[variant], focus: `wnd_${variant}_bytes` };
+}
+
+/** Where the passt-window model meets the code (docs/models.md §5.6). */
+export const passtWindowAnchors: ModelAnchors = {
+  lenses: [
+    // passt tcp.c
+    {
+      name: 'tcp_update_seqack_wnd',
+      scenario: null,
+      title: '▶ Simulate window advertisement',
+      shape: [/SNDBUF_GET|tcpi_snd_wnd|wnd_to_tap/],
+      detect: passtDetect,
+    },
+    {
+      name: 'tcp_wnd_from_sndbuf',
+      scenario: null,
+      title: '▶ Simulate window advertisement',
+      shape: [/SNDBUF|SK_MEMINFO|sndbuf/],
+      detect: passtDetect,
+    },
+  ],
+  inline: [
+    // passt: the window the focused variant computes, beside the limit assignment and wnd_to_tap.
+    {
+      fn: 'tcp_wnd_from_sndbuf',
+      line: /\blimit\s*=/,
+      keys: ['focus_bytes', 'wnd_merged_bytes'],
+      label: 'window',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_update_seqack_wnd',
+      line: /\blimit\s*=|MIN\s*\(.*SNDBUF_GET/,
+      keys: ['focus_bytes'],
+      label: 'window',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_get_sndbuf',
+      line: /SNDBUF_SET\s*\(/,
+      keys: ['sndbuf_get_f75_bytes'],
+      label: 'SNDBUF_GET',
+      unit: 'bytes',
+    },
+  ],
+};
+
 export const passtWindowModel: ModelDefinition = {
   id: 'passt-window',
   title: 'passt window advertisement to the guest (2023, 2026 pre-patch, v1, discrete, merged)',
@@ -308,6 +395,7 @@ export const passtWindowModel: ModelDefinition = {
     'passt util.c: clamped_scale',
   ],
   tUnit: 'value of the swept input',
+  anchors: passtWindowAnchors,
   params,
   series: [
     { key: 'wnd_p23_bytes', label: '2023', unit: 'bytes' },
@@ -323,7 +411,7 @@ export const passtWindowModel: ModelDefinition = {
       id: 'S12',
       title: 'SNDBUF_GET scaling with f = 50 and 75 over sndbuf',
       params: { sndbuf_bytes: 200000, sweep: 'sndbuf_bytes', sweep_from: 0, sweep_to: 6291456 },
-      ref: 'BUFFER-MODEL.md §9.2, §11 S12',
+      ref: 'docs/models.md §5.2, §S12',
     },
     {
       id: 'S13',
@@ -335,7 +423,7 @@ export const passtWindowModel: ModelDefinition = {
         mss_bytes: 1460,
         snd_wnd_bytes: 4194304,
       },
-      ref: 'BUFFER-MODEL.md §9.6, §11 S13',
+      ref: 'docs/models.md §S13',
     },
     {
       id: 'S14',
@@ -352,7 +440,7 @@ export const passtWindowModel: ModelDefinition = {
         sweep_to: 30,
         sweep_points_count: 31,
       },
-      ref: 'BUFFER-MODEL.md §9.4, §11 S14',
+      ref: 'docs/models.md §5.3, §S14',
     },
   ],
   run,

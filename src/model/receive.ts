@@ -1,4 +1,4 @@
-// TCP receive-side window arithmetic of Linux 6.1 (BUFFER-MODEL.md §6), as pure functions:
+// TCP receive-side window arithmetic of Linux 6.1 (docs/models.md §9), as pure functions:
 //   include/net/tcp.h: tcp_win_from_space, tcp_space, tcp_full_space, tcp_adjust_rcv_ssthresh
 //   net/ipv4/tcp_output.c: tcp_select_initial_window, __tcp_select_window, tcp_select_window
 //   net/ipv4/tcp_input.c: tcp_init_buffer_space, tcp_grow_window, __tcp_grow_window,
@@ -9,9 +9,9 @@
 export const TCP_MAX_WSCALE = 14;
 /** include/net/tcp.h: TCP_INIT_CWND. */
 export const TCP_INIT_CWND = 10;
-/** include/linux/skbuff.h SKB_TRUESIZE(X) = X + 576 on 6.1/x86-64 (§0.3). */
+/** include/linux/skbuff.h SKB_TRUESIZE(X) = X + 576 on 6.1/x86-64 (docs/models.md §1.3). */
 export const SKB_TRUESIZE_OVERHEAD_BYTES = 576;
-/** include/net/tcp.h MAX_TCP_HEADER on the Debian 6.1 amd64 config (§0.3). */
+/** include/net/tcp.h MAX_TCP_HEADER on the Debian 6.1 amd64 config (docs/models.md §1.3). */
 export const MAX_TCP_HEADER_BYTES = 320;
 
 /** include/net/tcp.h: tcp_win_from_space (a = tcp_adv_win_scale, default 1). */

@@ -1,6 +1,6 @@
-// `tcp-receive`: a 6.1 receiver over RTT rounds (BUFFER-MODEL.md §6): initial window (§6.2,
-// S8), buffer space (§6.3), tcp_grow_window per segment (§6.4), window selection with the
-// never-shrink rule (§6.5), DRS on reads (§6.6, S9), tcp_clamp_window on overload (§6.7).
+// `tcp-receive`: a 6.1 receiver over RTT rounds (docs/models.md §9): initial window (§9.2,
+// §S8), buffer space (§9.3), tcp_grow_window per segment (§9.4), window selection with the
+// never-shrink rule (§9.5), DRS on reads (§9.6, §S9), tcp_clamp_window on overload (§9.7).
 // Assumptions: the sender fills the offered window every RTT in whole segments of
 // `segment_len_bytes` (no loss, no reordering); every segment is ACKed (window selected after
 // each); rcv_mss = the segment length; receive-queue collapsing is not modelled.
@@ -24,6 +24,7 @@ import {
   type Params,
   type SeriesPoint,
   intParam,
+  type ModelAnchors,
 } from './types';
 
 const num = intParam;
@@ -200,7 +201,7 @@ function run(p: Params): ModelResult {
     let received = 0;
     while (avail >= segLen) {
       if (rmem > rcvbuf) {
-        // tcp_try_rmem_schedule → tcp_prune_queue → tcp_clamp_window (§6.7).
+        // tcp_try_rmem_schedule → tcp_prune_queue → tcp_clamp_window (docs/models.md §9.7).
         if (rcvbuf < rmemMax && !locked && !pressure) {
           rcvbuf = Math.min(rmem, rmemMax);
           clampGrowths++;
@@ -329,6 +330,118 @@ function run(p: Params): ModelResult {
   return { model: 'tcp-receive', params: p, final, series, notes };
 }
 
+/** Where the tcp-receive model meets the code (docs/models.md §9). */
+export const receiveAnchors: ModelAnchors = {
+  lenses: [
+    {
+      name: 'tcp_grow_window',
+      scenario: 'S8',
+      title: '▶ Simulate receive window growth',
+      shape: [/rcv_ssthresh/],
+    },
+    {
+      name: 'tcp_rcv_space_adjust',
+      scenario: 'S9',
+      title: '▶ Simulate receive buffer autotuning (DRS)',
+      shape: [/rcvq_space|sk_rcvbuf/],
+    },
+  ],
+  inline: [
+    // tcp-receive (docs/models.md §9): the receiver's state at the end of the RTT round at the
+    // cursor. net/ipv4/tcp_input.c: tcp_rcv_space_adjust (DRS, docs/models.md §9.6).
+    {
+      fn: 'tcp_rcv_space_adjust',
+      line: /WRITE_ONCE\s*\(\s*sk->sk_rcvbuf\b/,
+      keys: ['rcvbuf_bytes', 'final.final_rcvbuf_bytes'],
+      label: 'sk_rcvbuf',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_rcv_space_adjust',
+      line: /\bwindow_clamp\s*=[^=]/,
+      keys: ['window_clamp_bytes', 'final.final_window_clamp_bytes'],
+      label: 'window_clamp',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_rcv_space_adjust',
+      line: /rcvq_space\.space\s*=[^=]/,
+      keys: ['rcvq_space_bytes'],
+      label: 'rcvq_space.space',
+      unit: 'bytes',
+    },
+    // tcp_grow_window (docs/models.md §9.4), once per received segment.
+    {
+      fn: 'tcp_grow_window',
+      line: /\brcv_ssthresh\s*\+=/,
+      keys: ['rcv_ssthresh_bytes', 'final.final_rcv_ssthresh_bytes'],
+      label: 'rcv_ssthresh',
+      unit: 'bytes',
+    },
+    // tcp_clamp_window (docs/models.md §9.7), on overload from tcp_prune_queue.
+    {
+      fn: 'tcp_clamp_window',
+      line: /WRITE_ONCE\s*\(\s*sk->sk_rcvbuf\b/,
+      keys: ['rcvbuf_bytes', 'final.final_rcvbuf_bytes'],
+      label: 'sk_rcvbuf',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_clamp_window',
+      line: /if\s*\(.*sk_rmem_alloc.*>\s*sk->sk_rcvbuf/,
+      keys: ['rmem_alloc_bytes', 'final.final_rmem_alloc_bytes'],
+      label: 'rmem_alloc',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_clamp_window',
+      line: /\brcv_ssthresh\s*=[^=]/,
+      keys: ['rcv_ssthresh_bytes', 'final.final_rcv_ssthresh_bytes'],
+      label: 'rcv_ssthresh',
+      unit: 'bytes',
+    },
+    // tcp_init_buffer_space (docs/models.md §9.3): the connection's starting values.
+    {
+      fn: 'tcp_init_buffer_space',
+      line: /\brcv_ssthresh\s*=[^=]/,
+      keys: ['final.initial_rcv_ssthresh_bytes'],
+      label: 'initial rcv_ssthresh',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_init_buffer_space',
+      line: /rcvq_space\.space\s*=[^=]/,
+      keys: ['final.initial_rcvq_space_bytes'],
+      label: 'initial rcvq_space.space',
+      unit: 'bytes',
+    },
+    // net/ipv4/tcp_output.c: tcp_select_initial_window (docs/models.md §9.2) and
+    // tcp_select_window (§9.5).
+    {
+      fn: 'tcp_select_initial_window',
+      line: /\*rcv_wscale\s*=\s*clamp/,
+      keys: ['final.rcv_wscale'],
+      label: 'rcv_wscale',
+      unit: 'shift',
+      format: (v) => `${String(v)} (window field × ${2 ** Number(v)} bytes)`,
+    },
+    {
+      fn: 'tcp_select_window',
+      line: /\brcv_wnd\s*=\s*new_win\b/,
+      keys: ['rcv_wnd_bytes'],
+      label: 'rcv_wnd',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_select_window',
+      line: /\bnew_win\s*>>=/,
+      keys: ['advertised_bytes'],
+      label: 'advertised',
+      unit: 'bytes',
+    },
+  ],
+};
+
 export const receiveModel: ModelDefinition = {
   id: 'tcp-receive',
   title: 'TCP receive side (6.1): initial window, tcp_grow_window, window selection, DRS',
@@ -341,6 +454,7 @@ export const receiveModel: ModelDefinition = {
     'net/ipv4/tcp_input.c: tcp_clamp_window',
   ],
   tUnit: 'rtt',
+  anchors: receiveAnchors,
   params,
   series: [
     { key: 'rcv_wnd_bytes', label: 'offered window', unit: 'bytes' },
@@ -354,7 +468,7 @@ export const receiveModel: ModelDefinition = {
       id: 'S8',
       title: 'receive-side initial state, rcvbuf 131072, Ethernet; receiver that never reads',
       params: { rcvbuf_bytes: 131072, advmss_bytes: 1460, open: 'active', reader: 'never' },
-      ref: 'BUFFER-MODEL.md §6.2, §6.3, §6.5, §11 S8',
+      ref: 'docs/models.md §9.2, §9.3, §9.5, §S8',
     },
     {
       id: 'S9',
@@ -365,7 +479,7 @@ export const receiveModel: ModelDefinition = {
         drs_probe_space_bytes: 64076,
         reader: 'all',
       },
-      ref: 'BUFFER-MODEL.md §6.6, §11 S9',
+      ref: 'docs/models.md §9.6, §S9',
     },
   ],
   run,

@@ -1,5 +1,7 @@
-// Every buffer model SKLens knows, by id. The CLI (`sklens simulate`), the simulation webview
-// and the inline values all look models up here. Add a model by importing it and listing it.
+// Every buffer model SKLens knows, by id. The CLI (`sklens simulate`), the simulation webview,
+// the CodeLens and the inline values all look models up here. A model's file declares
+// everything about it (parameters, scenarios, code anchors, view hooks); add one by writing
+// that file, its docs/models.md section and a test, then importing and listing it here.
 import { passtThroughputModel } from './passtThroughput';
 import { passtWindowModel } from './passtWindowModel';
 import { receiveModel } from './receiveModel';

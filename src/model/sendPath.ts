@@ -1,5 +1,4 @@
-// Model 1: the TCP send path of one socket, event by event (BUFFER-MODEL.md §1–§5, §8,
-// Appendix A). The application writes `write_size_bytes` every `write_interval_usec`; the
+// Model 1: the TCP send path of one socket, event by event (docs/models.md §3). The application writes `write_size_bytes` every `write_interval_usec`; the
 // socket runs `net/ipv4/tcp.c: tcp_sendmsg_locked` (append to the unsent tail up to size_goal,
 // sndbuf checked only when a new skb is needed), `net/ipv4/tcp_output.c: tcp_write_xmit`
 // (cwnd, receive window, Nagle, transmit-time splits that each add F), ACKs one RTT later
@@ -31,6 +30,7 @@ import {
   type ParamSpec,
   type Params,
   type SeriesPoint,
+  type ModelAnchors,
 } from './types';
 
 /** TCP_RTO_MIN: first zero-window probe after 200 ms (`tcp_check_probe_timer`). */
@@ -1044,6 +1044,101 @@ export function sendPathInput(params: Params): SendPathInput {
   };
 }
 
+/** Where the send-path model meets the code (docs/models.md §3). */
+export const sendPathAnchors: ModelAnchors = {
+  lenses: [
+    // Linux net/ipv4/tcp.c, net/core/sock.c, include/net/sock.h
+    {
+      name: 'tcp_sendmsg_locked',
+      scenario: 'S3',
+      title: '▶ Simulate send buffer',
+      shape: [/size_goal|sk_stream_memory_free|tcp_send_mss/],
+    },
+    {
+      name: 'tcp_sendmsg',
+      scenario: 'S3',
+      title: '▶ Simulate send buffer',
+      shape: [/tcp_sendmsg_locked/],
+    },
+    {
+      name: 'sk_stream_memory_free',
+      scenario: 'S6',
+      title: '▶ Simulate send buffer (writeability)',
+      shape: [/sk_wmem_queued|sk_sndbuf|__sk_stream_memory_free/],
+    },
+    {
+      name: '__sk_stream_memory_free',
+      scenario: 'S6',
+      title: '▶ Simulate send buffer (writeability)',
+      shape: [/sk_wmem_queued|sk_sndbuf/],
+    },
+    {
+      name: 'tcp_stream_memory_free',
+      scenario: 'S6',
+      title: '▶ Simulate send buffer (TCP_NOTSENT_LOWAT)',
+      shape: [/notsent|snd_nxt|write_seq/],
+    },
+    {
+      name: 'tcp_sndbuf_expand',
+      scenario: 'S7',
+      title: '▶ Simulate sndbuf autotuning',
+      shape: [/sk_sndbuf|sndmem|per_mss/],
+    },
+  ],
+  inline: [
+    // kernel send path
+    {
+      fn: 'sk_setsockopt',
+      line: /case\s+SO_SNDBUF\s*:/,
+      keys: ['sk_sndbuf_bytes'],
+      label: 'sk_sndbuf',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_xmit_size_goal',
+      line: /size_goal|gso_segs\s*\*/,
+      keys: ['size_goal_bytes', 'final.size_goal_bytes'],
+      label: 'size_goal',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_sendmsg_locked',
+      line: /tcp_send_mss\s*\(/,
+      keys: ['size_goal_bytes', 'final.size_goal_bytes'],
+      label: 'size_goal',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_sendmsg_locked',
+      line: /sk_stream_memory_free\s*\(/,
+      keys: ['wmem_queued_bytes', 'final.wmem_queued_bytes'],
+      label: 'wmem_queued',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_skb_entail',
+      line: /sk_wmem_queued_add\s*\(/,
+      keys: ['wmem_queued_bytes', 'final.wmem_queued_bytes'],
+      label: 'wmem_queued',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_sendmsg_locked',
+      line: /sk_wmem_queued_add\s*\(|skb_copy_to_page_nocache\s*\(/,
+      keys: ['wmem_queued_bytes', 'final.wmem_queued_bytes'],
+      label: 'wmem_queued',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_sndbuf_expand',
+      line: /sk_sndbuf\s*,|WRITE_ONCE\s*\(\s*sk->sk_sndbuf/,
+      keys: ['sk_sndbuf_bytes', 'final.sk_sndbuf_bytes'],
+      label: 'sk_sndbuf',
+      unit: 'bytes',
+    },
+  ],
+};
+
 export const sendPathModel: ModelDefinition = {
   id: 'send-path',
   title: 'TCP send path: SO_SNDBUF, skb truesize, size_goal, Send-Q vs wmem_queued',
@@ -1061,6 +1156,7 @@ export const sendPathModel: ModelDefinition = {
     'net/core/sock.c: sk_setsockopt',
   ],
   tUnit: 'usec',
+  anchors: sendPathAnchors,
   params: PARAMS,
   series: [
     { key: 'send_q_bytes', label: 'Send-Q (SIOCOUTQ)', unit: 'bytes' },
@@ -1079,43 +1175,43 @@ export const sendPathModel: ModelDefinition = {
       id: 'S2',
       title: 'one 1024-byte write on an idle socket (bookkeeping)',
       params: { writes_count: 1, receiver: 'reads', peer_max_window_bytes: 65160 },
-      ref: 'BUFFER-MODEL §11 S2, §3.2–3.3',
+      ref: 'docs/models.md §S2, §3.3',
     },
     {
       id: 'S3',
       title: 'blog experiment on 6.1, blog peer (size_goal 14480)',
       params: {},
-      ref: 'BUFFER-MODEL §11 S3, §4.6',
+      ref: 'docs/models.md §S3',
     },
     {
       id: 'S3-old',
       title: "blog experiment on the blog's older kernel (4352-byte linear-head skb)",
       params: { preset: 'linux-3.x-blog' },
-      ref: 'BUFFER-MODEL §11 S3, §4.7',
+      ref: 'docs/models.md §S3, §3.9',
     },
     {
       id: 'S4',
       title: 'blog experiment on 6.1 with a 6.1 peer (SYN-ACK 65160, size_goal 31856)',
       params: { peer_max_window_bytes: 65160, writes_count: 64 },
-      ref: 'BUFFER-MODEL §11 S4',
+      ref: 'docs/models.md §S4',
     },
     {
       id: 'S5',
       title: 'small peer window: max_window 11584 → size_goal 5792, plateau 11584',
       params: { peer_max_window_bytes: 11584, peer_rcv_space_bytes: 8192 },
-      ref: 'BUFFER-MODEL §11 S5',
+      ref: 'docs/models.md §S5',
     },
     {
       id: 'S5-mss',
       title: 'tiny peer window: size_goal = mss 1448, four skbs, plateau 5792',
       params: { peer_max_window_bytes: 2896, peer_rcv_space_bytes: 8192 },
-      ref: 'BUFFER-MODEL §11 S5',
+      ref: 'docs/models.md §S5',
     },
     {
       id: 'S6',
       title: 'EPOLLOUT threshold with TCP_NOTSENT_LOWAT 16384 (sndbuf not limiting)',
       params: { so_sndbuf_bytes: 1_000_000, notsent_lowat_bytes: 16384, writes_count: 48 },
-      ref: 'BUFFER-MODEL §11 S6, §4.1',
+      ref: 'docs/models.md §S6, §3.6',
     },
     {
       id: 'S7',
@@ -1130,7 +1226,7 @@ export const sendPathModel: ModelDefinition = {
         write_interval_usec: 0,
         rtt_usec: 1000,
       },
-      ref: 'BUFFER-MODEL §11 S7, §5',
+      ref: 'docs/models.md §S7, §3.7',
     },
     {
       id: 'S7-cwnd1000',
@@ -1145,7 +1241,7 @@ export const sendPathModel: ModelDefinition = {
         write_interval_usec: 0,
         rtt_usec: 1000,
       },
-      ref: 'BUFFER-MODEL §11 S7',
+      ref: 'docs/models.md §S7',
     },
     {
       id: 'S7-loopback',
@@ -1158,7 +1254,7 @@ export const sendPathModel: ModelDefinition = {
         peer_max_window_bytes: 65483,
         writes_count: 4,
       },
-      ref: 'BUFFER-MODEL §11 S7, §5.1',
+      ref: 'docs/models.md §S7, §3.7',
     },
     {
       id: 'S7-noblock',
@@ -1170,13 +1266,13 @@ export const sendPathModel: ModelDefinition = {
         cwnd_segs: 100,
         writes_count: 32,
       },
-      ref: 'BUFFER-MODEL §11 S7',
+      ref: 'docs/models.md §S7',
     },
     {
       id: 'blog-6.18',
       title: 'blog experiment with the 6.18 preset (F 832, skb merging at transmit)',
       params: { preset: 'linux-6.18' },
-      ref: 'BUFFER-MODEL §4.8–4.9',
+      ref: 'docs/models.md §3.9, §3.12',
     },
   ],
   run(params: Params): ModelResult {

@@ -1,6 +1,6 @@
 // SO_SNDBUF / SO_RCVBUF / *FORCE as `net/core/sock.c: sk_setsockopt` applies them
-// (BUFFER-MODEL.md §1, scenario S1): the user's call gives `final`, and the series is the
-// §11 S1 table evaluated with the same sysctls, so a reader sees doubling, minimums, the
+// (docs/models.md §2, §S1): the user's call gives `final`, and the series is the
+// S1 table evaluated with the same sysctls, so a reader sees doubling, minimums, the
 // u32 compare of negative values and the CAP_NET_ADMIN variants side by side.
 import {
   DEFAULT_PRESET_ID,
@@ -16,6 +16,7 @@ import {
   type ModelResult,
   type Params,
   type SeriesPoint,
+  type ModelAnchors,
 } from './types';
 
 const OPTIONS: SockBufOption[] = ['SO_SNDBUF', 'SO_SNDBUFFORCE', 'SO_RCVBUF', 'SO_RCVBUFFORCE'];
@@ -33,11 +34,46 @@ export const S1_TABLE: readonly { option: SockBufOption; value: number }[] = [
   { option: 'SO_SNDBUF', value: INT_MAX },
 ];
 
+/** Where the setsockopt model meets the code (docs/models.md §2). */
+export const sockoptAnchors: ModelAnchors = {
+  lenses: [
+    {
+      name: 'sk_setsockopt',
+      scenario: 'S1',
+      title: '▶ Simulate SO_SNDBUF',
+      shape: [/SO_SNDBUF/],
+    },
+    {
+      name: 'sock_setsockopt',
+      scenario: 'S1',
+      title: '▶ Simulate SO_SNDBUF',
+      shape: [/SO_SNDBUF/],
+    },
+  ],
+  inline: [
+    {
+      fn: 'sk_setsockopt',
+      line: /case\s+SO_SNDBUF\s*:/,
+      keys: ['getsockopt_bytes'],
+      label: 'sk_sndbuf',
+      unit: 'bytes',
+    },
+    {
+      fn: 'sock_setsockopt',
+      line: /case\s+SO_SNDBUF\s*:/,
+      keys: ['getsockopt_bytes'],
+      label: 'sk_sndbuf',
+      unit: 'bytes',
+    },
+  ],
+};
+
 export const sockoptModel: ModelDefinition = {
   id: 'setsockopt',
   title: 'SO_SNDBUF / SO_RCVBUF setsockopt: doubling, minimums, clamps, locks',
   cites: ['net/core/sock.c: sk_setsockopt', 'net/core/sock.c: __sock_set_rcvbuf'],
   tUnit: 'row',
+  anchors: sockoptAnchors,
   params: [
     {
       kind: 'choice',
@@ -88,18 +124,18 @@ export const sockoptModel: ModelDefinition = {
   ],
   series: [{ key: 'getsockopt_bytes', label: 'getsockopt value', unit: 'bytes' }],
   scenarios: [
-    { id: 'S1', title: 'SO_SNDBUF 4096 and the S1 table', params: {}, ref: 'BUFFER-MODEL §11 S1' },
+    { id: 'S1', title: 'SO_SNDBUF 4096 and the S1 table', params: {}, ref: 'docs/models.md §S1' },
     {
       id: 'S1-negative',
       title: 'SO_SNDBUF −1 (u32 compare → wmem_max)',
       params: { optval: -1 },
-      ref: 'BUFFER-MODEL §11 S1',
+      ref: 'docs/models.md §S1',
     },
     {
       id: 'S1-force',
       title: 'SO_SNDBUFFORCE 1,000,000 with CAP_NET_ADMIN',
       params: { option: 'SO_SNDBUFFORCE', optval: 1_000_000 },
-      ref: 'BUFFER-MODEL §11 S1',
+      ref: 'docs/models.md §S1',
     },
   ],
   run(params: Params): ModelResult {

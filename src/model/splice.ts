@@ -1,7 +1,7 @@
-// `passt-splice`: pasta's loopback-to-loopback forwarding through a pipe (BUFFER-MODEL.md §10),
+// `passt-splice`: pasta's loopback-to-loopback forwarding through a pipe (docs/models.md §7),
 // stepped event by event for both loops:
-//   2023  passt tcp_splice.c: tcp_splice_sock_handler (P23 :535-717, §10.2)
-//   2026  passt tcp_splice.c: tcp_splice_forward + tcp_splice_sock_handler (P26 :485-656, §10.4)
+//   2023  passt tcp_splice.c: tcp_splice_sock_handler (P23 :535-717, docs/models.md §7.2)
+//   2026  passt tcp_splice.c: tcp_splice_forward + tcp_splice_sock_handler (P26 :485-656, docs/models.md §7.3)
 // One connection, data flowing from side 0 (`src`, the accepted socket) to side 1 (`dst`);
 // the reverse direction is idle. Every splice(2) call, epoll delivery, epoll_ctl change,
 // shutdown and peer read is one step, with the pipe fill, both sockets' queues, the flags and
@@ -11,7 +11,7 @@
 // min(len, queued, pipe room), returns 0 once the FIN has been read past, EAGAIN when nothing
 // can move; splice pipe→socket (fs/splice.c → net/ipv4/tcp.c: do_tcp_sendpages) moves
 // min(len, pipe fill, socket room), EAGAIN on an empty pipe or a full socket (non-blocking).
-// Pipe capacity is counted in bytes (§10.1 simplification of the slot model). The destination
+// Pipe capacity is counted in bytes (docs/models.md §7.1: a simplification of the slot model). The destination
 // socket reports EPOLLOUT while free ≥ queued/2 (include/net/sock.h: __sk_stream_is_writeable
 // on payload bytes). epoll is level-triggered: a delivered item goes back to the ready list and
 // is re-polled on the next epoll_wait (fs/eventpoll.c: ep_send_events).
@@ -23,6 +23,8 @@ import {
   type ParamSpec,
   type Params,
   type SeriesPoint,
+  type ModelAnchors,
+  type ModelView,
 } from './types';
 
 export type SpliceVersion = '2023' | '2026';
@@ -662,6 +664,96 @@ function run(p: Params): ModelResult {
   return { model: 'passt-splice', params: p, final, series, notes };
 }
 
+/** Where the passt-splice model meets the code (docs/models.md §7.6). */
+export const spliceAnchors: ModelAnchors = {
+  lenses: [
+    // passt tcp_splice.c
+    {
+      name: 'tcp_splice_sock_handler',
+      scenario: 'S15',
+      // The 2026 handler delegates to tcp_splice_forward; the 2023 one has the loop inline.
+      scenarioFrom: (_fn, all) => (/\btcp_splice_forward\s*\(/.test(all) ? 'S15' : 'S15-2023'),
+      title: '▶ Simulate splice forwarding',
+      shape: [/splice\s*\(|tcp_splice_forward/],
+    },
+    {
+      name: 'tcp_splice_forward',
+      scenario: 'S15',
+      title: '▶ Simulate splice forwarding',
+      shape: [/splice\s*\(/],
+    },
+  ],
+  inline: [
+    // splice
+    {
+      fn: 'tcp_splice_forward',
+      line: /pending\[[^\]]*\]\s*[-+]?=/,
+      keys: ['pending_bytes', 'pipe_bytes'],
+      label: 'pending',
+      unit: 'bytes',
+    },
+    {
+      fn: 'tcp_splice_sock_handler',
+      line: /readlen\s*=\s*splice/,
+      keys: ['pipe_fill_bytes'],
+      label: 'pipe',
+      unit: 'bytes',
+    },
+  ],
+};
+
+const pointNum = (p: Readonly<Record<string, number | string>>, k: string): number =>
+  typeof p[k] === 'number' ? p[k] : 0;
+const shown = (v: number): string =>
+  Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(3);
+
+/**
+ * The panel's step view for this model (docs/models.md §7.6): the source socket, the pipe and
+ * the destination as gauges with the flags and epoll masks, and the same input stepped
+ * through the other loop version beside it, since that is where the 2023 and 2026 loops differ.
+ */
+export const spliceView: ModelView = {
+  picture: (point, params) => ({
+    caption: `${String(point.kind ?? '')}: ${String(point.where ?? '')}${point.result ? ` → ${String(point.result)}` : ''}`,
+    gauges: [
+      {
+        label: 'source socket (unread)',
+        fill_bytes: pointNum(point, 'src_queue_bytes'),
+        capacity_bytes:
+          typeof params.src_bytes === 'number'
+            ? params.src_bytes
+            : pointNum(point, 'src_queue_bytes'),
+      },
+      {
+        label: 'pipe',
+        fill_bytes: pointNum(point, 'pipe_fill_bytes'),
+        capacity_bytes: typeof params.pipe_size_bytes === 'number' ? params.pipe_size_bytes : 0,
+      },
+      {
+        label: 'destination (queued)',
+        fill_bytes: pointNum(point, 'dst_queued_bytes'),
+        capacity_bytes: pointNum(point, 'dst_queued_bytes') + pointNum(point, 'dst_room_bytes'),
+      },
+    ],
+    status: `pending ${shown(pointNum(point, 'pending_bytes'))} bytes · flags ${String(point.flags ?? '-')} · epoll src ${String(point.src_mask ?? '')} · dst ${String(point.dst_mask ?? '')}${pointNum(point, 'more_flag') ? ' · SPLICE_F_MORE' : ''}`,
+  }),
+  compare: {
+    other: (params) => {
+      const other = String(params.version) === '2023' ? '2026' : '2023';
+      return { params: { ...params, version: other }, title: `Same input, ${other} loop` };
+    },
+    columns: [
+      { key: 't', numeric: true },
+      { key: 'kind' },
+      { key: 'where' },
+      { key: 'result', numeric: true },
+      { key: 'flags' },
+    ],
+    hide: (step) => step.kind === 'epoll_ctl',
+    matchKey: 'pass',
+  },
+};
+
 export const spliceModel: ModelDefinition = {
   id: 'passt-splice',
   title: 'pasta splice forwarding: 2023 loop vs 2026 tcp_splice_forward, step by step',
@@ -672,6 +764,8 @@ export const spliceModel: ModelDefinition = {
     'net/ipv4/tcp.c: tcp_splice_read',
   ],
   tUnit: 'step',
+  anchors: spliceAnchors,
+  view: spliceView,
   params,
   series: [
     { key: 'pipe_fill_bytes', label: 'pipe fill', unit: 'bytes' },
@@ -689,7 +783,7 @@ export const spliceModel: ModelDefinition = {
         src_bytes: 3145728,
         dst_capacity_bytes: 1572864,
       },
-      ref: 'BUFFER-MODEL.md §10.4, §11 S15',
+      ref: 'docs/models.md §7.3, §S15',
     },
     {
       id: 'S15-2023',
@@ -700,7 +794,7 @@ export const spliceModel: ModelDefinition = {
         src_bytes: 3145728,
         dst_capacity_bytes: 1572864,
       },
-      ref: 'BUFFER-MODEL.md §10.2, §11 S15',
+      ref: 'docs/models.md §7.2, §S15',
     },
     {
       id: 'fin-2026',
@@ -712,7 +806,7 @@ export const spliceModel: ModelDefinition = {
         src_fin: true,
         dst_capacity_bytes: 131072,
       },
-      ref: 'BUFFER-MODEL.md §10.4 (FIN propagation)',
+      ref: 'docs/models.md §7.3, §7.4 (FIN propagation)',
     },
   ],
   run,

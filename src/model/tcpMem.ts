@@ -1,4 +1,4 @@
-// `tcp-mem`: many sockets charging pages against tcp_mem (BUFFER-MODEL.md §3.3–3.6):
+// `tcp-mem`: many sockets charging pages against tcp_mem (docs/models.md §8):
 //   net/core/sock.c: __sk_mem_raise_allocated, __sk_mem_schedule, __sk_mem_reduce_allocated
 //   include/net/sock.h: sk_memory_allocated_add/_sub (per-CPU reserve), sk_mem_reclaim,
 //                       sk_stream_moderate_sndbuf
@@ -20,6 +20,8 @@ import {
   type Params,
   type SeriesPoint,
   intParam,
+  type ModelAnchors,
+  type StepValues,
 } from './types';
 
 export const PAGE_SIZE_BYTES = 4096;
@@ -373,6 +375,164 @@ function run(p: Params): ModelResult {
   return { model: 'tcp-mem', params: p, final, series, notes };
 }
 
+// tcp-mem steps: which kernel path the event at the cursor took. A write covered by
+// forward_alloc (outcome `forward_alloc`) never calls __sk_mem_raise_allocated.
+const memWrite = (v: StepValues): boolean => v.kind === 'write' && v.outcome !== 'forward_alloc';
+const memAck = (v: StepValues): boolean => v.kind === 'ack';
+const memOutcome =
+  (...outcomes: string[]) =>
+  (v: StepValues): boolean =>
+    v.kind === 'write' && outcomes.includes(String(v.outcome));
+/** The events that reached suppress_allocation, where sk_stream_moderate_sndbuf runs. */
+const memSuppressed = memOutcome(
+  'forced_at_sndbuf',
+  'FAIL fail_above_high',
+  'FAIL fail_pressure_share',
+);
+const pressureFlag = (v: number | string | boolean): string => (Number(v) ? 'set' : 'clear');
+
+/** Where the tcp-mem model meets the code (docs/models.md §8). */
+export const tcpMemAnchors: ModelAnchors = {
+  lenses: [
+    {
+      name: '__sk_mem_raise_allocated',
+      scenario: 'pressure',
+      title: '▶ Simulate tcp_mem pressure',
+      shape: [/memory_allocated|sk_prot_mem_limits|memory_pressure/],
+    },
+  ],
+  inline: [
+    // tcp-mem (docs/models.md §8): each event of the script, write or ACK, at the line it
+    // ran. net/core/sock.c: __sk_mem_raise_allocated (SK_MEM_SEND on a TCP socket).
+    {
+      fn: '__sk_mem_raise_allocated',
+      line: /\bsk_memory_allocated_add\s*\(/,
+      keys: ['pages_count'],
+      label: 'amt',
+      unit: 'pages',
+      when: memWrite,
+    },
+    {
+      fn: '__sk_mem_raise_allocated',
+      line: /\ballocated\s*=\s*sk_memory_allocated\s*\(/,
+      keys: ['allocated_pages'],
+      label: 'allocated (global)',
+      unit: 'pages',
+      when: memWrite,
+    },
+    {
+      fn: '__sk_mem_raise_allocated',
+      line: /\bsk_leave_memory_pressure\s*\(/,
+      keys: ['outcome'],
+      label: 'outcome',
+      unit: '',
+      when: memOutcome('under_low'),
+    },
+    {
+      fn: '__sk_mem_raise_allocated',
+      line: /\bsk_enter_memory_pressure\s*\(/,
+      keys: ['pressure_count'],
+      label: 'tcp_memory_pressure',
+      unit: '',
+      when: memWrite,
+      format: pressureFlag,
+    },
+    {
+      fn: '__sk_mem_raise_allocated',
+      line: /sk_wmem_queued\s*<\s*wmem0/,
+      keys: ['outcome'],
+      label: 'outcome',
+      unit: '',
+      when: memOutcome('min_guarantee'),
+    },
+    {
+      fn: '__sk_mem_raise_allocated',
+      line: /!\s*sk_under_memory_pressure\s*\(/,
+      keys: ['outcome'],
+      label: 'outcome',
+      unit: '',
+      when: memOutcome('not_under_pressure'),
+    },
+    {
+      fn: '__sk_mem_raise_allocated',
+      line: /sk_prot_mem_limits\s*\(\s*sk\s*,\s*2\s*\)\s*>\s*\w+\s*\*/,
+      keys: ['outcome'],
+      label: 'outcome',
+      unit: '',
+      when: memOutcome('fair_share'),
+    },
+    {
+      fn: '__sk_mem_raise_allocated',
+      line: /\bsk_stream_moderate_sndbuf\s*\(/,
+      keys: ['sndbuf_bytes'],
+      label: 'sk_sndbuf',
+      unit: 'bytes',
+      when: memSuppressed,
+    },
+    {
+      fn: '__sk_mem_raise_allocated',
+      line: /sk_wmem_queued\s*\+\s*size\s*>=\s*sk->sk_sndbuf/,
+      keys: ['outcome'],
+      label: 'outcome',
+      unit: '',
+      when: memOutcome('forced_at_sndbuf'),
+    },
+    {
+      fn: '__sk_mem_raise_allocated',
+      line: /\bsk_memory_allocated_sub\s*\(/,
+      keys: ['outcome'],
+      label: 'outcome',
+      unit: '',
+      when: memOutcome('FAIL fail_above_high', 'FAIL fail_pressure_share'),
+    },
+    // net/core/sock.c: __sk_mem_reduce_allocated, reached from an ACK's sk_mem_reclaim.
+    {
+      fn: '__sk_mem_reduce_allocated',
+      line: /\bsk_memory_allocated_sub\s*\(/,
+      keys: ['allocated_pages'],
+      label: 'allocated (global)',
+      unit: 'pages',
+      when: memAck,
+    },
+    {
+      fn: '__sk_mem_reduce_allocated',
+      line: /\bsk_leave_memory_pressure\s*\(/,
+      keys: ['pressure_count'],
+      label: 'tcp_memory_pressure',
+      unit: '',
+      when: memAck,
+      format: pressureFlag,
+    },
+    // include/net/sock.h: sk_stream_moderate_sndbuf, the writer's sk_sndbuf after the event.
+    {
+      fn: 'sk_stream_moderate_sndbuf',
+      line: /WRITE_ONCE\s*\(\s*sk->sk_sndbuf\b/,
+      keys: ['sndbuf_bytes'],
+      label: 'sk_sndbuf',
+      unit: 'bytes',
+      when: memSuppressed,
+    },
+    // net/ipv4/tcp_input.c: tcp_grow_window on the receiver probe beside the writers: grows
+    // rcv_ssthresh, or pulls it down through tcp_adjust_rcv_ssthresh while under pressure.
+    {
+      fn: 'tcp_grow_window',
+      line: /\brcv_ssthresh\s*\+=/,
+      keys: ['probe_rcv_ssthresh_bytes'],
+      label: 'probe rcv_ssthresh',
+      unit: 'bytes',
+      when: (v) => v.pressure_count === 0,
+    },
+    {
+      fn: 'tcp_grow_window',
+      line: /\btcp_adjust_rcv_ssthresh\s*\(/,
+      keys: ['probe_rcv_ssthresh_bytes'],
+      label: 'probe rcv_ssthresh',
+      unit: 'bytes',
+      when: (v) => v.pressure_count === 1,
+    },
+  ],
+};
+
 export const tcpMemModel: ModelDefinition = {
   id: 'tcp-mem',
   title: 'tcp_mem pressure: sockets charging pages, per-CPU reserve, hysteresis, moderation',
@@ -385,6 +545,7 @@ export const tcpMemModel: ModelDefinition = {
     'net/ipv4/tcp_input.c: tcp_grow_window',
   ],
   tUnit: 'event',
+  anchors: tcpMemAnchors,
   params,
   series: [
     { key: 'allocated_pages', label: 'tcp_memory_allocated (global)', unit: 'pages' },
@@ -398,7 +559,7 @@ export const tcpMemModel: ModelDefinition = {
       title:
         '8 sockets on 1 CPU, tcp_mem 512/768/1024, 16 KiB writes: pressure, moderation, recovery',
       params: {},
-      ref: 'BUFFER-MODEL.md §3.3–3.6 (hand-checked in docs/model-notes-b.md)',
+      ref: 'docs/models.md §8.4 (hand-checked)',
     },
     {
       id: 'hard-limit',
@@ -413,7 +574,7 @@ export const tcpMemModel: ModelDefinition = {
         tcp_mem_pressure_pages: 300,
         tcp_mem_high_pages: 400,
       },
-      ref: 'BUFFER-MODEL.md §3.3 step 5, 8',
+      ref: 'docs/models.md §8.1 (steps 4 and 7), §8.4',
     },
   ],
   run,

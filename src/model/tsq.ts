@@ -1,7 +1,7 @@
-// Model 3: TCP Small Queues and the throughput they allow (BUFFER-MODEL.md §7, S10, S11).
+// Model 3: TCP Small Queues and the throughput they allow (docs/models.md §4, §S10, §S11).
 // `net/ipv4/tcp_output.c: tcp_small_queue_check` caps the bytes one socket keeps below TCP
 // (qdisc + driver, counted in sk_wmem_alloc as truesize) until TX completion
-// (`tcp_wfree`) releases them. The throughput model is §7.3's budget cycle: the sender hands
+// (`tcp_wfree`) releases them. The throughput model is docs/models.md §4.3's budget cycle: the sender hands
 // skbs down until TSQ throttles it, the batch completes after max(batch/B, D) where D is the
 // TX-completion delay (constant, or a seeded two-point distribution for netback batching),
 // then the next batch goes. Throughput = payload / time.
@@ -12,9 +12,10 @@ import {
   type ModelResult,
   type Params,
   type SeriesPoint,
+  type ModelAnchors,
 } from './types';
 
-/** How the TSQ limit is computed in one kernel generation (§7.2). */
+/** How the TSQ limit is computed in one kernel generation (docs/models.md §4.2). */
 export type TsqRule =
   /** 3.6: limit = sysctl. */
   | 'sysctl'
@@ -264,6 +265,28 @@ export function tsqInput(params: Params): TsqRunInput {
 
 const twoPoint = { delay_model: 'two-point' };
 
+/** Where the tsq model meets the code (docs/models.md §4). */
+export const tsqAnchors: ModelAnchors = {
+  lenses: [
+    {
+      name: 'tcp_small_queue_check',
+      scenario: 'S10',
+      title: '▶ Simulate TCP small queues',
+      shape: [/limit_output_bytes|sk_pacing_rate|sk_wmem_alloc/],
+    },
+  ],
+  inline: [
+    // TSQ
+    {
+      fn: 'tcp_small_queue_check',
+      line: /\blimit\s*=/,
+      keys: ['limit_bytes', 'tsq_limit_bytes', 'final.limit_bytes', 'final.tsq_limit_bytes'],
+      label: 'limit',
+      unit: 'bytes',
+    },
+  ],
+};
+
 export const tsqModel: ModelDefinition = {
   id: 'tsq',
   title: 'TCP Small Queues: TSQ limit, TX-completion delay and throughput (Xen regression)',
@@ -274,6 +297,7 @@ export const tsqModel: ModelDefinition = {
     'net/ipv4/tcp_input.c: tcp_update_pacing_rate',
   ],
   tUnit: 'usec',
+  anchors: tsqAnchors,
   params: [
     {
       kind: 'choice',
@@ -445,73 +469,73 @@ export const tsqModel: ModelDefinition = {
       id: 'S10',
       title: '6.1 TSQ limit at 1 Gbit/s (rate >> 10 = 146484)',
       params: { link_rate_bps: 1e9 },
-      ref: 'BUFFER-MODEL §11 S10, §7.1',
+      ref: 'docs/models.md §S10, §4.1',
     },
     {
       id: 'S10-10g',
       title: '6.1 at 10 Gbit/s, not paced: capped at 1048576',
       params: {},
-      ref: 'BUFFER-MODEL §11 S10',
+      ref: 'docs/models.md §S10',
     },
     {
       id: 'S10-10g-fq',
       title: '6.1 at 10 Gbit/s with fq: 1464843',
       params: { pacing: 'fq' },
-      ref: 'BUFFER-MODEL §11 S10',
+      ref: 'docs/models.md §S10',
     },
     {
       id: 'S10-40g',
       title: '6.1 at 40 Gbit/s, not paced: 1048576',
       params: { link_rate_bps: 4e10 },
-      ref: 'BUFFER-MODEL §11 S10',
+      ref: 'docs/models.md §S10',
     },
     {
       id: 'S10-40g-fq',
       title: '6.1 at 40 Gbit/s with fq: 5859375',
       params: { link_rate_bps: 4e10, pacing: 'fq' },
-      ref: 'BUFFER-MODEL §11 S10',
+      ref: 'docs/models.md §S10',
     },
     {
       id: 'S11',
       title: 'Xen: 3.19 (128 KiB cap), D 150 µs → 6.99 Gbit/s (−30 %)',
       params: { kernel: '3.19' },
-      ref: 'BUFFER-MODEL §11 S11, §7.3',
+      ref: 'docs/models.md §S11, §4.3',
     },
     {
       id: 'S11-3.18',
       title: 'Xen: 3.18 (sysctl is a floor, ≈1.46 MB) → 10 Gbit/s',
       params: { kernel: '3.12-3.18' },
-      ref: 'BUFFER-MODEL §7.2–7.3',
+      ref: 'docs/models.md §4.2, §4.3',
     },
     {
       id: 'S11-256k',
       title: 'Xen: 4.2 (256 KiB), D 150 µs → 10 Gbit/s',
       params: { kernel: '4.2' },
-      ref: 'BUFFER-MODEL §11 S11',
+      ref: 'docs/models.md §S11',
     },
     {
       id: 'S11-1m',
       title: 'Xen: 3.19 rule with 1 MiB sysctl, D 150 µs → 10 Gbit/s',
       params: { kernel: '3.19', tcp_limit_output_bytes: 1048576 },
-      ref: 'BUFFER-MODEL §11 S11',
+      ref: 'docs/models.md §S11',
     },
     {
       id: 'S11-two-point',
       title: 'Xen: 3.19 (128 KiB), two-point D → 7.00 Gbit/s (−30 %)',
       params: { kernel: '3.19', ...twoPoint },
-      ref: 'BUFFER-MODEL §11 S11',
+      ref: 'docs/models.md §S11',
     },
     {
       id: 'S11-two-point-256k',
       title: 'Xen: 4.2 (256 KiB), two-point D → 9.20 Gbit/s (−8 %)',
       params: { kernel: '4.2', ...twoPoint },
-      ref: 'BUFFER-MODEL §11 S11',
+      ref: 'docs/models.md §S11',
     },
     {
       id: 'S11-two-point-1m',
       title: 'Xen: 1 MiB, two-point D → 10.00 Gbit/s',
       params: { kernel: '3.19', tcp_limit_output_bytes: 1048576, ...twoPoint },
-      ref: 'BUFFER-MODEL §11 S11',
+      ref: 'docs/models.md §S11',
     },
   ],
   run(params: Params): ModelResult {

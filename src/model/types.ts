@@ -1,4 +1,4 @@
-// Common shape of every buffer model (see ../shared/BUFFER-MODEL.md). Models are pure,
+// Common shape of every buffer model (each is described in docs/models.md). Models are pure,
 // deterministic functions of their parameters: no vscode, no DOM, no clock, no randomness
 // except a seeded PRNG passed in the parameters. Units are part of every parameter name
 // (`_bytes`, `_pages`, `_usec`, `_segs`, `_bps`...).
@@ -87,7 +87,7 @@ export interface Scenario {
   title: string;
   /** Parameter overrides on top of the model's defaults. */
   params: Params;
-  /** Section of BUFFER-MODEL.md that states the expected numbers. */
+  /** Section of docs/models.md that states the expected numbers, e.g. `docs/models.md §S3`. */
   ref: string;
 }
 
@@ -112,6 +112,91 @@ export interface ModelDefinition {
   scenarios: Scenario[];
   /** Runs the model on fully validated parameters. Throws ModelInputError on contradictions. */
   run(params: Params): ModelResult;
+  /**
+   * Where the model meets the code: the functions its CodeLens sits on and the lines that show
+   * its values inline. src/model/codeAnchors.ts reads these from every registered model.
+   */
+  anchors?: ModelAnchors;
+  /** What the simulation panel shows for this model beyond its generic plots and tables. */
+  view?: ModelView;
+}
+
+/** A picture of the state at the timeline cursor, drawn above the table of the point's values. */
+export interface StepPicture {
+  /** What the step did, in one line. */
+  caption: string;
+  /** Fill levels, e.g. a socket queue or a pipe. */
+  gauges: { label: string; fill_bytes: number; capacity_bytes: number }[];
+  /** Flags and other state, in one line. */
+  status: string;
+}
+
+/** The same input through another variant of the model, listed beside the cursor's step. */
+export interface ComparisonSpec {
+  /** The other run's parameters and title, from this run's; null when there is none. */
+  other(params: Params): { params: Params; title: string } | null;
+  /** Point keys shown as the list's columns (numeric ones right-aligned). */
+  columns: readonly { key: string; numeric?: boolean }[];
+  /** Steps of the other run the list leaves out. */
+  hide?: (step: Readonly<SeriesPoint>) => boolean;
+  /** Rows whose value of this key equals the cursor point's are highlighted. */
+  matchKey: string;
+}
+
+/** Model-specific parts of the simulation panel; pure data and functions (no DOM here). */
+export interface ModelView {
+  /** Drawn for every non-empty point. */
+  picture?: (point: Readonly<Record<string, number | string>>, params: Params) => StepPicture;
+  compare?: ComparisonSpec;
+}
+
+/** The values a simulation panel publishes for its cursor (series keys and `final.<key>`). */
+export type StepValues = Readonly<Record<string, number | string | boolean>>;
+
+/** A function a model describes: the CodeLens "▶ Simulate …" sits on its definition. */
+export interface LensSpec {
+  /** Function name as defined in the tree. */
+  name: string;
+  scenario: string | null;
+  /** CodeLens title. */
+  title: string;
+  /**
+   * The shape the body must have: at least one of these patterns must match, so a function
+   * that merely shares the name (a wrapper, a stub, another project's) gets no lens.
+   */
+  shape: RegExp[];
+  /**
+   * What the code itself says about the model, e.g. which passt window variant it contains:
+   * the lens names it (`label`) and opens the model with series `focus` drawn thick.
+   */
+  detect?: (fnText: string, allText: string) => { variant: string; label: string; focus: string };
+  /** Picks the scenario from the code when the same function exists in several versions. */
+  scenarioFrom?: (fnText: string, allText: string) => string;
+}
+
+/** A model value shown at the end of a line inside a modelled function. */
+export interface InlineAnchorSpec {
+  /** Function whose body holds the line. */
+  fn: string;
+  /** The first line in that function matching this pattern gets the value. */
+  line: RegExp;
+  /** Value keys to look for in the panel's values, first present wins (series keys, or `final.<key>`). */
+  keys: string[];
+  label: string;
+  unit: string;
+  /**
+   * Whether the panel's step ran this line (e.g. a tcp-mem `write` event goes through
+   * __sk_mem_raise_allocated, an `ack` through __sk_mem_reduce_allocated). Without it the value
+   * is state that holds at every step.
+   */
+  when?: (values: StepValues) => boolean;
+  /** Renders the value when a number with a unit does not say it (a flag, an outcome). */
+  format?: (value: number | string | boolean) => string;
+}
+
+export interface ModelAnchors {
+  lenses: readonly LensSpec[];
+  inline: readonly InlineAnchorSpec[];
 }
 
 /** A parameter set the model cannot run: the message says which parameter and why. */

@@ -9,6 +9,8 @@ export interface BuildOptions {
   include: readonly string[];
   exclude: readonly string[];
   maxFileSizeBytes: number;
+  /** Follow symlinked folders and files (sklens.index.followSymlinks). */
+  followSymlinks: boolean;
   /** 0 = one per core. */
   workerThreads: number;
   signal: AbortSignal;
@@ -31,6 +33,8 @@ export interface BuildResult {
   /** Files parsed by the workers. */
   parsedFiles: number;
   ms: number;
+  /** Files passed over by the walk (symlink loops, FIFOs, too large...) with the reason. */
+  skipped: readonly { path: string; reason: string }[];
 }
 
 export interface IndexEngine {

@@ -22,7 +22,7 @@ import { DocumentWorkerClient } from './docWorkerClient';
 import type { EngineFactory, IndexEngine } from './engine';
 import { PathFilter } from '../index/pathFilter';
 import type { HostTimer, Phase } from './hostTimer';
-import type { IndexState } from './indexState';
+import { coverageWarning, notReadyText, type IndexState } from './indexState';
 import { isCDocument } from '../features/selector';
 
 export type { IndexState } from './indexState';
@@ -175,6 +175,16 @@ export class IndexService implements vscode.Disposable {
     };
   }
 
+  /**
+   * Why the index of a document's folder cannot answer yet ("SKLens is still indexing linux
+   * (1,200 of 55,418 files)"); undefined when it is ready or the document is not in a folder.
+   */
+  notReady(uri: vscode.Uri): string | undefined {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const f = folder && this.folders.get(folder.uri.toString());
+    return f ? notReadyText(f.folder.name, f.state) : undefined;
+  }
+
   /** Whether a folder's index is still being built. */
   building(): boolean {
     return [...this.folders.values()].some(
@@ -273,6 +283,7 @@ export class IndexService implements vscode.Disposable {
           include: cfg.indexInclude,
           exclude: cfg.indexExclude,
           maxFileSizeBytes: cfg.maxFileSizeBytes,
+          followSymlinks: cfg.followSymlinks,
           workerThreads: cfg.workerThreads,
           signal: f.abort.signal,
           onProblem: (file, reason) => log.warn(`${file}: ${reason}`),
@@ -305,6 +316,13 @@ export class IndexService implements vscode.Disposable {
             `${r.parsedFiles} parsed), ${r.stats.functions} functions, ${r.stats.calls} calls, ` +
             `${r.stats.fieldAccesses} field accesses in ${r.ms.toFixed(0)} ms`,
         );
+        const warning = coverageWarning(f.folder.name, r.stats.files, r.skipped);
+        if (warning) {
+          log.warn(warning);
+          void vscode.window.showWarningMessage(warning, 'Show Output').then((choice) => {
+            if (choice) log.show(true);
+          });
+        }
       } catch (e) {
         buildDone = true;
         if (f.abort.signal.aborted) {

@@ -31,6 +31,7 @@ export class WorkspaceEngine implements IndexEngine {
       include: opts.include,
       exclude: opts.exclude,
       maxFileBytes: opts.maxFileSizeBytes,
+      followSymlinks: opts.followSymlinks,
       cacheDir: this.cacheDir ?? null,
       ...(opts.workerThreads > 0 ? { workers: opts.workerThreads } : {}),
       signal: opts.signal,
@@ -48,6 +49,7 @@ export class WorkspaceEngine implements IndexEngine {
       cachedFiles: r.fromCache + r.rehashed,
       parsedFiles: r.extracted,
       ms: r.ms,
+      skipped: r.skipped,
     };
   }
 

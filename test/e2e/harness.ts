@@ -1,5 +1,5 @@
 // Drives the real VS Code workbench (code-server from npm) in Debian's Chromium through
-// playwright-core, as /work/shared/E2E-VSCODE.md describes. scripts/e2e-setup.mjs prepares the
+// playwright-core, as docs/e2e.md describes. scripts/e2e-setup.mjs prepares the
 // tools and installs the SKLens .vsix into a fresh extensions dir; it writes .e2e/tools.json,
 // which this harness reads. Each workbench gets its own user-data dir, so the extension host
 // log it checks belongs to this run only.

@@ -21,7 +21,7 @@ import type { SimulationState } from '../../src/protocol/simulation';
 const repo = resolve(__dirname, '..', '..');
 const bundle = join(repo, 'dist', 'webview', 'simulation.js');
 const shots = join(repo, 'test-results', 'e2e');
-/** The flags of shared/E2E-VSCODE.md: without the networking ones Chromium floods the closed network. */
+/** Chromium flags of docs/e2e.md: without the networking ones Chromium floods the closed network. */
 const chromiumArgs = [
   '--no-sandbox',
   '--disable-gpu',

@@ -10,7 +10,7 @@
 //   Send-Q until its ACK, while the kernel sent it earlier. That transient is < one write.
 // * final wmem_queued: ±(write_size + F). Both end with the same plateau skb; the kernel may
 //   keep one more skb (F) when tcp_grow_skb does not merge (congestion-control dependent,
-//   BUFFER-MODEL §4.9) and the crossing write may be accepted or refused (< one write).
+//   docs/models.md §3.9) and the crossing write may be accepted or refused (< one write).
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';

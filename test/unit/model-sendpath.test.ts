@@ -1,4 +1,4 @@
-// Scenarios S1–S7 of BUFFER-MODEL.md §11 through the send-path and setsockopt models: each
+// Scenarios S1–S7 (docs/models.md §2.3, §3.13) through the send-path and setsockopt models: each
 // assertion is one of the spec's integers, so a change in the kernel arithmetic fails here.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
@@ -93,7 +93,7 @@ test('S1: setsockopt doubling, minimums, u32 compare, FORCE and lock bits', () =
   assert.equal(scenario(sockoptModel, 'S1-force').final.getsockopt_bytes, 2_000_000);
 });
 
-test('size_goal closed form (§4.3 table)', () => {
+test('size_goal closed form (docs/models.md §3.5 table)', () => {
   assert.equal(sizeGoalBytes(65215, 29200, 1448), 14480);
   assert.equal(sizeGoalBytes(65215, 65160, 1448), 31856);
   assert.equal(sizeGoalBytes(65215, 130430, 1448), 65160);
@@ -269,7 +269,7 @@ test('6.18 preset merges skbs at transmit: small windows keep one skb', () => {
   const m61 = runModel(sendPathModel, { peer_max_window_bytes: 2896, peer_rcv_space_bytes: 8192 });
   assert.ok((r.final.merges_count as number) > 0);
   assert.ok((r.final.skb_count as number) < (m61.final.skb_count as number));
-  // Writes are accepted while Send-Q + 832·skbs < 8192 (§4.9): the plateau is near sndbuf.
+  // Writes are accepted while Send-Q + 832·skbs < 8192 (docs/models.md §3.9): the plateau is near sndbuf.
   const sq = r.final.send_q_max_bytes as number;
   assert.ok(sq > 5792 && sq < 8192 + 1024, `plateau ${sq}`);
   const wq = r.final.wmem_queued_bytes as number;

@@ -1,4 +1,4 @@
-// Scenarios S10 and S11 of BUFFER-MODEL.md §11 through the TSQ model: exact TSQ limits, and
+// Scenarios S10 and S11 (docs/models.md §S10, §S11) through the TSQ model: exact TSQ limits, and
 // throughput within the tolerance stated below.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
@@ -60,7 +60,7 @@ test('S10: a single-skb rtx queue is never throttled on 6.1 (and was on 3.19)', 
   );
 });
 
-test('§7.2 history: the sysctl is a floor on 3.12–3.18 and a cap from 3.19', () => {
+test('docs/models.md §4.2 history: the sysctl is a floor on 3.12–3.18 and a cap from 3.19', () => {
   const base = {
     skb_truesize_bytes: 66816,
     pacing_rate_bytes_per_sec: 1.5e9,

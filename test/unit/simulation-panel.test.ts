@@ -3,12 +3,17 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import {
-  detectPasstVariant,
+  ANCHORED_FUNCTIONS,
+  anchoredFunctionsOf,
   findModelledFunctions,
   inlineValuesFor,
+  stepValues,
   type FunctionText,
 } from '../../src/model/codeAnchors';
-import type { ModelDefinition, NumberParam } from '../../src/model/types';
+import { detectPasstVariant } from '../../src/model/passtWindowModel';
+import { runModel, type ModelDefinition, type NumberParam } from '../../src/model/types';
+import { findModel } from '../../src/model/registry';
+import { comparisonRows, otherRun, stepPicture } from '../../webview/simulation/viewHooks';
 import {
   isHostToWebview,
   isWebviewToHost,
@@ -364,6 +369,213 @@ test('tcp-receive inline values show the round at the cursor beside DRS and tcp_
     line: 13,
     text: 'sk_rcvbuf = 4,096 bytes',
   });
+});
+
+// A model that exists only in this test: its anchors live in its own definition, and the
+// generic anchor code finds them without any table in src/model/codeAnchors.ts naming it.
+const TOY_FN = `static int toy_queue_bytes(struct toy *t, int len)
+{
+	int room;
+
+	room = t->limit - t->queued;
+	t->queued += len;
+	return room;
+}`;
+const toyModel: ModelDefinition = {
+  id: 'toy-queue',
+  title: 'a toy queue',
+  cites: [],
+  tUnit: 'step',
+  params: [
+    {
+      kind: 'choice',
+      name: 'variant',
+      label: 'variant',
+      options: [
+        { value: 'a', label: 'a' },
+        { value: 'b', label: 'b' },
+      ],
+      default: 'a',
+    },
+    {
+      kind: 'number',
+      name: 'limit_bytes',
+      label: 'limit',
+      unit: 'bytes',
+      min: 0,
+      max: 100,
+      default: 10,
+      integer: true,
+    },
+  ],
+  series: [{ key: 'queued_bytes', label: 'queued', unit: 'bytes' }],
+  scenarios: [{ id: 'T1', title: '', params: {}, ref: '' }],
+  run: (params) => ({
+    model: 'toy-queue',
+    params,
+    final: { room_bytes: 7 },
+    series: [
+      { t: 0, round: 1, what: `${String(params.variant)} start` },
+      { t: 1, round: 1, what: 'noise' },
+      { t: 2, round: 2, what: `${String(params.variant)} end` },
+    ],
+    notes: [],
+  }),
+  view: {
+    picture: (point, params) => ({
+      caption: `step ${String(point.t)}`,
+      gauges: [
+        {
+          label: 'queue',
+          fill_bytes: Number(point.queued_bytes),
+          capacity_bytes: Number(params.limit_bytes),
+        },
+      ],
+      status: Number(point.queued_bytes) > 0 ? 'busy' : 'idle',
+    }),
+    compare: {
+      other: (params) =>
+        params.variant === 'a'
+          ? { params: { ...params, variant: 'b' }, title: 'Same input, variant b' }
+          : null,
+      columns: [{ key: 't', numeric: true }, { key: 'what' }],
+      hide: (step) => step.what === 'noise',
+      matchKey: 'round',
+    },
+  },
+  anchors: {
+    lenses: [
+      {
+        name: 'toy_queue_bytes',
+        scenario: 'T1',
+        title: '▶ Simulate the toy queue',
+        shape: [/->queued/],
+        detect: (fn) => ({
+          variant: 'v2',
+          label: 'toy v2',
+          focus: fn.includes('+=') ? 'queued_bytes' : '',
+        }),
+      },
+    ],
+    inline: [
+      {
+        fn: 'toy_queue_bytes',
+        line: /\bqueued\s*\+=/,
+        keys: ['queued_bytes'],
+        label: 'queued',
+        unit: 'bytes',
+      },
+      {
+        fn: 'toy_queue_bytes',
+        line: /\broom\s*=/,
+        keys: ['final.room_bytes'],
+        label: 'room',
+        unit: 'bytes',
+        when: (v) => v.queued_bytes !== 0,
+      },
+    ],
+  },
+};
+
+test('a model declared outside the registry brings its own lens and inline anchors', () => {
+  const fns = [fnText('toy_queue_bytes', 20, TOY_FN)];
+  const lenses = findModelledFunctions(fns, TOY_FN, [toyModel]);
+  assert.deepEqual(
+    lenses.map((l) => [l.fn.model, l.fn.title, l.line, l.scenario, l.detected]),
+    [
+      [
+        'toy-queue',
+        '▶ Simulate the toy queue',
+        20,
+        'T1',
+        { variant: 'v2', label: 'toy v2', focus: 'queued_bytes' },
+      ],
+    ],
+  );
+  // The registered models know nothing of it.
+  assert.deepEqual(findModelledFunctions(fns, TOY_FN), []);
+  assert.ok(anchoredFunctionsOf([toyModel]).has('toy_queue_bytes'));
+  assert.ok(!ANCHORED_FUNCTIONS.has('toy_queue_bytes'));
+  const values = stepValues({ room_bytes: 7 }, { t: 3, queued_bytes: 1500 });
+  assert.deepEqual(inlineValuesFor('toy-queue', values, fns, [toyModel]), [
+    { line: 24, text: 'room = 7 bytes' },
+    { line: 25, text: 'queued = 1,500 bytes' },
+  ]);
+  // Its `when` hook decides per step, as the tcp-mem anchors do.
+  const empty = stepValues({ room_bytes: 7 }, { t: 0, queued_bytes: 0 });
+  assert.deepEqual(
+    inlineValuesFor('toy-queue', empty, fns, [toyModel]).map((v) => v.line),
+    [25],
+  );
+  assert.deepEqual(inlineValuesFor('toy-queue', values, fns), []);
+});
+
+test("the panel draws a model's own picture and comparison through the generic view hooks", () => {
+  const params = { variant: 'a', limit_bytes: 10 };
+  assert.deepEqual(stepPicture(toyModel, { t: 2, queued_bytes: 4 }, params), {
+    caption: 'step 2',
+    gauges: [{ label: 'queue', fill_bytes: 4, capacity_bytes: 10 }],
+    status: 'busy',
+  });
+  assert.equal(stepPicture(toyModel, {}, params), null, 'no picture for an empty point');
+  const run = otherRun(toyModel, params, null);
+  assert.ok(run);
+  assert.equal(run.title, 'Same input, variant b');
+  assert.equal(otherRun(toyModel, params, run), run, 'same parameters: the cached run');
+  assert.equal(otherRun(toyModel, { ...params, variant: 'b' }, null), null, 'nothing to compare');
+  assert.deepEqual(comparisonRows(toyModel.view!.compare!, run.steps, { t: 0, round: 2 }), [
+    {
+      cells: [
+        { text: '0', numeric: true },
+        { text: 'b start', numeric: false },
+      ],
+      current: false,
+    },
+    {
+      cells: [
+        { text: '2', numeric: true },
+        { text: 'b end', numeric: false },
+      ],
+      current: true,
+    },
+  ]);
+  // A model without a view gets neither.
+  const plain = findModel('send-path')!;
+  assert.equal(stepPicture(plain, { t: 0, send_q_bytes: 1 }, {}), null);
+  assert.equal(otherRun(plain, {}, null), null);
+});
+
+test("the splice model's view: pipe gauges and flags at the cursor, the other loop beside it", () => {
+  const def = findModel('passt-splice')!;
+  const r = runModel(def, def.scenarios.find((x) => x.id === 'S15')!.params);
+  const exit1 = r.series.findIndex((p) => p.kind === 'epoll_ctl' && p.pass === 1);
+  const point = r.series[exit1 - 1];
+  const pic = stepPicture(def, point, r.params)!;
+  assert.equal(
+    pic.caption,
+    'splice_write: 2026 tcp_splice_forward(src): write-side splice → EAGAIN',
+  );
+  assert.deepEqual(
+    pic.gauges.map((g) => [g.label, g.capacity_bytes]),
+    [
+      ['source socket (unread)', 3145728],
+      ['pipe', 1048576],
+      ['destination (queued)', Number(point.dst_queued_bytes) + Number(point.dst_room_bytes)],
+    ],
+  );
+  assert.equal(pic.status, 'pending 1,048,576 bytes · flags - · epoll src IN|RDHUP · dst IN|RDHUP');
+  const other = otherRun(def, r.params, null)!;
+  assert.equal(other.title, 'Same input, 2023 loop');
+  const rows = comparisonRows(def.view!.compare!, other.steps, point);
+  assert.equal(rows.length, other.steps.filter((s) => s.kind !== 'epoll_ctl').length);
+  assert.deepEqual(
+    rows.filter((x) => x.current).length,
+    other.steps.filter((s) => s.kind !== 'epoll_ctl' && s.pass === point.pass).length,
+  );
+  assert.deepEqual(
+    rows[0].cells.map((c) => c.numeric),
+    [true, false, false, true, false],
+  );
 });
 
 /** A PNG data URL: the signature, an IHDR length and type, and `pad` more bytes. */

@@ -99,7 +99,7 @@ test('per-CPU reserve: the global counter moves in flushes of ≥ 256 pages', ()
   assert.equal(s2.forward_alloc_bytes, 10000 - 8192);
 });
 
-test('pressure scenario: the hand-checked trajectory (docs/model-notes-b.md)', async () => {
+test('pressure scenario: the hand-checked trajectory (docs/models.md §8.4)', async () => {
   let out = '';
   const code = await runCli(['simulate', 'tcp-mem', '--scenario', 'pressure', '--json'], {
     out: (t) => (out += t),

@@ -26,6 +26,7 @@ import { addStyle, themeColor, vscodeApi } from '../shared/vscodeApi';
 import css from './simulation.css';
 import { cliCommandLine, sliderToValue, valueToSlider } from './params';
 import { renderComparison, renderStepView } from './stepView';
+import { comparisonRows, otherRun, type OtherRun } from './viewHooks';
 
 const vscode = vscodeApi<SimulationState, WebviewToHost>();
 addStyle(css);
@@ -325,7 +326,7 @@ function showCursor(): void {
   const idx = n === 0 ? null : Math.min(state.cursor ?? n - 1, n - 1);
   const point: Record<string, number | string> = idx === null ? {} : result.series[idx];
   const prev = idx === null || idx === 0 ? null : result.series[idx - 1];
-  stepBox.replaceChildren(renderStepView(state.model, point, prev, result.params));
+  stepBox.replaceChildren(renderStepView(findModel(state.model)!, point, prev, result.params));
   compareBox.replaceChildren(...comparison(point));
   const values = stepValues(result.final, point);
   const focusValue =
@@ -334,27 +335,19 @@ function showCursor(): void {
   post({ type: 'values', model: state.model, values });
 }
 
-/** Cache of the other splice loop version's run, keyed by its parameters. */
-let otherRun: { key: string; steps: Record<string, number | string>[]; title: string } | null =
-  null;
+/** The model's comparison run (its `view.compare`), cached by its parameters. */
+let otherRunCache: OtherRun | null = null;
 
-/** For the splice model: the same input through the other loop version, to read side by side. */
+/** The same input through the variant the model compares itself with, to read side by side. */
 function comparison(point: Record<string, number | string>): HTMLElement[] {
-  if (!state || !result || state.model !== 'passt-splice') return [];
-  const def = findModel(state.model)!;
-  const version = String(result.params.version);
-  const other = version === '2023' ? '2026' : '2023';
-  const params = { ...result.params, version: other };
-  const key = JSON.stringify(params);
-  if (otherRun?.key !== key) {
-    try {
-      otherRun = { key, steps: runModel(def, params).series, title: `Same input, ${other} loop` };
-    } catch {
-      return [];
-    }
-  }
-  const pass = typeof point.pass === 'number' ? point.pass : null;
-  return [renderComparison(otherRun.title, otherRun.steps, pass)];
+  if (!state || !result) return [];
+  const def = findModel(state.model);
+  const spec = def?.view?.compare;
+  if (!def || !spec) return [];
+  const run = otherRun(def, result.params, otherRunCache);
+  if (!run) return [];
+  otherRunCache = run;
+  return [renderComparison(run.title, comparisonRows(spec, run.steps, point))];
 }
 
 function exportData(format: 'csv' | 'svg' | 'png'): void {

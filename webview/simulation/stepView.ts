@@ -1,9 +1,11 @@
 // The state at the timeline cursor. Every model gets a table of the point's values with what
-// changed since the previous step highlighted. The splice model also gets a picture of the
-// source socket, the pipe and the destination socket with the flags and epoll masks, and the
-// same input stepped through the other loop version beside it, since that is where the 2023
-// and 2026 loops differ (BUFFER-MODEL.md §10, S15).
+// changed since the previous step highlighted. A model whose `view` draws a picture (gauges,
+// a caption, a status line) gets it above the table, and one that compares itself with a
+// variant gets that run's steps listed beside it (webview/simulation/viewHooks.ts reads the
+// hooks; for the splice model see docs/models.md §7.6).
+import type { ModelDefinition, Params, StepPicture } from '../../src/model/types';
 import { el } from '../shared/components';
+import { stepPicture, type ComparisonRow } from './viewHooks';
 
 type Point = Record<string, number | string>;
 
@@ -29,63 +31,37 @@ function gauge(label: string, fill: number, capacity: number): HTMLElement {
   );
 }
 
-const num = (p: Point, k: string): number => (typeof p[k] === 'number' ? (p[k] as number) : 0);
-
-function spliceView(point: Point, params: Record<string, unknown>): HTMLElement {
-  const pipe = typeof params.pipe_size_bytes === 'number' ? params.pipe_size_bytes : 0;
-  const srcTotal =
-    typeof params.src_bytes === 'number' ? params.src_bytes : num(point, 'src_queue_bytes');
-  const dstCap = num(point, 'dst_queued_bytes') + num(point, 'dst_room_bytes');
+function pictureView(p: StepPicture): HTMLElement {
   return el(
     'div',
-    { class: 'sk-splice' },
-    el(
-      'div',
-      { class: 'sk-where' },
-      `${String(point.kind ?? '')}: ${String(point.where ?? '')}${point.result ? ` → ${String(point.result)}` : ''}`,
-    ),
-    gauge('source socket (unread)', num(point, 'src_queue_bytes'), srcTotal),
-    gauge('pipe', num(point, 'pipe_fill_bytes'), pipe),
-    gauge('destination (queued)', num(point, 'dst_queued_bytes'), dstCap),
-    el(
-      'div',
-      { class: 'sk-flags' },
-      `pending ${fmt(num(point, 'pending_bytes'))} bytes · flags ${String(point.flags ?? '-')} · epoll src ${String(point.src_mask ?? '')} · dst ${String(point.dst_mask ?? '')}${num(point, 'more_flag') ? ' · SPLICE_F_MORE' : ''}`,
-    ),
+    { class: 'sk-picture' },
+    el('div', { class: 'sk-where' }, p.caption),
+    ...p.gauges.map((g) => gauge(g.label, g.fill_bytes, g.capacity_bytes)),
+    el('div', { class: 'sk-flags' }, p.status),
   );
 }
 
-/** The other loop version's steps, in a compact list, for side-by-side reading. */
-export function renderComparison(
-  title: string,
-  steps: readonly Point[],
-  currentPass: number | null,
-): HTMLElement {
-  const rows = steps
-    .filter((s) => s.kind !== 'epoll_ctl')
-    .map((s) =>
-      el(
-        'tr',
-        s.pass === currentPass ? { class: 'same-pass' } : {},
-        el('td', { class: 'num' }, String(s.t)),
-        el('td', {}, String(s.kind)),
-        el('td', {}, String(s.where)),
-        el('td', { class: 'num' }, String(s.result ?? '')),
-        el('td', {}, String(s.flags ?? '')),
-      ),
-    );
-  return el('div', { class: 'sk-compare' }, el('h3', {}, title), el('table', {}, ...rows));
+/** The other run's steps, in a compact list, for side-by-side reading. */
+export function renderComparison(title: string, rows: readonly ComparisonRow[]): HTMLElement {
+  const trs = rows.map((r) =>
+    el(
+      'tr',
+      r.current ? { class: 'same-step' } : {},
+      ...r.cells.map((c) => el('td', c.numeric ? { class: 'num' } : {}, c.text)),
+    ),
+  );
+  return el('div', { class: 'sk-compare' }, el('h3', {}, title), el('table', {}, ...trs));
 }
 
 export function renderStepView(
-  model: string,
+  def: ModelDefinition,
   point: Point,
   prev: Point | null,
-  params: Record<string, unknown>,
+  params: Params,
 ): HTMLElement {
   const box = el('div', {});
-  if (model === 'passt-splice' && Object.keys(point).length > 0)
-    box.append(spliceView(point, params));
+  const picture = stepPicture(def, point, params);
+  if (picture) box.append(pictureView(picture));
   const rows = Object.entries(point).map(([k, v]) => {
     const changed = prev !== null && prev[k] !== v;
     return el(
