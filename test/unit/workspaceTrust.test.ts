@@ -106,7 +106,12 @@ test('package.json declares untrusted-workspace support and contributes nothing 
   // Issue 15.6: an untrusted workspace must not choose which files are read (its globs ran on
   // the host thread); in Restricted Mode these come from user settings only.
   const restricted = u?.restrictedConfigurations as string[];
-  for (const k of ['sklens.index.include', 'sklens.index.exclude', 'sklens.index.maxFileSizeBytes'])
+  for (const k of [
+    'sklens.index.include',
+    'sklens.index.exclude',
+    'sklens.index.maxFileSizeBytes',
+    'sklens.index.followSymlinks',
+  ])
     assert.ok(restricted?.includes(k), `restrictedConfigurations lists ${k}`);
   for (const k of restricted) assert.ok(k in (pkg.contributes?.configuration?.properties ?? {}), k);
   // Task providers, debuggers and terminals would run workspace content.
