@@ -4,6 +4,12 @@
 // falling back to the default, because settings.json is user input.
 // Every key here is declared in package.json `contributes.configuration` (checked by a test).
 
+import {
+  DEFAULT_EXCLUDE,
+  DEFAULT_FOLLOW_SYMLINKS,
+  DEFAULT_INCLUDE,
+  DEFAULT_MAX_FILE_BYTES,
+} from './index/defaults';
 import { globProblem } from './index/pathFilter';
 
 export const SECTION = 'sklens';
@@ -15,20 +21,15 @@ export interface ConfigSource {
   get<T>(key: string): T | undefined;
 }
 
-/** Settings keys relative to the `sklens` section, with their defaults. */
+/**
+ * Settings keys relative to the `sklens` section, with their defaults (the index's own from
+ * src/index/defaults.ts).
+ */
 export const DEFAULTS = {
-  'index.include': ['**/*.c', '**/*.h'] as string[],
-  'index.exclude': [
-    '**/.git/**',
-    '**/.hg/**',
-    '**/.svn/**',
-    '**/node_modules/**',
-    '**/.cache/**',
-    '**/.vscode-test/**',
-    'Documentation/**',
-  ] as string[],
-  'index.maxFileSizeBytes': 2 * 1024 * 1024,
-  'index.followSymlinks': true,
+  'index.include': DEFAULT_INCLUDE as string[],
+  'index.exclude': DEFAULT_EXCLUDE as string[],
+  'index.maxFileSizeBytes': DEFAULT_MAX_FILE_BYTES,
+  'index.followSymlinks': DEFAULT_FOLLOW_SYMLINKS,
   'index.workerThreads': 0,
   'index.reparseDelayMs': 100,
   'navigation.deferToLanguageServer': 'auto' as DeferMode,

@@ -52,7 +52,7 @@ export function activate(extension: vscode.ExtensionContext): void {
   registerIndexCommands(c, index, deferral);
   registerStatusBar(c, index, deferral);
   registerHover(c, index);
-  registerSimulation(c, index, functionSourceFrom(index));
+  registerSimulation(c, index, functionSourceFrom(index, c.timer));
   registerCallGraph(c, index);
   registerClaimDiagnostics(c, index);
 

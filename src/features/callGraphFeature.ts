@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import type { SklensContext } from '../context';
 import { memdoc } from '../graph/memdoc';
-import { GraphPanels, type GraphIndexSource, type IndexedFolder } from '../panels/graphPanel';
+import { GraphPanels } from '../panels/graphPanel';
+import type { IndexedFolder, IndexSource } from '../services/indexSource';
 
 export const SHOW_CALL_GRAPH_COMMAND = COMMANDS.showCallGraph.id;
 export const MEMORY_MAP_COMMAND = COMMANDS.generateMemoryMap.id;
@@ -14,7 +15,7 @@ const FN_RE = /[A-Za-z_][A-Za-z0-9_]*/;
 
 /** The function a command invocation is about: a Call Hierarchy item, a name, or the cursor. */
 function target(
-  source: GraphIndexSource,
+  source: IndexSource,
   arg: unknown,
 ): { fn: string; folder: IndexedFolder | undefined } | string {
   // Call Hierarchy view items (references-view) carry the CallHierarchyItem as `.item`.
@@ -50,11 +51,11 @@ function target(
   return 'put the cursor on a function name or inside a function body';
 }
 
-export function registerCallGraph(ctx: SklensContext, source: GraphIndexSource): GraphPanels {
+export function registerCallGraph(ctx: SklensContext, source: IndexSource): GraphPanels {
   const panels = new GraphPanels(ctx, source);
   ctx.own(
     vscode.commands.registerCommand(SHOW_CALL_GRAPH_COMMAND, (arg?: unknown) => {
-      const t = target(source, arg);
+      const t = ctx.timer.run('query', 'call graph target', () => target(source, arg));
       if (typeof t === 'string') {
         void vscode.window.showInformationMessage(`SKLens: ${t}.`);
         return;
@@ -72,10 +73,12 @@ export function registerCallGraph(ctx: SklensContext, source: GraphIndexSource):
       }
       const rootUri = folder.toUri('');
       const t0 = performance.now();
-      const content = memdoc(folder.index, {
-        title: rootUri.path.split('/').filter(Boolean).pop() ?? '',
-        linkBase: rootUri.toString().replace(/\/?$/, '/'),
-      });
+      const content = ctx.timer.run('query', 'memory map', () =>
+        memdoc(folder.index, {
+          title: rootUri.path.split('/').filter(Boolean).pop() ?? '',
+          linkBase: rootUri.toString().replace(/\/?$/, '/'),
+        }),
+      );
       ctx.log.info(`memory map generated in ${(performance.now() - t0).toFixed(0)} ms`);
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
       await vscode.window.showTextDocument(doc, { preview: false });

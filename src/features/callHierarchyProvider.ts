@@ -13,8 +13,8 @@ import {
   resolveFnRef,
   wordAt,
 } from './navQueries';
+import { C_SELECTOR } from '../services/selector';
 import { sayIfNotReady } from './notReady';
-import { C_SELECTOR } from './selector';
 
 export class SklensCallHierarchyProvider implements vscode.CallHierarchyProvider {
   constructor(

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import type { SklensContext } from '../context';
 import { checkDocument, rewriteClaim, type CheckedClaim } from '../graph/claims';
-import type { GraphIndexSource, IndexedFolder } from '../panels/graphPanel';
+import type { IndexedFolder, IndexSource } from '../services/indexSource';
 
 export const CHECK_CLAIMS_COMMAND = COMMANDS.checkCallGraphClaims.id;
 const SOURCE = 'SKLens claims';
@@ -26,7 +26,7 @@ export class ClaimDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
   private readonly collection = vscode.languages.createDiagnosticCollection('sklens-claims');
   private readonly fixes = new Map<string, Fix[]>();
 
-  constructor(private readonly source: GraphIndexSource) {}
+  constructor(private readonly source: IndexSource) {}
 
   dispose(): void {
     this.collection.dispose();
@@ -143,7 +143,7 @@ export function claimReport(docName: string, results: CheckedClaim[]): string {
   return out.join('\n') + '\n';
 }
 
-export function registerClaimDiagnostics(ctx: SklensContext, source: GraphIndexSource): void {
+export function registerClaimDiagnostics(ctx: SklensContext, source: IndexSource): void {
   const claims = ctx.own(new ClaimDiagnostics(source));
   ctx.own(
     vscode.languages.registerCodeActionsProvider(
@@ -162,7 +162,7 @@ export function registerClaimDiagnostics(ctx: SklensContext, source: GraphIndexS
         );
         return;
       }
-      const r = claims.check(editor.document);
+      const r = ctx.timer.run('query', 'check claims', () => claims.check(editor.document));
       if (!r) {
         void vscode.window.showWarningMessage('SKLens: the workspace index is not ready yet.');
         return;

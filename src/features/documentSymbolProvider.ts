@@ -5,7 +5,7 @@ import type { SklensContext } from '../context';
 import type { IndexService } from '../services/indexService';
 import { toDocumentSymbol } from './adapters';
 import { outline } from './navQueries';
-import { C_SELECTOR } from './selector';
+import { C_SELECTOR } from '../services/selector';
 
 export class SklensDocumentSymbolProvider implements vscode.DocumentSymbolProvider {
   constructor(

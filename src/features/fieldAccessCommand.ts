@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import type { SklensContext } from '../context';
-import type { IndexService, Resolved } from '../services/indexService';
+import type { IndexService } from '../services/indexService';
+import type { IndexedFolder } from '../services/indexSource';
 import { toLocation } from './adapters';
 import { sayIfNotReady } from './notReady';
 import { fieldAccesses, fieldAt, parseFieldQuery, wordAt } from './navQueries';
@@ -14,7 +15,7 @@ type Target = NonNullable<ReturnType<typeof parseFieldQuery>>;
 
 async function fromCursor(
   service: IndexService,
-): Promise<{ r: Resolved; target: Target } | undefined> {
+): Promise<{ r: IndexedFolder; target: Target } | undefined> {
   const ed = vscode.window.activeTextEditor;
   if (!ed) return undefined;
   await service.fresh(ed.document);

@@ -4,26 +4,12 @@
 // simulation link; links to the tree are plain file URIs with an #L<line> fragment.
 import * as vscode from 'vscode';
 import type { SklensContext } from '../context';
-import type { CodeIndex } from '../index/api';
 import { documentKind, hoverAt } from '../knowledge/hoverQuery';
 import { KnowledgeBase } from '../knowledge/knowledgeBase';
 import { OPEN_SIMULATION_COMMAND } from '../knowledge/render';
+import type { HostTimer } from '../services/hostTimer';
+import type { IndexedFolder, IndexSource } from '../services/indexSource';
 import { AnnotationsWatcher } from './annotationsWatcher';
-
-/**
- * The index covering a document: structurally the workspace IndexService (src/services), so
- * activate() passes the service itself. `resolve` gives the index, the document's path
- * relative to the index root and a Uri for any indexed path.
- */
-export interface HoverIndexSource {
-  resolve(
-    uri: vscode.Uri,
-  ): { index: CodeIndex; file: string; toUri: (file: string) => vscode.Uri } | undefined;
-  /** Makes the document's facts current before a query (pending reparse), if supported. */
-  fresh?(doc: vscode.TextDocument): void | Promise<void>;
-  /** Per-folder index states; a folder still starting or indexing shows "building". */
-  states?(): { state: { kind: string } }[];
-}
 
 const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', language: 'c' },
@@ -36,7 +22,8 @@ const SELECTOR: vscode.DocumentSelector = [
 export class SklensHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly kb: KnowledgeBase,
-    private readonly source: HoverIndexSource | undefined,
+    private readonly source: IndexSource | undefined,
+    private readonly timer: HostTimer,
   ) {}
 
   async provideHover(
@@ -45,14 +32,31 @@ export class SklensHoverProvider implements vscode.HoverProvider {
   ): Promise<vscode.Hover | undefined> {
     const kind = documentKind(doc.languageId, doc.uri.path);
     if (!kind) return undefined;
-    let resolved: ReturnType<HoverIndexSource['resolve']>;
+    let live = true;
+    try {
+      if (kind === 'code') await this.source?.fresh(doc);
+    } catch {
+      live = false; // live facts are a bonus: the knowledge text still shows
+    }
+    return this.timer.run('query', 'hover', () => this.hover(doc, pos, kind, live));
+  }
+
+  /** The hover's synchronous part (timed): the index lookups and the Markdown. */
+  private hover(
+    doc: vscode.TextDocument,
+    pos: vscode.Position,
+    kind: NonNullable<ReturnType<typeof documentKind>>,
+    live: boolean,
+  ): vscode.Hover | undefined {
+    let resolved: IndexedFolder | undefined;
     let building = false;
     try {
-      if (kind === 'code') await this.source?.fresh?.(doc);
-      resolved = this.source?.resolve(doc.uri);
-      building = (this.source?.states?.() ?? []).some(
-        (s) => s.state.kind === 'starting' || s.state.kind === 'indexing',
-      );
+      if (live) {
+        resolved = this.source?.resolve(doc.uri);
+        building = (this.source?.states() ?? []).some(
+          (s) => s.state.kind === 'starting' || s.state.kind === 'indexing',
+        );
+      }
     } catch {
       resolved = undefined; // live facts are a bonus: the knowledge text still shows
     }
@@ -79,11 +83,16 @@ export class SklensHoverProvider implements vscode.HoverProvider {
 }
 
 /** Wires the knowledge base, the workspace annotations and the hover provider. */
-export function registerHover(ctx: SklensContext, source?: HoverIndexSource): KnowledgeBase {
+export function registerHover(ctx: SklensContext, source?: IndexSource): KnowledgeBase {
   const kb = new KnowledgeBase();
   const watcher = ctx.own(new AnnotationsWatcher(ctx, kb));
   void watcher.reload();
-  ctx.own(vscode.languages.registerHoverProvider(SELECTOR, new SklensHoverProvider(kb, source)));
+  ctx.own(
+    vscode.languages.registerHoverProvider(
+      SELECTOR,
+      new SklensHoverProvider(kb, source, ctx.timer),
+    ),
+  );
   ctx.log.info(`hovers: ${kb.all().length} knowledge entries`);
   return kb;
 }

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { inlineValuesFor } from '../model/codeAnchors';
 import type { ValuesSink } from '../panels/simulationPanel';
-import { isCDocument } from './selector';
+import { isCDocument } from '../services/selector';
 import type { FunctionSource } from './simulationCodeLens';
 
 export class InlineModelValues implements ValuesSink, vscode.Disposable {

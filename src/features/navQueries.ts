@@ -4,6 +4,7 @@
 // these functions directly with a small in-memory index.
 import type { CallEdge, CodeIndex, Located } from '../index/api';
 import type { FieldAccess, FileFacts, FunctionDef, Span } from '../index/facts';
+import { visibleFrom } from '../index/visibility';
 
 /** A position in a workspace file: path relative to its root, 0-based line and UTF-16 column. */
 export interface FilePos {
@@ -75,9 +76,16 @@ function byFileThenPos(a: FileSpan, b: FileSpan): number {
   );
 }
 
-/** Static definitions are visible only in their own file (and, from a header, everywhere). */
-function visibleFrom(def: Located<FunctionDef>, file: string): boolean {
-  return !def.item.isStatic || def.file === file || def.file.endsWith('.h');
+/** Whether `def` can be what a name in `file` means (src/index/visibility.ts). */
+function visible(def: Located<FunctionDef>, file: string): boolean {
+  return visibleFrom(def.file, def.item.isStatic, file);
+}
+
+/** The definitions of `name` a use in `file` can mean; a static one in `file` shadows the rest. */
+function definitionsSeenFrom(index: CodeIndex, name: string, file: string): Located<FunctionDef>[] {
+  const defs = index.functionDefs(name).filter((d) => visible(d, file));
+  const local = defs.filter((d) => d.item.isStatic && d.file === file);
+  return local.length > 0 ? local : defs;
 }
 
 /**
@@ -142,10 +150,7 @@ export function findDefinitions(index: CodeIndex, pos: FilePos, word: WordAt): F
       .map((s) => ({ file: s.file, span: s.item.nameSpan }))
       .sort(byFileThenPos);
   }
-  const fns = index.functionDefs(word.word).filter((d) => visibleFrom(d, pos.file));
-  // A static definition in this very file shadows every other one.
-  const local = fns.filter((d) => d.item.isStatic && d.file === pos.file);
-  const out: FileSpan[] = (local.length > 0 ? local : fns).map((d) => ({
+  const out: FileSpan[] = definitionsSeenFrom(index, word.word, pos.file).map((d) => ({
     file: d.file,
     span: d.item.nameSpan,
   }));
@@ -358,9 +363,7 @@ export function prepareCallHierarchy(
   word: WordAt | undefined,
 ): FnRef[] {
   if (word && !word.member) {
-    const defs = index.functionDefs(word.word).filter((d) => visibleFrom(d, pos.file));
-    const local = defs.filter((d) => d.item.isStatic && d.file === pos.file);
-    const chosen = local.length > 0 ? local : defs;
+    const chosen = definitionsSeenFrom(index, word.word, pos.file);
     if (chosen.length > 0) return chosen.map(fnRef);
   }
   const enclosing = index.functionAt(pos.file, pos.line, pos.col);
@@ -387,7 +390,7 @@ function calleeRef(index: CodeIndex, edge: CallEdge): FnRef {
   const d =
     (edge.calleeFile !== undefined ? defs.find((x) => x.file === edge.calleeFile) : undefined) ??
     defs.find((x) => x.item.isStatic && x.file === edge.file) ??
-    defs.find((x) => visibleFrom(x, edge.file));
+    defs.find((x) => visible(x, edge.file));
   if (d) return fnRef(d);
   return {
     name: edge.callee,

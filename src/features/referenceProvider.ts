@@ -7,8 +7,8 @@ import type { IndexService } from '../services/indexService';
 import { toLocation } from './adapters';
 import type { LanguageServerDeferral } from './languageServers';
 import { findReferences, wordAt } from './navQueries';
+import { C_SELECTOR } from '../services/selector';
 import { sayIfNotReady } from './notReady';
-import { C_SELECTOR } from './selector';
 
 export class SklensReferenceProvider implements vscode.ReferenceProvider {
   constructor(

@@ -55,7 +55,7 @@ export function registerSimulation(
 ): void {
   const inline = ctx.own(new InlineModelValues(functions));
   const panels = new SimulationPanels(ctx, inline);
-  const lenses = ctx.own(new SimulationCodeLensProvider(functions));
+  const lenses = ctx.own(new SimulationCodeLensProvider(functions, ctx.timer));
   ctx.own(vscode.languages.registerCodeLensProvider({ language: 'c' }, lenses));
   // Lenses follow the index: none while a folder is indexing, then the modelled functions,
   // and again after each reparse of an edited document.

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import { findModelledFunctions, type FunctionText } from '../model/codeAnchors';
 import type { SimulationState } from '../protocol/simulation';
+import type { HostTimer } from '../services/hostTimer';
 
 export const OPEN_SIMULATION_COMMAND = COMMANDS.openSimulation.id;
 
@@ -33,7 +34,10 @@ export class SimulationCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  constructor(private readonly functions: FunctionSource) {}
+  constructor(
+    private readonly functions: FunctionSource,
+    private readonly timer: HostTimer,
+  ) {}
 
   refresh(): void {
     this.changed.fire();
@@ -45,6 +49,10 @@ export class SimulationCodeLensProvider implements vscode.CodeLensProvider {
   ): Promise<vscode.CodeLens[]> {
     const fns = await this.functions(doc);
     if (token.isCancellationRequested) return [];
+    return this.timer.run('query', 'code lenses', () => this.lenses(doc, fns));
+  }
+
+  private lenses(doc: vscode.TextDocument, fns: FunctionText[]): vscode.CodeLens[] {
     const text = doc.getText();
     return findModelledFunctions(fns, text).map((t) => {
       const args: OpenSimulationArgs = {

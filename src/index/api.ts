@@ -1,6 +1,6 @@
-// The query surface of the workspace index. Implemented by src/index/codeIndex.ts over merged
-// FileFacts; used by the CLI, src/graph (call graphs, memory map, claim checker), the VS Code
-// features (definitions, references, call hierarchy, symbols, hovers) and the benchmarks.
+// The query surface of the workspace index. Implemented by src/index/codeIndex.ts over packed
+// facts (packed.ts); used by the CLI, src/graph (call graphs, memory map, claim checker), the
+// VS Code features (definitions, references, call hierarchy, symbols, hovers) and the benchmarks.
 // Everything is synchronous and in memory once the index is built.
 import type { FieldAccess, FileFacts, FunctionDef, MacroDef, Span, StructDef } from './facts';
 
@@ -12,8 +12,7 @@ export interface Located<T> {
 
 /**
  * How a call edge was found: `direct`; `INDIRECT_CALL` (an `INDIRECT_CALL_n` candidate);
- * `ops:<struct>.<member>` through an ops table (`ops:proto.sendmsg`), or
- * `ops:<table>.<member>` when the concrete table (`tcp_prot`) is known.
+ * `ops:<struct>.<member>` through an ops table of that struct type (`ops:proto.sendmsg`).
  */
 export type EdgeVia = string;
 

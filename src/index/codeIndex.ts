@@ -22,6 +22,7 @@
 import type { CodeIndex, CallEdge, IndexStats, Located, SymbolHit } from './api';
 import { runSteps } from './factsCodec';
 import { RowPostings } from './rowPostings';
+import { reach, Reach } from './visibility';
 import type {
   CallSite,
   FieldAccess,
@@ -567,40 +568,29 @@ export class MemoryCodeIndex implements CodeIndex {
   }
 
   /**
-   * The definition a call from `fromFile` reaches: a definition in the caller's own file first
-   * (static functions of the same name live in many files, e.g. `*_init`), then a non-static
-   * one, then a static one in a header (a static inline helper). A non-static definition wins
-   * over a header's static inline of the same name: that pair is the kernel's config stub
-   * (`#ifdef CONFIG_DEBUG_FS ... #else static inline void lowpan_debugfs_init(void) {}`,
-   * net/6lowpan/6lowpan_i.h), and the real function is the one worth showing.
+   * The definition a call from `fromFile` reaches: the nearest visible one (visibility.ts), the
+   * first indexed of equally near ones.
    */
   resolveDefinition(name: string, fromFile: string): Located<FunctionDef> | undefined {
     const key = this.strings.lookup(name);
     if (key === undefined) return undefined;
     // Decided on the rows (file and static flag); only the chosen one is decoded.
-    let own: PackedFacts | undefined;
-    let ownRow = 0;
-    let header: PackedFacts | undefined;
-    let headerRow = 0;
-    let global: PackedFacts | undefined;
-    let globalRow = 0;
+    let best: PackedFacts | undefined;
+    let bestRow = 0;
+    let bestReach: number = Reach.headerStatic + 1;
     this.funcs.forEach(key, (id, row) => {
-      if (own) return;
+      if (bestReach === Reach.ownFile) return;
       const p = this.byId[id]!.p;
-      if (p.path === fromFile) {
-        own = p;
-        ownRow = row;
-      } else if (!header && p.path.endsWith('.h')) {
-        header = p;
-        headerRow = row;
-      } else if (!global && (p.functions[row * FN_W + 1]! & 1) === 0) {
-        global = p;
-        globalRow = row;
+      const r = reach(p.path, (p.functions[row * FN_W + 1]! & 1) !== 0, fromFile);
+      if (r !== undefined && r < bestReach) {
+        best = p;
+        bestRow = row;
+        bestReach = r;
       }
     });
-    const [p, row] = own ? [own, ownRow] : global ? [global, globalRow] : [header, headerRow];
+    const p = best as PackedFacts | undefined;
     if (!p) return undefined;
-    return { file: p.path, item: functionAt(p.functions, row, this.strings.strings) };
+    return { file: p.path, item: functionAt(p.functions, bestRow, this.strings.strings) };
   }
 
   /** Structs whose tables assign something to `member`, for an ops call with an unknown struct. */

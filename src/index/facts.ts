@@ -1,9 +1,10 @@
-// The facts SKLens extracts from one C file. Produced by src/index/extract.ts (one file, no I/O),
-// merged across the tree by src/index/workspaceIndex.ts, persisted in the cache and sent
-// between worker threads, so everything here is plain JSON-serialisable data.
+// The facts SKLens extracts from one C file: plain data, produced by src/index/extract.ts (one
+// file, no I/O). This is the public shape; to cross threads, to be cached and inside the
+// CodeIndex a file's facts are packed (src/index/packed.ts), and decoded back to this shape on
+// demand.
 //
-// Positions: 0-based line and UTF-16 column (as VS Code), plus the byte offset of the start,
-// all exact for the file as it is on disk (the kernel-macro pre-pass preserves lengths).
+// Positions: 0-based line and UTF-16 column (as VS Code), exact for the file as it is on disk
+// (the kernel-macro pre-pass preserves lengths).
 
 export interface Span {
   /** 0-based start line. */

@@ -1,12 +1,14 @@
-// A compact binary encoding of packed facts (packed.ts) for the persistent cache: every string
-// goes once into a string table (one JSON array), every number and string index into one
-// Int32Array. The structured facts (functions, macros, structs, ops tables) are written field
-// by field and decoded into objects; the bulk rows (calls, field accesses, refs) are written as
-// they are kept in memory, so decoding them is a copy plus a check of their string ids.
+// A compact binary encoding of packed facts (packed.ts) for the persistent cache: a string table
+// (one JSON array in the cache file) and one Int32Array of every number and string id. The
+// string table starts as the index's own, so the packed rows (function definitions, calls,
+// field accesses, refs) are written as they are kept in memory and decoding them is a view of
+// the buffer plus a check of their string ids; the nested facts (macros, structs, ops tables)
+// are written field by field and decoded into objects; the index's sealed postings follow the
+// files.
 //
-// The layout follows facts.ts field by field. Fields added to facts.ts later are not carried
-// by this codec: test/unit/factsCodec.test.ts round-trips the extractor's output on every
-// fixture and fails until the codec (and CODEC_VERSION) learn the new field.
+// The nested facts' layout follows facts.ts field by field. Fields added to facts.ts later are
+// not carried by this codec: test/unit/factsCodec.test.ts round-trips the extractor's output on
+// every fixture and fails until the codec (and CODEC_VERSION) learn the new field.
 import type { FileFacts, MacroDef, OpsTable, Span, StructDef } from './facts';
 import {
   CALL_W,

@@ -108,12 +108,12 @@ export function spanAt(a: Int32Array, at: number): Span {
   return { line, col: a[at + 1]!, endLine: line + a[at + 2]!, endCol: a[at + 3]! };
 }
 
+export const FN_KINDS: readonly FunctionKind[] = ['function', 'syscall', 'bpf_call'];
+
 /**
  * Packs one file's facts against `t`. The object parts are shared with `f` (their strings
  * are replaced by the table's copies when `internObjects` is set).
  */
-export const FN_KINDS: readonly FunctionKind[] = ['function', 'syscall', 'bpf_call'];
-
 export function packFacts(f: FileFacts, t: StringTable, internObjects = false): PackedFacts {
   const functions = new Int32Array(f.functions.length * FN_W);
   for (let i = 0, at = 0; i < f.functions.length; i++, at += FN_W) {

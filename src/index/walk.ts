@@ -6,21 +6,13 @@
 // listed: FIFOs, sockets and devices are skipped with a reason, also behind a link.
 import { promises as fsp, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import {
+  DEFAULT_EXCLUDE,
+  DEFAULT_FOLLOW_SYMLINKS,
+  DEFAULT_INCLUDE,
+  DEFAULT_MAX_FILE_BYTES,
+} from './defaults';
 import { PathFilter } from './pathFilter';
-
-export const DEFAULT_INCLUDE = ['**/*.c', '**/*.h'];
-/** Never C sources a user wants indexed: VCS and tool folders, and the kernel's docs. */
-export const DEFAULT_EXCLUDE = [
-  '**/.git/**',
-  '**/.hg/**',
-  '**/.svn/**',
-  '**/node_modules/**',
-  '**/.cache/**',
-  '**/.vscode-test/**',
-  'Documentation/**',
-];
-/** Larger files are skipped: generated tables, amalgamations. */
-export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 export interface WalkedFile {
   /** Relative to the root, '/' separators. */
@@ -99,7 +91,7 @@ export async function walkTree(root: string, opts: WalkOptions = {}): Promise<Wa
   const filter = new PathFilter(opts.include ?? DEFAULT_INCLUDE, opts.exclude ?? DEFAULT_EXCLUDE);
   const inTree = opts.under ? (p: string) => `${opts.under}/${p}` : (p: string) => p;
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const follow = opts.followSymlinks ?? true;
+  const follow = opts.followSymlinks ?? DEFAULT_FOLLOW_SYMLINKS;
   const files: WalkedFile[] = [];
   const skipped: { path: string; reason: string }[] = [];
   const candidates: string[] = [];

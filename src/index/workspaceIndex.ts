@@ -22,12 +22,11 @@ import { PathFilter } from './pathFilter';
 import { ExtractPool } from './pool';
 import {
   DEFAULT_EXCLUDE,
+  DEFAULT_FOLLOW_SYMLINKS,
   DEFAULT_INCLUDE,
   DEFAULT_MAX_FILE_BYTES,
-  classifyPath,
-  walkTree,
-  type WalkedFile,
-} from './walk';
+} from './defaults';
+import { classifyPath, walkTree, type WalkedFile } from './walk';
 
 export interface IndexProgress {
   phase: 'scan' | 'cache' | 'extract' | 'save';
@@ -48,7 +47,13 @@ export interface WorkspaceIndexOptions {
   /** Tests only: module exporting createExtractor(), used in workers and in process. */
   extractorModule?: string;
   onProgress?: (p: IndexProgress) => void;
-  /** One line per notable event (skipped files, cache rejected): the SKLens output channel. */
+  /**
+   * A file skipped or indexed partially, with the reason (too large, binary, unreadable, a parse
+   * problem, a worker that died). Without it they go to `log`, one `file: reason` line each
+   * (`skipped file: reason` for a file left out).
+   */
+  onProblem?: (file: string, reason: string) => void;
+  /** One line per other notable event (cache rejected or not written): an output channel. */
   log?: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -165,7 +170,7 @@ export class WorkspaceIndex {
       include: this.opts.include ?? DEFAULT_INCLUDE,
       exclude: this.opts.exclude ?? DEFAULT_EXCLUDE,
       maxFileBytes: this.maxFileBytes,
-      followSymlinks: this.opts.followSymlinks ?? true,
+      followSymlinks: this.opts.followSymlinks ?? DEFAULT_FOLLOW_SYMLINKS,
       ...(signal ? { signal } : {}),
     };
     const [walked, cached] = await Promise.all([
@@ -182,7 +187,7 @@ export class WorkspaceIndex {
       cache: 'off',
       ms: 0,
     };
-    for (const s of walked.skipped) this.opts.log?.(`skipped ${s.path}: ${s.reason}`);
+    for (const s of walked.skipped) this.problem(s.path, s.reason, true);
     /** Cache entries by path, with their position in the cache's file list. */
     const byPath = new Map<string, { f: PackedFacts; i: number }>();
     const reuseFlags: boolean[] = [];
@@ -281,13 +286,19 @@ export class WorkspaceIndex {
         const map = this.index.stringMap(batch.strings);
         for (const f of batch.files) {
           this.index.setPacked(f, batch.strings, map);
-          for (const p of f.problems) this.opts.log?.(`${f.path}: ${p}`);
+          for (const p of f.problems) this.problem(f.path, p);
         }
         done += batch.files.length;
         this.progress('extract', done, files.length);
       },
     });
     this.dirty = true;
+  }
+
+  /** A file's problem: to onProblem as (file, reason), else one line of the log. */
+  private problem(file: string, reason: string, skipped = false): void {
+    if (this.opts.onProblem) this.opts.onProblem(file, reason);
+    else this.opts.log?.(`${skipped ? 'skipped ' : ''}${file}: ${reason}`);
   }
 
   /** Root-relative '/' path of an absolute or relative path. */
@@ -323,7 +334,7 @@ export class WorkspaceIndex {
       facts = docs.update(rel, v, text);
       if (facts) facts.hash = contentHash(Buffer.from(text, 'utf8'));
       else {
-        this.opts.log?.(`${rel}: reparse abandoned (time limit); keeping the previous facts`);
+        this.problem(rel, 'reparse abandoned (time limit); keeping the previous facts');
         const prev = this.index.facts(rel);
         if (prev) return prev;
         facts = emptyFacts(rel, Buffer.byteLength(text), 0, contentHash(Buffer.from(text, 'utf8')));
@@ -391,11 +402,11 @@ export class WorkspaceIndex {
       const rel = this.rel(p);
       const abs = join(this.root, rel);
       // The same rule as the walk: links followed per the setting, only regular files read.
-      const k = await classifyPath(abs, this.opts.followSymlinks ?? true);
+      const k = await classifyPath(abs, this.opts.followSymlinks ?? DEFAULT_FOLLOW_SYMLINKS);
       if (k.kind === 'gone') gone.push(rel);
       else if (k.kind === 'skip') {
         if (this.index.fileInfo(rel)) gone.push(rel);
-        if (this.filter.wanted(rel)) this.opts.log?.(`skipped ${rel}: ${k.reason}`);
+        if (this.filter.wanted(rel)) this.problem(rel, k.reason, true);
       } else if (k.kind === 'dir') {
         // The folder's own path and its files' paths are matched as in a walk of the whole
         // tree (one exclusion rule: PathFilter), not relative to the folder.
@@ -404,10 +415,10 @@ export class WorkspaceIndex {
           include: this.opts.include ?? DEFAULT_INCLUDE,
           exclude: this.opts.exclude ?? DEFAULT_EXCLUDE,
           maxFileBytes: this.maxFileBytes,
-          followSymlinks: this.opts.followSymlinks ?? true,
+          followSymlinks: this.opts.followSymlinks ?? DEFAULT_FOLLOW_SYMLINKS,
           ...(rel !== '' ? { under: rel } : {}),
         });
-        for (const s of sub.skipped) this.opts.log?.(`skipped ${rel}/${s.path}: ${s.reason}`);
+        for (const s of sub.skipped) this.problem(`${rel}/${s.path}`, s.reason, true);
         for (const w of sub.files) {
           const full = rel === '' ? w.path : `${rel}/${w.path}`;
           if (this.filter.wanted(full)) toExtract.push({ ...w, path: full });
@@ -417,8 +428,10 @@ export class WorkspaceIndex {
         const cur = this.index.fileInfo(rel);
         if (st.size > this.maxFileBytes) {
           if (cur) gone.push(rel);
-          this.opts.log?.(
-            `skipped ${rel}: ${st.size} bytes is over the limit of ${this.maxFileBytes} bytes`,
+          this.problem(
+            rel,
+            `${st.size} bytes is over the limit of ${this.maxFileBytes} bytes`,
+            true,
           );
         } else if (!cur || cur.size !== st.size || cur.mtimeMs !== st.mtimeMs) {
           toExtract.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs });

@@ -4,7 +4,6 @@
 // view state with setState). Every inbound message is validated (src/protocol/graph.ts).
 import * as vscode from 'vscode';
 import type { SklensContext } from '../context';
-import type { CodeIndex } from '../index/api';
 import { callGraph, type CallGraph } from '../graph/callGraph';
 import { exportGraph } from '../graph/export';
 import {
@@ -15,23 +14,11 @@ import {
   type HostToWebview,
   type WebviewToHost,
 } from '../protocol/graph';
+import type { IndexedFolder, IndexSource } from '../services/indexSource';
+import { PanelHost } from './panelHost';
 import { insideWorkspace } from './insideWorkspace';
-import { makeNonce, webviewShell } from './webviewHtml';
 
 export const GRAPH_VIEW_TYPE = 'sklens.callGraph';
-
-/** An indexed folder: its index, a document's path in it, and the way back to a Uri. */
-export interface IndexedFolder {
-  index: CodeIndex;
-  file: string;
-  toUri: (file: string) => vscode.Uri;
-}
-
-/** Where the panel gets indexes (the index service satisfies this). */
-export interface GraphIndexSource {
-  resolve(uri: vscode.Uri): IndexedFolder | undefined;
-  all(): IndexedFolder[];
-}
 
 interface PanelData {
   state: GraphViewState | null;
@@ -40,14 +27,22 @@ interface PanelData {
   last: CallGraph | undefined;
 }
 
-export class GraphPanels implements vscode.WebviewPanelSerializer<unknown> {
+export class GraphPanels extends PanelHost<WebviewToHost, HostToWebview> {
   private readonly panels = new Map<vscode.WebviewPanel, PanelData>();
 
   constructor(
-    private readonly ctx: SklensContext,
-    private readonly source: GraphIndexSource,
+    ctx: SklensContext,
+    private readonly source: IndexSource,
   ) {
-    ctx.own(vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, this));
+    super(ctx, {
+      viewType: GRAPH_VIEW_TYPE,
+      label: 'graph panel',
+      script: 'graph.js',
+      htmlTitle: 'SKLens call graph',
+      bodyClass: 'sklens-graph',
+      blobWorker: true,
+      isMessage: isWebviewToHost,
+    });
   }
 
   /** Opens (or reveals and recentres) the panel beside the active editor. */
@@ -66,13 +61,8 @@ export class GraphPanels implements vscode.WebviewPanelSerializer<unknown> {
       this.post(panel, { type: 'open', state: data.state });
       return;
     }
-    const panel = vscode.window.createWebviewPanel(
-      GRAPH_VIEW_TYPE,
-      `Call Graph: ${centre}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      this.options(),
-    );
-    this.attach(panel, {
+    const panel = this.create(`Call Graph: ${centre}`);
+    this.track(panel, {
       state: { ...defaultGraphState(centre), ...patch, centre },
       folder,
       last: undefined,
@@ -85,59 +75,19 @@ export class GraphPanels implements vscode.WebviewPanelSerializer<unknown> {
       this.ctx.log.warn('graph panel: discarded an unreadable saved state');
     panel.webview.options = this.options();
     if (state) panel.title = `Call Graph: ${state.centre}`;
-    this.attach(panel, { state, folder: undefined, last: undefined });
+    this.track(panel, { state, folder: undefined, last: undefined });
   }
 
-  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview')],
-    };
-  }
-
-  private attach(panel: vscode.WebviewPanel, data: PanelData): void {
+  private track(panel: vscode.WebviewPanel, data: PanelData): void {
     this.panels.set(panel, data);
-    const webview = panel.webview;
-    const nonce = makeNonce();
-    const script = webview.asWebviewUri(
-      vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview', 'graph.js'),
-    );
-    webview.html = webviewShell(
-      {
-        title: 'SKLens call graph',
-        cspSource: webview.cspSource,
-        scriptUri: script.toString(),
-        nonce,
-        blobWorker: true,
-      },
-      'sklens-graph',
-    );
-    const subs: vscode.Disposable[] = [];
-    subs.push(
-      webview.onDidReceiveMessage((m: unknown) => {
-        if (!isWebviewToHost(m)) {
-          this.ctx.log.warn(`graph panel: ignored a malformed message (${describe(m)})`);
-          return;
-        }
-        void this.handle(panel, m);
-      }),
-      panel.onDidDispose(() => {
-        this.panels.delete(panel);
-        for (const d of subs) d.dispose();
-      }),
-    );
-  }
-
-  private post(panel: vscode.WebviewPanel, m: HostToWebview): void {
-    void panel.webview.postMessage(m);
+    this.attach(panel, () => this.panels.delete(panel));
   }
 
   private folderOf(data: PanelData): IndexedFolder | undefined {
     return data.folder ?? this.source.all()[0];
   }
 
-  private async handle(panel: vscode.WebviewPanel, m: WebviewToHost): Promise<void> {
+  protected async handle(panel: vscode.WebviewPanel, m: WebviewToHost): Promise<void> {
     const data = this.panels.get(panel);
     if (!data) return;
     switch (m.type) {
@@ -256,13 +206,5 @@ export class GraphPanels implements vscode.WebviewPanelSerializer<unknown> {
         this.ctx.log[m.level](`graph panel: ${m.message}`);
         return;
     }
-  }
-}
-
-function describe(m: unknown): string {
-  try {
-    return JSON.stringify(m).slice(0, 120);
-  } catch {
-    return typeof m;
   }
 }

@@ -13,7 +13,7 @@ import {
   type SimulationState,
   type WebviewToHost,
 } from '../protocol/simulation';
-import { makeNonce, webviewShell } from './webviewHtml';
+import { PanelHost } from './panelHost';
 
 export const SIMULATION_VIEW_TYPE = 'sklens.simulation';
 
@@ -23,15 +23,22 @@ export interface ValuesSink {
   clear(model: string): void;
 }
 
-export class SimulationPanels implements vscode.WebviewPanelSerializer<unknown> {
+export class SimulationPanels extends PanelHost<WebviewToHost, HostToWebview> {
   private readonly panels = new Set<vscode.WebviewPanel>();
   private readonly stateOf = new WeakMap<vscode.WebviewPanel, SimulationState>();
 
   constructor(
-    private readonly ctx: SklensContext,
+    ctx: SklensContext,
     private readonly sink: ValuesSink,
   ) {
-    ctx.own(vscode.window.registerWebviewPanelSerializer(SIMULATION_VIEW_TYPE, this));
+    super(ctx, {
+      viewType: SIMULATION_VIEW_TYPE,
+      label: 'simulation panel',
+      script: 'simulation.js',
+      htmlTitle: 'SKLens simulation',
+      bodyClass: 'sklens-simulation',
+      isMessage: isWebviewToHost,
+    });
   }
 
   /** Opens (or reveals and retargets) the panel beside the active editor. */
@@ -51,13 +58,7 @@ export class SimulationPanels implements vscode.WebviewPanelSerializer<unknown> 
       this.post(existing, { type: 'open', state });
       return;
     }
-    const panel = vscode.window.createWebviewPanel(
-      SIMULATION_VIEW_TYPE,
-      this.title(state),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      this.options(),
-    );
-    this.attach(panel, state);
+    this.track(this.create(this.title(state)), state);
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown): Promise<void> {
@@ -66,15 +67,7 @@ export class SimulationPanels implements vscode.WebviewPanelSerializer<unknown> 
       this.ctx.log.warn('simulation panel: discarded an unreadable saved state');
     }
     panel.webview.options = this.options();
-    this.attach(panel, state);
-  }
-
-  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview')],
-    };
+    this.track(panel, state);
   }
 
   private title(state: SimulationState | null): string {
@@ -82,46 +75,17 @@ export class SimulationPanels implements vscode.WebviewPanelSerializer<unknown> 
     return def ? `SKLens: ${def.title}` : 'SKLens: Simulation';
   }
 
-  private attach(panel: vscode.WebviewPanel, initial: SimulationState | null): void {
+  private track(panel: vscode.WebviewPanel, initial: SimulationState | null): void {
     this.panels.add(panel);
     if (initial) this.stateOf.set(panel, initial);
-    const webview = panel.webview;
-    const nonce = makeNonce();
-    const script = webview.asWebviewUri(
-      vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview', 'simulation.js'),
-    );
-    webview.html = webviewShell(
-      {
-        title: 'SKLens simulation',
-        cspSource: webview.cspSource,
-        scriptUri: script.toString(),
-        nonce,
-      },
-      'sklens-simulation',
-    );
-    const subs: vscode.Disposable[] = [];
-    subs.push(
-      webview.onDidReceiveMessage((m: unknown) => {
-        if (!isWebviewToHost(m)) {
-          this.ctx.log.warn(`simulation panel: ignored a malformed message (${describe(m)})`);
-          return;
-        }
-        void this.handle(panel, m);
-      }),
-      panel.onDidDispose(() => {
-        const s = this.stateOf.get(panel);
-        if (s) this.sink.clear(s.model);
-        this.panels.delete(panel);
-        for (const d of subs) d.dispose();
-      }),
-    );
+    this.attach(panel, () => {
+      const s = this.stateOf.get(panel);
+      if (s) this.sink.clear(s.model);
+      this.panels.delete(panel);
+    });
   }
 
-  private post(panel: vscode.WebviewPanel, m: HostToWebview): void {
-    void panel.webview.postMessage(m);
-  }
-
-  private async handle(panel: vscode.WebviewPanel, m: WebviewToHost): Promise<void> {
+  protected async handle(panel: vscode.WebviewPanel, m: WebviewToHost): Promise<void> {
     switch (m.type) {
       case 'ready': {
         // A fresh panel gets the state it was opened with; a restored one keeps its own.
@@ -172,13 +136,5 @@ export class SimulationPanels implements vscode.WebviewPanelSerializer<unknown> 
         return;
       }
     }
-  }
-}
-
-function describe(m: unknown): string {
-  try {
-    return JSON.stringify(m).slice(0, 120);
-  } catch {
-    return typeof m;
   }
 }

@@ -15,7 +15,10 @@ export interface BuildOptions {
   workerThreads: number;
   signal: AbortSignal;
   onProgress: (p: BuildProgress) => void;
-  /** A file skipped or indexed partially (binary, too large, parse timeout...). */
+  /**
+   * A file skipped or indexed partially (binary, too large, parse timeout...); `file` is ''
+   * for an event of the whole index (its cache discarded or not written).
+   */
   onProblem: (file: string, reason: string) => void;
 }
 

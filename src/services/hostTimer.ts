@@ -1,8 +1,8 @@
 // Measures how long SKLens keeps the extension host's thread: every handler SKLens runs there
 // (providers, watcher flushes, edit reparses, progress updates, index merges) goes through
 // `run()`, which times the synchronous work with performance.now(), keeps the longest task per
-// phase ('indexing', 'edit', 'query') and reports the ones over the threshold (50 ms by default,
-// the budget of issue 8) to the output channel. Pure: clock and logger are injected.
+// phase ('indexing', 'edit', 'query', 'watch') and reports the ones over the threshold
+// (sklens.diagnostics.slowTaskMs) to the output channel. Pure: clock and logger are injected.
 
 export type Phase = 'indexing' | 'edit' | 'query' | 'watch';
 
@@ -31,7 +31,7 @@ export class HostTimer {
   constructor(
     private readonly now: () => number,
     private readonly onSlow: (t: TaskRecord) => void,
-    public thresholdMs = 50,
+    public thresholdMs: number,
   ) {}
 
   /** Runs `fn` synchronously and records its duration. Exceptions propagate after recording. */

@@ -1,8 +1,7 @@
 // The extension host side of the workspace index, one engine per workspace folder. It only
 // schedules and reports; the heavy work runs elsewhere:
-// - the build runs in the engine's worker threads, with VS Code progress (a cancellable
-//   notification for the first build, the window status area afterwards) and the cache in
-//   `ExtensionContext.storageUri`;
+// - the build runs in the engine's worker threads, with a cancellable VS Code progress
+//   notification, and the cache in `ExtensionContext.storageUri`;
 // - a FileSystemWatcher feeds a ChangeBatcher, so churn (a `git checkout`) becomes a few
 //   batched refreshes of the changed files, never a full rebuild;
 // - once typing pauses (sklens.index.reparseDelayMs) an open C document's text goes to the
@@ -14,7 +13,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { posix } from 'node:path';
 import * as vscode from 'vscode';
-import type { CodeIndex } from '../index/api';
 import { ReportOnce, type Config } from '../config';
 import { ChangeBatcher, expandDeletedFolders, type ChangeBatch } from './changeBatcher';
 import { KeyedDebouncer } from './debouncer';
@@ -22,17 +20,11 @@ import { DocumentWorkerClient } from './docWorkerClient';
 import type { EngineFactory, IndexEngine } from './engine';
 import { PathFilter } from '../index/pathFilter';
 import type { HostTimer, Phase } from './hostTimer';
+import type { IndexedFolder, IndexSource } from './indexSource';
 import { coverageWarning, notReadyText, type IndexState } from './indexState';
-import { isCDocument } from '../features/selector';
+import { isCDocument } from './selector';
 
 export type { IndexState } from './indexState';
-
-/** A position's folder, its path relative to the folder root, and the folder's index. */
-export interface Resolved {
-  index: CodeIndex;
-  file: string;
-  toUri: (file: string) => vscode.Uri;
-}
 
 interface Folder {
   folder: vscode.WorkspaceFolder;
@@ -78,7 +70,7 @@ class LoopProbe {
   }
 }
 
-export class IndexService implements vscode.Disposable {
+export class IndexService implements IndexSource, vscode.Disposable {
   private readonly folders = new Map<string, Folder>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeState = this.changed.event;
@@ -111,12 +103,16 @@ export class IndexService implements vscode.Disposable {
       flush: (b) => this.timed('watch', 'watcher batch', () => this.applyBatch(b)),
     });
     this.disposables.push(
-      vscode.workspace.onDidChangeWorkspaceFolders((e) => {
-        for (const f of e.removed) this.closeFolder(f);
-        for (const f of e.added) this.openFolder(f);
-      }),
+      vscode.workspace.onDidChangeWorkspaceFolders((e) =>
+        this.timed('indexing', 'workspace folders changed', () => {
+          for (const f of e.removed) this.closeFolder(f);
+          for (const f of e.added) this.openFolder(f);
+        }),
+      ),
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.onClose(d)),
+      vscode.workspace.onDidCloseTextDocument((d) =>
+        this.timed('edit', 'document close', () => this.onClose(d)),
+      ),
     );
     const watcher = vscode.workspace.createFileSystemWatcher('**/*');
     this.disposables.push(
@@ -163,7 +159,7 @@ export class IndexService implements vscode.Disposable {
   }
 
   /** The index and relative path for a document Uri, if it is in an indexed folder. */
-  resolve(uri: vscode.Uri): Resolved | undefined {
+  resolve(uri: vscode.Uri): IndexedFolder | undefined {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const f = folder && this.folders.get(folder.uri.toString());
     if (!f || f.state.kind !== 'ready') return undefined;
@@ -193,8 +189,8 @@ export class IndexService implements vscode.Disposable {
   }
 
   /** Every ready folder's index (workspace symbols). */
-  all(): Resolved[] {
-    const out: Resolved[] = [];
+  all(): IndexedFolder[] {
+    const out: IndexedFolder[] = [];
     for (const f of this.folders.values()) {
       if (f.state.kind !== 'ready') continue;
       const root = f.folder.uri;

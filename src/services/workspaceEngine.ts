@@ -36,11 +36,8 @@ export class WorkspaceEngine implements IndexEngine {
       ...(opts.workerThreads > 0 ? { workers: opts.workerThreads } : {}),
       signal: opts.signal,
       onProgress: (p) => opts.onProgress(p),
-      log: (line) => {
-        const m = /^(?:skipped )?([^:]+): (.*)$/.exec(line);
-        if (m) opts.onProblem(m[1]!, m[2]!);
-        else opts.onProblem('', line);
-      },
+      onProblem: opts.onProblem,
+      log: (line) => opts.onProblem('', line),
     });
     this.ws = ws;
     const r = ws.report;

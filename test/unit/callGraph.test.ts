@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { callGraph } from '../../src/graph/callGraph';
 import { exportGraph } from '../../src/graph/export';
-import { fakeIndex } from './fakeIndex';
+import { fakeIndex } from './helpers/fakeIndex';
 import { tcpFake } from './tcpFake';
 
 test('neighbourhood both ways to depth 2 with signed depths and via kinds', () => {

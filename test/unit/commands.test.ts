@@ -7,6 +7,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { allCommands, CATEGORY } from '../../src/commands';
 import { DEFAULTS, SECTION } from '../../src/config';
+import {
+  DEFAULT_EXCLUDE,
+  DEFAULT_FOLLOW_SYMLINKS,
+  DEFAULT_INCLUDE,
+  DEFAULT_MAX_FILE_BYTES,
+} from '../../src/index/defaults';
 
 interface Manifest {
   contributes: {
@@ -46,16 +52,23 @@ test('command ids are unique and menus only name known commands', () => {
   }
 });
 
-test('every typed setting is declared in package.json with the same default', () => {
+test('package.json declares exactly the typed settings, with the same defaults', () => {
   const props = manifest.contributes.configuration.properties;
-  for (const [key, def] of Object.entries(DEFAULTS)) {
-    const p = props[`${SECTION}.${key}`];
-    assert.ok(p, `${SECTION}.${key} missing from contributes.configuration`);
-    assert.deepEqual(p.default, def, `${SECTION}.${key} default`);
-  }
+  const declared = Object.fromEntries(Object.entries(props).map(([k, p]) => [k, p.default]));
+  const typed = Object.fromEntries(
+    Object.entries(DEFAULTS).map(([k, def]) => [`${SECTION}.${k}`, def]),
+  );
+  assert.deepEqual(declared, typed);
   assert.deepEqual(props['sklens.navigation.deferToLanguageServer']?.enum, [
     'auto',
     'always',
     'never',
   ]);
+});
+
+test("the index's defaults are the settings' defaults", () => {
+  assert.deepEqual(DEFAULTS['index.include'], DEFAULT_INCLUDE);
+  assert.deepEqual(DEFAULTS['index.exclude'], DEFAULT_EXCLUDE);
+  assert.equal(DEFAULTS['index.maxFileSizeBytes'], DEFAULT_MAX_FILE_BYTES);
+  assert.equal(DEFAULTS['index.followSymlinks'], DEFAULT_FOLLOW_SYMLINKS);
 });

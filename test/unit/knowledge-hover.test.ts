@@ -62,18 +62,12 @@ test('comments and prose hover sysctl names; plain prose hovers nothing else', (
 
 test('with an index the hover counts writes and reads and links them', () => {
   const index = fakeIndex({
-    fields: [
-      { file: 'net/core/sock.c', line: 2128, field: 'sk_sndbuf', struct: 'sock', access: 'write' },
-      { file: 'net/core/sock.c', line: 1154, field: 'sk_sndbuf', struct: 'sock', access: 'write' },
-      {
-        file: 'include/net/sock.h',
-        line: 1072,
-        field: 'sk_sndbuf',
-        struct: 'sock',
-        access: 'read',
-      },
+    uses: [
+      ['sk_sndbuf', 'write', 'net/core/sock.c:2129', 'sock'],
+      ['sk_sndbuf', 'write', 'net/core/sock.c:1155', 'sock'],
+      ['sk_sndbuf', 'read', 'include/net/sock.h:1073', 'sock'],
     ],
-    functions: [{ file: 'net/core/sock.c', line: 1084, name: 'sk_setsockopt' }],
+    defs: { sk_setsockopt: 'net/core/sock.c:1085-1085' },
   });
   const a = hoverAt(kb, {
     lineText: 'sk->sk_sndbuf',

@@ -22,61 +22,24 @@ function entry(name: string): KnowledgeEntry {
 }
 
 const index = fakeIndex({
-  fields: [
-    { file: 'net/ipv4/tcp.c', line: 676, field: 'sk_wmem_queued', struct: 'sock', access: 'write' },
-    {
-      file: 'include/net/sock.h',
-      line: 1078,
-      field: 'sk_wmem_queued',
-      struct: 'sock',
-      access: 'write',
-    },
-    {
-      file: 'net/core/sock.c',
-      line: 3783,
-      field: 'sk_wmem_queued',
-      struct: 'sock',
-      access: 'read',
-    },
-    {
-      file: 'include/net/sock.h',
-      line: 1073,
-      field: 'sk_wmem_queued',
-      struct: 'sock',
-      access: 'read',
-    },
-    {
-      file: 'include/net/sock.h',
-      line: 1445,
-      field: 'sk_wmem_queued',
-      struct: 'sock',
-      access: 'read',
-    },
-    { file: 'net/ipv4/tcp.c', line: 977, field: 'sk_wmem_queued', struct: null, access: 'read' },
-    {
-      file: 'net/x/other.c',
-      line: 5,
-      field: 'sk_wmem_queued',
-      struct: 'other_sock',
-      access: 'write',
-    },
-    {
-      file: 'net/ipv4/tcp_ipv4.c',
-      line: 3326,
-      field: 'sysctl_tcp_wmem',
-      struct: 'netns_ipv4',
-      access: 'write',
-    },
+  uses: [
+    ['sk_wmem_queued', 'write', 'net/ipv4/tcp.c:677', 'sock'],
+    ['sk_wmem_queued', 'write', 'include/net/sock.h:1079', 'sock'],
+    ['sk_wmem_queued', 'read', 'net/core/sock.c:3784', 'sock'],
+    ['sk_wmem_queued', 'read', 'include/net/sock.h:1074', 'sock'],
+    ['sk_wmem_queued', 'read', 'include/net/sock.h:1446', 'sock'],
+    ['sk_wmem_queued', 'read', 'net/ipv4/tcp.c:978', null],
+    ['sk_wmem_queued', 'write', 'net/x/other.c:6', 'other_sock'],
+    ['sysctl_tcp_wmem', 'write', 'net/ipv4/tcp_ipv4.c:3327', 'netns_ipv4'],
   ],
-  refs: [
-    { file: 'net/ipv4/tcp.c', line: 1335, name: 'tcp_stream_alloc_skb', kind: 'call' },
-    { file: 'net/ipv4/tcp_output.c', line: 1559, name: 'tcp_stream_alloc_skb', kind: 'call' },
-    { file: 'net/ipv4/tcp.c', line: 867, name: 'tcp_stream_alloc_skb', kind: 'definition' },
+  calls: [
+    ['tcp_sendmsg_locked', 'tcp_stream_alloc_skb', 'direct', 'net/ipv4/tcp.c:1336'],
+    ['tcp_fragment', 'tcp_stream_alloc_skb', 'direct', 'net/ipv4/tcp_output.c:1560'],
   ],
-  functions: [
-    { file: 'net/ipv4/tcp.c', line: 867, name: 'tcp_stream_alloc_skb' },
-    { file: 'net/ipv4/tcp.c', line: 672, name: 'tcp_skb_entail' },
-  ],
+  defs: {
+    tcp_stream_alloc_skb: 'net/ipv4/tcp.c:868-868',
+    tcp_skb_entail: 'net/ipv4/tcp.c:673-673',
+  },
 });
 
 test('sk_wmem_queued: text, units, pitfalls, counts and links', () => {
@@ -120,7 +83,7 @@ test('sysctl: default, range, alias lookup through the netns field', () => {
   assert.equal(e.id, 'tcp_wmem');
   const facts = liveFacts(index, e);
   assert.equal(facts.writes, 1);
-  assert.ok(index.calls.includes('fieldAccesses:sysctl_tcp_wmem:netns_ipv4'));
+  assert.ok(index.queries.includes('fieldAccesses:sysctl_tcp_wmem:netns_ipv4'));
   const md = renderHover(e, facts, opts);
   assert.match(
     md,

@@ -55,7 +55,7 @@ test('field queries accept field, struct.field, struct x->field and reject junk'
 });
 
 test('headers count as C even when VS Code opens them as C++', async () => {
-  const { isCDocument, C_SELECTOR } = await import('../../src/features/selector');
+  const { isCDocument, C_SELECTOR } = await import('../../src/services/selector');
   assert.equal(isCDocument('c', '/k/net/ipv4/tcp.c'), true);
   assert.equal(isCDocument('cpp', '/k/include/net/sock.h'), true);
   assert.equal(isCDocument('cpp', '/k/tools/foo.cc'), false);

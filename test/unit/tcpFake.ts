@@ -2,7 +2,7 @@
 // mirrors Linux 6.1 (net/ipv4/af_inet.c: inet_sendmsg reaches tcp_sendmsg through
 // tcp_prot.sendmsg; tcp_sendmsg_locked allocates with tcp_stream_alloc_skb...), but line numbers
 // are invented.
-import { fakeIndex } from './fakeIndex';
+import { fakeIndex } from './helpers/fakeIndex';
 
 export const tcpFake = () =>
   fakeIndex({

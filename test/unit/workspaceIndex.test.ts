@@ -372,3 +372,29 @@ test('updateFile reparses incrementally and matches a fresh extraction of the sa
     ws.dispose();
   }
 });
+
+test('file problems reach onProblem as (file, reason), also for a path with ": " in it', async () => {
+  const root = tree({
+    ...base,
+    'net/odd: big.c': 'fn big\n' + 'x'.repeat(5000),
+    'net/odd: bin.c': Buffer.from([0x66, 0x6e, 0x20, 0x62, 0, 1, 2]),
+  });
+  const problems: [string, string][] = [];
+  const logs: string[] = [];
+  const ws = await open(root, {
+    maxFileBytes: 1000,
+    onProblem: (file, reason) => problems.push([file, reason]),
+    log: (l) => logs.push(l),
+  });
+  try {
+    const byFile = new Map(problems);
+    assert.match(
+      byFile.get('net/odd: big.c') ?? '',
+      /^5007 bytes is over the limit of 1000 bytes$/,
+    );
+    assert.match(byFile.get('net/odd: bin.c') ?? '', /binary/);
+    assert.deepEqual(logs, [], 'file problems do not also go to the log');
+  } finally {
+    ws.dispose();
+  }
+});

@@ -1,130 +1,151 @@
-// A small in-memory CodeIndex for renderer and hover tests: field accesses, references and
-// definitions given as plain lists; every other query answers from the same data.
-import type { CodeIndex, Located } from '../../../src/index/api';
-import {
-  emptyFacts,
-  type FieldAccess,
-  type FileFacts,
-  type FunctionDef,
-  type MacroDef,
-  type Span,
-} from '../../../src/index/facts';
+// The one hand-written CodeIndex of the unit tests (graph, memory map, claims, hover renderer):
+// functions with line ranges, macros, call edges and field/name uses, written as compact
+// strings. Lines here are 1-based like an editor; the fake converts to the index's 0-based
+// spans. Every query answers from the same lists, and `queries` records the ones that take a
+// name (what a test can assert a feature asked for).
+import type { CallEdge, CodeIndex, Located } from '../../../src/index/api';
+import type { FieldAccess, FileFacts, FunctionDef, MacroDef, Span } from '../../../src/index/facts';
 
-export type RefKind = 'call' | 'ref' | 'read' | 'write' | 'definition';
+export interface FakeSpec {
+  /** Function definitions: name → `file:start-end` (1-based, inclusive). */
+  defs?: Record<string, string>;
+  /** Macro definitions: name → `file:line`. */
+  macros?: Record<string, string>;
+  /** Call edges: [caller, callee, via, `file:line`]. */
+  calls?: [string, string, string, string][];
+  /**
+   * Uses: [name, kind, `file:line`, struct]. 'read' and 'write' are field accesses (of `struct`;
+   * null or absent: not resolved), 'ref' a plain reference; each is attributed to the
+   * enclosing definition.
+   */
+  uses?: [string, 'read' | 'write' | 'ref', string, (string | null)?][];
+}
 
-export interface FakeData {
-  fields?: {
-    file: string;
-    line: number;
-    field: string;
-    struct: string | null;
-    access: 'read' | 'write';
-    fn?: string;
-  }[];
-  refs?: { file: string; line: number; name: string; kind: RefKind }[];
-  functions?: { file: string; line: number; name: string }[];
-  macros?: { file: string; line: number; name: string }[];
+function loc(s: string): { file: string; line: number } {
+  const i = s.lastIndexOf(':');
+  return { file: s.slice(0, i), line: Number(s.slice(i + 1)) - 1 };
 }
 
 function span(line: number, col = 0, len = 1): Span {
   return { line, col, endLine: line, endCol: col + len };
 }
 
-export function fakeIndex(d: FakeData): CodeIndex & { calls: string[] } {
-  const calls: string[] = [];
-  const fns: Located<FunctionDef>[] = (d.functions ?? []).map((f) => ({
-    file: f.file,
-    item: {
-      name: f.name,
-      span: span(f.line),
-      nameSpan: span(f.line),
+export function fakeIndex(spec: FakeSpec): CodeIndex & { queries: string[] } {
+  const queries: string[] = [];
+  const defs = new Map<string, Located<FunctionDef>[]>();
+  for (const [name, where] of Object.entries(spec.defs ?? {})) {
+    const m = /^(.*):(\d+)-(\d+)$/.exec(where);
+    if (!m) throw new Error(`bad def ${where}`);
+    const start = Number(m[2]) - 1;
+    const end = Number(m[3]) - 1;
+    const def: FunctionDef = {
+      name,
+      span: { line: start, col: 0, endLine: end, endCol: 1 },
+      nameSpan: span(start, 4, name.length),
       isStatic: false,
       isInline: false,
       kind: 'function',
-    },
-  }));
-  const macros: Located<MacroDef>[] = (d.macros ?? []).map((m) => ({
-    file: m.file,
-    item: { name: m.name, span: span(m.line), nameSpan: span(m.line), value: '' },
-  }));
-  const files = [...new Set([...(d.fields ?? []), ...(d.refs ?? []), ...fns].map((x) => x.file))];
-  // Calls and plain references live in each file's facts, as in the real index.
-  const facts = new Map<string, FileFacts>();
-  for (const file of files) facts.set(file, emptyFacts(file));
-  for (const r of d.refs ?? []) {
-    const f = facts.get(r.file) as FileFacts;
-    if (r.kind === 'call')
-      f.calls.push({ caller: null, callee: r.name, via: { kind: 'direct' }, span: span(r.line) });
-    else if (r.kind === 'ref' || r.kind === 'read')
-      f.refs.push({ name: r.name, span: span(r.line), function: null });
+    };
+    const list = defs.get(name) ?? [];
+    list.push({ file: m[1]!, item: def });
+    defs.set(name, list);
   }
+  const macros: Located<MacroDef>[] = Object.entries(spec.macros ?? {}).map(([name, at]) => {
+    const l = loc(at);
+    return { file: l.file, item: { name, span: span(l.line), nameSpan: span(l.line), value: '' } };
+  });
+  const all = [...defs.values()].flat();
+  const functionAt = (file: string, line: number): Located<FunctionDef> | undefined =>
+    all.find((d) => d.file === file && d.item.span.line <= line && line <= d.item.span.endLine);
+  const edges: CallEdge[] = (spec.calls ?? []).map(([caller, callee, via, at]) => {
+    const l = loc(at);
+    return { caller, callee, via, file: l.file, span: span(l.line, 8, callee.length) };
+  });
+  const uses = (spec.uses ?? []).map(([name, kind, at, struct]) => {
+    const l = loc(at);
+    return {
+      name,
+      kind,
+      struct: struct ?? null,
+      file: l.file,
+      span: span(l.line, 10, name.length),
+    };
+  });
+  const accesses = uses.filter((u) => u.kind !== 'ref');
+  const access = (u: (typeof uses)[number]): FieldAccess => ({
+    function: functionAt(u.file, u.span.line)?.item.name ?? null,
+    struct: u.struct,
+    field: u.name,
+    access: u.kind as 'read' | 'write',
+    span: u.span,
+  });
+  const files = [...new Set([...all, ...macros, ...edges, ...uses].map((x) => x.file))].sort();
   return {
-    calls,
+    queries,
     stats: () => ({
       files: files.length,
-      functions: fns.length,
-      calls: 0,
-      fieldAccesses: d.fields?.length ?? 0,
+      functions: all.length,
+      calls: edges.length,
+      fieldAccesses: accesses.length,
     }),
     files: () => files,
-    facts: (file) => facts.get(file),
+    // No decoded file facts: the code under test asks the queries below.
+    facts: (): FileFacts | undefined => undefined,
     functionDefs: (name) => {
-      calls.push(`functionDefs:${name}`);
-      return fns.filter((f) => f.item.name === name);
+      queries.push(`functionDefs:${name}`);
+      return defs.get(name) ?? [];
     },
-    allFunctions: () => fns,
+    allFunctions: () => all,
     macroDefs: (name) => macros.filter((m) => m.item.name === name),
     structDefs: () => [],
-    functionAt: () => undefined,
-    callersOf: () => [],
-    calleesOf: () => [],
-    fieldAccesses: (field, struct) => {
-      calls.push(`fieldAccesses:${field}:${struct ?? ''}`);
-      return (d.fields ?? [])
+    functionAt: (file, line) => functionAt(file, line),
+    callersOf: (fn) => edges.filter((e) => e.callee === fn),
+    calleesOf: (fn) => edges.filter((e) => e.caller === fn),
+    // `struct` narrows to one struct tag; accesses whose struct is unresolved match by name.
+    fieldAccesses: (field, struct): Located<FieldAccess>[] => {
+      queries.push(`fieldAccesses:${field}:${struct ?? ''}`);
+      return accesses
         .filter(
-          (f) =>
-            f.field === field && (struct === undefined || f.struct === struct || f.struct === null),
+          (u) =>
+            u.name === field && (struct === undefined || u.struct === struct || u.struct === null),
         )
-        .map((f) => ({
-          file: f.file,
-          item: {
-            function: f.fn ?? null,
-            struct: f.struct,
-            field: f.field,
-            access: f.access,
-            span: span(f.line),
-          } satisfies FieldAccess,
-        }));
+        .map((u) => ({ file: u.file, item: access(u) }));
     },
-    fieldAccessesIn: (file, field) =>
-      (d.fields ?? [])
-        .filter((f) => f.file === file && f.field === field)
-        .map((f): FieldAccess => ({
-          function: f.fn ?? null,
-          struct: f.struct,
-          field: f.field,
-          access: f.access,
-          span: span(f.line),
-        })),
+    fieldAccessesIn: (file, field): FieldAccess[] =>
+      accesses.filter((u) => u.file === file && u.name === field).map(access),
     references: (name) => {
-      calls.push(`references:${name}`);
-      return (d.refs ?? [])
-        .filter((r) => r.name === name)
-        .map((r) => ({ file: r.file, span: span(r.line), kind: r.kind }));
+      queries.push(`references:${name}`);
+      return [
+        ...uses
+          .filter((u) => u.name === name)
+          .map((u) => ({ file: u.file, span: u.span, kind: u.kind })),
+        ...edges
+          .filter((e) => e.callee === name)
+          .map((e) => ({ file: e.file, span: e.span, kind: 'call' as const })),
+      ];
     },
     nameUses: (name) => {
-      calls.push(`nameUses:${name}`);
-      const out: { file: string; calls: Span[]; refs: Span[] }[] = [];
-      for (const file of [...files].sort()) {
-        const f = facts.get(file)!;
-        const c = f.calls
-          .filter((x) => x.via.kind !== 'ops' && x.callee === name)
-          .map((x) => x.span);
-        const r = f.refs.filter((x) => x.name === name).map((x) => x.span);
-        if (c.length + r.length > 0) out.push({ file, calls: c, refs: r });
-      }
-      return out;
+      queries.push(`nameUses:${name}`);
+      const by = new Map<string, { file: string; calls: Span[]; refs: Span[] }>();
+      const at = (file: string) => {
+        let u = by.get(file);
+        if (!u) by.set(file, (u = { file, calls: [], refs: [] }));
+        return u;
+      };
+      for (const e of edges)
+        if (e.callee === name && e.via !== 'ops') at(e.file).calls.push(e.span);
+      for (const u of uses) if (u.name === name && u.kind === 'ref') at(u.file).refs.push(u.span);
+      return [...by.values()].sort((a, b) => (a.file < b.file ? -1 : 1));
     },
-    searchSymbols: () => [],
+    searchSymbols: (q, limit) =>
+      all
+        .filter((d) => d.item.name.includes(q))
+        .slice(0, limit)
+        .map((d) => ({
+          name: d.item.name,
+          kind: 'function' as const,
+          file: d.file,
+          span: d.item.nameSpan,
+        })),
   };
 }
