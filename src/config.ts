@@ -10,6 +10,7 @@ import {
   DEFAULT_INCLUDE,
   DEFAULT_MAX_FILE_BYTES,
 } from './index/defaults';
+import { globProblem } from './index/pathFilter';
 
 export const SECTION = 'sklens';
 
@@ -104,10 +105,46 @@ export class Config {
     return DEFAULTS[key] as number;
   }
 
+  /**
+   * One line per setting whose value was refused (and replaced by its default), e.g. a glob
+   * that does not compile; empty when every setting is usable.
+   */
+  get problems(): string[] {
+    const out: string[] = [];
+    for (const key of ['index.include', 'index.exclude'] as const) {
+      const why = this.globsProblem(key);
+      if (why) out.push(`${SECTION}.${key}: ${why}; using the default`);
+    }
+    return out;
+  }
+
+  private globsProblem(key: SettingKey): string | undefined {
+    const v = this.source.get<unknown>(key);
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v)) return 'not a list of globs';
+    for (const g of v as unknown[]) {
+      const why = globProblem(g);
+      if (why) return why;
+    }
+    return undefined;
+  }
+
   private globs(key: SettingKey): string[] {
     const v = this.source.get<unknown>(key);
-    if (Array.isArray(v) && v.every((g) => typeof g === 'string' && g.length > 0)) return [...v];
+    if (Array.isArray(v) && this.globsProblem(key) === undefined) return [...(v as string[])];
     return [...(DEFAULTS[key] as string[])];
+  }
+}
+
+/** Which problem lines were reported, so each is shown once while it lasts. */
+export class ReportOnce {
+  private shown = new Set<string>();
+
+  /** The lines of `now` not reported before; a line fixed and then broken again is new. */
+  fresh(now: readonly string[]): string[] {
+    const out = now.filter((l) => !this.shown.has(l));
+    this.shown = new Set(now);
+    return out;
   }
 }
 

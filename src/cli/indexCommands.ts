@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CallEdge } from '../index/api';
 import { defaultCacheDir } from '../index/cache';
+import { globProblem } from '../index/pathFilter';
 import { WorkspaceIndex } from '../index/workspaceIndex';
 import { CliFailure, parseDecimalInt, UsageError, type CliCommand, type CliIo } from './command';
 
@@ -69,6 +70,15 @@ async function openFromArgs(
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = parseDecimalInt('--workers', values.workers, 1, 64);
+  }
+  for (const [flag, globs] of [
+    ['--include', values.include],
+    ['--exclude', values.exclude],
+  ] as const) {
+    for (const g of globs ?? []) {
+      const why = globProblem(g);
+      if (why) throw new UsageError(`${flag}: ${why}`);
+    }
   }
   // Files whose extraction failed (not partial parses): a broken install (the grammars not
   // found beside the bundle) fails every file, and must say so rather than report 0 functions.

@@ -12,82 +12,7 @@ import {
   DEFAULT_INCLUDE,
   DEFAULT_MAX_FILE_BYTES,
 } from './defaults';
-
-/**
- * A glob as a RegExp over a '/' path: `**` any number of segments (also none), `*` and `?`
- * within a segment, `{a,b}` alternatives, `[...]` classes. A pattern without a '/' matches the
- * base name in any folder (like .gitignore), so `*.c` is `**\/*.c`.
- */
-export function globToRegExp(glob: string): RegExp {
-  let g = glob.trim().replace(/\\/g, '/');
-  if (g.startsWith('./')) g = g.slice(2);
-  if (!g.includes('/')) g = `**/${g}`;
-  let re = '';
-  let inBraces = 0;
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i]!;
-    if (c === '*') {
-      if (g[i + 1] === '*') {
-        const atStart = i === 0 || g[i - 1] === '/';
-        const atEnd = i + 2 === g.length || g[i + 2] === '/';
-        if (atStart && atEnd) {
-          if (i + 2 === g.length) {
-            re += '.*';
-            i += 1;
-          } else {
-            // `**/`: zero or more whole segments.
-            re += '(?:[^/]*/)*';
-            i += 2;
-          }
-          continue;
-        }
-        re += '[^/]*';
-        i += 1;
-        continue;
-      }
-      re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      inBraces++;
-      re += '(?:';
-    } else if (c === '}' && inBraces > 0) {
-      inBraces--;
-      re += ')';
-    } else if (c === ',' && inBraces > 0) re += '|';
-    else if (c === '[') {
-      const end = g.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        re +=
-          '[' +
-          g
-            .slice(i + 1, end)
-            .replace(/^!/, '^')
-            .replace(/\\/g, '\\\\') +
-          ']';
-        i = end;
-      }
-    } else re += /[.+^$()|\\]/.test(c) ? `\\${c}` : c;
-  }
-  // A trailing `/**` also matches the folder itself, which lets the walker prune it.
-  re = re.replace(/\/\.\*$/, '(?:/.*)?');
-  return new RegExp(`^${re}$`);
-}
-
-export class PathFilter {
-  private readonly include: RegExp[];
-  private readonly exclude: RegExp[];
-  constructor(include: readonly string[], exclude: readonly string[]) {
-    this.include = include.map(globToRegExp);
-    this.exclude = exclude.map(globToRegExp);
-  }
-  excludedDir(rel: string): boolean {
-    return this.exclude.some((r) => r.test(rel));
-  }
-  wanted(rel: string): boolean {
-    return this.include.some((r) => r.test(rel)) && !this.exclude.some((r) => r.test(rel));
-  }
-}
+import { PathFilter } from './pathFilter';
 
 export interface WalkedFile {
   /** Relative to the root, '/' separators. */
@@ -108,6 +33,12 @@ export interface WalkOptions {
   /** Follow symlinked folders and files (default true). */
   followSymlinks?: boolean;
   signal?: AbortSignal;
+  /**
+   * The root-relative folder `root` is, when the walk covers only part of a tree (a folder the
+   * watcher saw created): the globs then see the same paths as in a walk of the whole tree.
+   * Returned paths stay relative to `root`.
+   */
+  under?: string;
 }
 
 /** What a path on disk is, for indexing: a folder to walk, a file to read, or neither. */
@@ -158,6 +89,7 @@ export async function classifyPath(abs: string, followSymlinks: boolean): Promis
 /** Lists the wanted files under root, sorted by path; all I/O is asynchronous. */
 export async function walkTree(root: string, opts: WalkOptions = {}): Promise<WalkResult> {
   const filter = new PathFilter(opts.include ?? DEFAULT_INCLUDE, opts.exclude ?? DEFAULT_EXCLUDE);
+  const inTree = opts.under ? (p: string) => `${opts.under}/${p}` : (p: string) => p;
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const follow = opts.followSymlinks ?? DEFAULT_FOLLOW_SYMLINKS;
   const files: WalkedFile[] = [];
@@ -186,7 +118,7 @@ export async function walkTree(root: string, opts: WalkOptions = {}): Promise<Wa
     for (const d of entries) {
       const p = rel === '' ? d.name : `${rel}/${d.name}`;
       if (d.isDirectory()) {
-        if (filter.excludedDir(p)) continue;
+        if (filter.prunes(inTree(p))) continue;
         // A plain folder's real path is its parent's plus its name: no system call needed.
         const r = `${real}/${d.name}`;
         const first = seen.get(r);
@@ -195,17 +127,17 @@ export async function walkTree(root: string, opts: WalkOptions = {}): Promise<Wa
           dirs.push({ rel: p, real: r });
         } else skipped.push({ path: p, reason: `already indexed through the symlink ${first}` });
       } else if (d.isFile()) {
-        if (filter.wanted(p)) candidates.push(p);
+        if (filter.wantedInWalk(inTree(p))) candidates.push(p);
       } else if (d.isSymbolicLink()) {
         if (follow) links.push(p);
-      } else if (filter.wanted(p)) {
+      } else if (filter.wantedInWalk(inTree(p))) {
         // FIFOs, sockets and devices named like C files: never opened.
         const st = await fsp.lstat(join(root, p)).catch(() => undefined);
         skipped.push({ path: p, reason: st ? `${typeName(st)}, not read` : 'vanished' });
       }
     }
     for (const p of links) {
-      if (filter.excludedDir(p)) continue;
+      if (filter.prunes(inTree(p))) continue;
       const k = await classifyPath(join(root, p), true);
       if (k.kind === 'dir') {
         const first = seen.get(k.real);
@@ -221,7 +153,7 @@ export async function walkTree(root: string, opts: WalkOptions = {}): Promise<Wa
         }
         seen.set(k.real, p);
         dirs.push({ rel: p, real: k.real });
-      } else if (!filter.wanted(p)) continue;
+      } else if (!filter.wantedInWalk(inTree(p))) continue;
       else if (k.kind === 'file') candidates.push(p);
       else if (k.kind === 'skip') skipped.push({ path: p, reason: k.reason });
     }

@@ -18,6 +18,7 @@ import {
 import { emptyFacts, type FileFacts } from './facts';
 import type { PackedFacts } from './packed';
 import { CODEC_VERSION, runStepsAsync } from './factsCodec';
+import { PathFilter } from './pathFilter';
 import { ExtractPool } from './pool';
 import {
   DEFAULT_EXCLUDE,
@@ -25,7 +26,7 @@ import {
   DEFAULT_INCLUDE,
   DEFAULT_MAX_FILE_BYTES,
 } from './defaults';
-import { classifyPath, PathFilter, walkTree, type WalkedFile } from './walk';
+import { classifyPath, walkTree, type WalkedFile } from './walk';
 
 export interface IndexProgress {
   phase: 'scan' | 'cache' | 'extract' | 'save';
@@ -407,15 +408,19 @@ export class WorkspaceIndex {
         if (this.index.fileInfo(rel)) gone.push(rel);
         if (this.filter.wanted(rel)) this.problem(rel, k.reason, true);
       } else if (k.kind === 'dir') {
+        // The folder's own path and its files' paths are matched as in a walk of the whole
+        // tree (one exclusion rule: PathFilter), not relative to the folder.
+        if (rel !== '' && this.filter.excluded(rel)) continue;
         const sub = await walkTree(abs, {
           include: this.opts.include ?? DEFAULT_INCLUDE,
           exclude: this.opts.exclude ?? DEFAULT_EXCLUDE,
           maxFileBytes: this.maxFileBytes,
           followSymlinks: this.opts.followSymlinks ?? DEFAULT_FOLLOW_SYMLINKS,
+          ...(rel !== '' ? { under: rel } : {}),
         });
         for (const s of sub.skipped) this.problem(`${rel}/${s.path}`, s.reason, true);
         for (const w of sub.files) {
-          const full = `${rel}/${w.path}`;
+          const full = rel === '' ? w.path : `${rel}/${w.path}`;
           if (this.filter.wanted(full)) toExtract.push({ ...w, path: full });
         }
       } else if (this.filter.wanted(rel)) {

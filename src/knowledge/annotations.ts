@@ -2,7 +2,9 @@
 // built-in entries. Parsed strictly as data (JSON.parse, or the `yaml` package's core schema
 // with no custom tags and a bounded alias count), validated with the same schema as the
 // built-ins, and never allowed to break a hover: every problem becomes a FileProblem with a
-// position for the diagnostics and the output channel.
+// position for the diagnostics and the output channel. Files over 256 KiB are not read, and
+// nesting deeper than 64 levels is refused before a parser sees it; an entry with a field of
+// the wrong type is reported and skipped, the others load.
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import {
   validateEntry,
@@ -25,6 +27,83 @@ export interface FileProblem {
 
 /** One user entry after validation: statements normalised to `{text, cite}`. */
 export type UserEntry = Partial<KnowledgeEntry> & { id: string };
+
+/**
+ * Larger annotation files are refused unread: a 50 MB YAML took 39 s and 2.4 GB to parse, on the
+ * host thread. All the built-in entries together are 110 KB.
+ */
+export const MAX_ANNOTATION_BYTES = 256 * 1024;
+/** Deeper nesting is refused before parsing: the YAML parser ran out of memory at 200,000. */
+export const MAX_ANNOTATION_DEPTH = 64;
+
+/** The one-line reason a file of `bytes` bytes is not read, or undefined when it may be. */
+export function sizeProblem(bytes: number): string | undefined {
+  return bytes > MAX_ANNOTATION_BYTES
+    ? `the file is ${bytes} bytes, over the limit of ${MAX_ANNOTATION_BYTES} bytes: not read`
+    : undefined;
+}
+
+/**
+ * Finds nesting the parsers should not be given: flow brackets (`[`, `{`) deeper than
+ * MAX_ANNOTATION_DEPTH outside quoted scalars and comments, or a block line whose indentation
+ * and `- ` / `? ` / `: ` indicators (each one a level) run past 4 × that depth. Quotes and `#`
+ * count as YAML counts them: a quote only where a token starts, `#` only after a space.
+ */
+function nestingProblem(text: string): FileProblem | undefined {
+  let depth = 0;
+  let line = 0;
+  let lineStart = 0;
+  let atLineStart = true;
+  const at = (i: number, message: string): FileProblem => ({
+    message,
+    line,
+    col: i - lineStart,
+    severity: 'error',
+  });
+  for (let i = 0; i < text.length; i++) {
+    if (atLineStart) {
+      atLineStart = false;
+      let k = i;
+      for (;;) {
+        const c = text[k];
+        if (c === ' ' || c === '\t') k++;
+        else if ((c === '-' || c === '?' || c === ':') && /[ \t\r\n]/.test(text[k + 1] ?? ' '))
+          k += 1;
+        else break;
+      }
+      if (k - i > 4 * MAX_ANNOTATION_DEPTH)
+        return at(k, `nested deeper than ${MAX_ANNOTATION_DEPTH} levels: not read`);
+    }
+    const c = text[i]!;
+    if (c === '\n') {
+      line++;
+      lineStart = i + 1;
+      atLineStart = true;
+    } else if (c === '#' && (i === 0 || /[ \t\r\n]/.test(text[i - 1]!))) {
+      const nl = text.indexOf('\n', i);
+      i = (nl < 0 ? text.length : nl) - 1;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[ \t\r\n[{,:]/.test(text[i - 1]!))) {
+      // A quoted scalar: skip to its end (`\"` escapes in double quotes, `''` in single).
+      let k = i + 1;
+      for (; k < text.length; k++) {
+        const d = text[k]!;
+        if (d === '\n') {
+          line++;
+          lineStart = k + 1;
+        } else if (c === '"' && d === '\\') k++;
+        else if (d === c) {
+          if (c === "'" && text[k + 1] === "'") k++;
+          else break;
+        }
+      }
+      i = k;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_ANNOTATION_DEPTH)
+        return at(i, `nested deeper than ${MAX_ANNOTATION_DEPTH} levels: not read`);
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
 
 export interface ParsedAnnotations {
   entries: UserEntry[];
@@ -120,7 +199,13 @@ export function parseAnnotations(
   isBuiltin: (name: string) => boolean,
 ): ParsedAnnotations {
   const problems: FileProblem[] = [];
+  // Characters: each is at least one byte, so a text over the limit is a file over it.
+  const tooBig = sizeProblem(text.length);
+  if (tooBig)
+    return { entries: [], problems: [{ message: tooBig, line: 0, col: 0, severity: 'error' }] };
   if (text.trim() === '') return { entries: [], problems };
+  const deep = nestingProblem(text);
+  if (deep) return { entries: [], problems: [deep] };
   if (format === 'json') {
     try {
       JSON.parse(text);
@@ -204,11 +289,12 @@ export function parseAnnotations(
   list.forEach((raw, i) => {
     const path = `${prefix}[${i}]`;
     const id = (raw as { id?: unknown } | null)?.id;
+    // Only the names that are strings, from an aliases field that is a list: anything else
+    // is reported by validateEntry below (a string `aliases` used to throw a TypeError here).
+    const aliases = (raw as { aliases?: unknown } | null)?.aliases;
     const names = [
       ...(typeof id === 'string' ? [id] : []),
-      ...(((raw as { aliases?: unknown } | null)?.aliases as unknown[] | undefined) ?? []).filter(
-        (a): a is string => typeof a === 'string',
-      ),
+      ...(Array.isArray(aliases) ? aliases.filter((a): a is string => typeof a === 'string') : []),
     ];
     const overrides = names.some(isBuiltin);
     const found: Problem[] = validateEntry(raw, path, {
@@ -225,6 +311,42 @@ export function parseAnnotations(
     if (found.length === 0) entries.push(normalise(raw as Record<string, unknown>));
   });
   return { entries, problems };
+}
+
+/** Where an annotations file comes from (the workspace file system in the extension). */
+export interface AnnotationFile {
+  format: AnnotationFormat;
+  /** Its size in bytes, asked before it is read. */
+  size(): Promise<number>;
+  read(): Promise<string>;
+}
+
+/**
+ * Reads and parses one annotations file; never rejects. A file over MAX_ANNOTATION_BYTES is
+ * not read; a failed stat or read, or a fault in the parser, is one problem at line 1.
+ */
+export async function readAnnotationFile(
+  file: AnnotationFile,
+  isBuiltin: (name: string) => boolean,
+): Promise<ParsedAnnotations> {
+  const fault = (message: string): ParsedAnnotations => ({
+    entries: [],
+    problems: [{ message, line: 0, col: 0, severity: 'error' }],
+  });
+  const why = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  let text: string;
+  try {
+    const tooBig = sizeProblem(await file.size());
+    if (tooBig) return fault(tooBig);
+    text = await file.read();
+  } catch (err) {
+    return fault(`cannot read the file: ${why(err)}`);
+  }
+  try {
+    return parseAnnotations(text, file.format, isBuiltin);
+  } catch (err) {
+    return fault(`cannot parse the file: ${why(err)}`);
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 } from '../protocol/graph';
 import type { IndexedFolder, IndexSource } from '../services/indexSource';
 import { PanelHost } from './panelHost';
+import { insideWorkspace } from './insideWorkspace';
 
 export const GRAPH_VIEW_TYPE = 'sklens.callGraph';
 
@@ -153,8 +154,22 @@ export class GraphPanels extends PanelHost<WebviewToHost, HostToWebview> {
           void vscode.window.showInformationMessage(`SKLens: ${m.fn} is not defined in this tree.`);
           return;
         }
+        // The file name came back from the webview: open it only if its real path is inside
+        // a workspace folder (symbolic links followed), else say so in one line and stop.
+        const base = folder.toUri('');
+        const roots = (vscode.workspace.workspaceFolders ?? [])
+          .filter((f) => f.uri.scheme === 'file')
+          .map((f) => f.uri.fsPath);
+        const inside =
+          base.scheme === 'file'
+            ? await insideWorkspace(file, base.fsPath, roots)
+            : ({ ok: false, reason: `${base.scheme}: folders are not opened` } as const);
+        if (!inside.ok) {
+          this.ctx.log.warn(`graph panel: not opening ${m.fn}: ${inside.reason}`);
+          return;
+        }
         const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
-        await vscode.window.showTextDocument(folder.toUri(file), {
+        await vscode.window.showTextDocument(vscode.Uri.file(inside.path), {
           viewColumn: vscode.ViewColumn.One,
           selection: new vscode.Range(pos, pos),
           preserveFocus: false,

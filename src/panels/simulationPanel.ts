@@ -8,6 +8,7 @@ import { findModel } from '../model/registry';
 import {
   isSimulationState,
   isWebviewToHost,
+  PNG_DATA_URL_PREFIX,
   type HostToWebview,
   type SimulationState,
   type WebviewToHost,
@@ -120,8 +121,11 @@ export class SimulationPanels extends PanelHost<WebviewToHost, HostToWebview> {
           return;
         }
         try {
+          // isWebviewToHost checked the name, the size and, for a PNG, the data URL.
           const bytes =
-            m.format === 'png' ? Buffer.from(m.data, 'base64') : Buffer.from(m.data, 'utf8');
+            m.format === 'png'
+              ? Buffer.from(m.data.slice(PNG_DATA_URL_PREFIX.length), 'base64')
+              : Buffer.from(m.data, 'utf8');
           await vscode.workspace.fs.writeFile(target, bytes);
           this.post(panel, { type: 'saved', requestId: m.requestId, ok: true, message: '' });
         } catch (e) {

@@ -1,6 +1,7 @@
 // The HTML shell every SKLens webview uses: a strict Content-Security-Policy
-// (default-src 'none', scripts only by nonce, styles from the bundle or by nonce, images from
-// the webview's own origin and data: for exported PNGs), nothing remote, one script bundle.
+// (default-src 'none', base-uri and form-action 'none', scripts only by nonce, styles from the
+// bundle or by nonce, images from the webview's own origin and data: for exported PNGs),
+// nothing remote, one script bundle.
 // The csp-nonce meta is where the webview UI toolkit (FAST) finds the nonce for the <style> it
 // creates to detect :focus-visible support; without it that style breaks the policy.
 import { randomBytes } from 'node:crypto';
@@ -36,6 +37,10 @@ export function csp(o: ShellOptions): string {
     `font-src ${o.cspSource}`,
     o.workerUri ? `worker-src ${o.cspSource}` : '',
     o.blobWorker && !o.workerUri ? 'worker-src blob:' : '',
+    // Neither falls back to default-src: without them an injected <base> or <form> could
+    // redirect relative URLs or submit the page's data elsewhere.
+    "base-uri 'none'",
+    "form-action 'none'",
   ]
     .filter(Boolean)
     .join('; ');

@@ -63,6 +63,24 @@ const isDepth = (v: unknown): v is number =>
 const isId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const isFinite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/**
+ * A path relative to the indexed folder, as the index names files: no `..` segment whichever
+ * separator splits it (`..\\..\\etc\\passwd` is a traversal on Windows), not absolute in POSIX
+ * or Windows form, no NUL, bounded. This is only the first filter: the host still resolves
+ * the path and opens it only if its real path is inside a workspace folder
+ * (src/panels/insideWorkspace.ts).
+ */
+export function isRelativeFile(v: unknown): v is string {
+  return (
+    typeof v === 'string' &&
+    v.length > 0 &&
+    v.length <= 1000 &&
+    !v.includes('\0') &&
+    !/^([/\\]|[A-Za-z]:)/.test(v) &&
+    !v.split(/[/\\]/).includes('..')
+  );
+}
+
 export function isGraphViewState(v: unknown): v is GraphViewState {
   return (
     isObj(v) &&
@@ -100,10 +118,7 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'openDefinition':
       return (
         isFnName(v.fn) &&
-        (v.file === null ||
-          (typeof v.file === 'string' &&
-            v.file.length <= 1000 &&
-            !v.file.split('/').includes('..'))) &&
+        (v.file === null || isRelativeFile(v.file)) &&
         (v.line === null || (typeof v.line === 'number' && Number.isInteger(v.line) && v.line >= 1))
       );
     case 'export':

@@ -32,8 +32,9 @@ export type WebviewToHost =
       type: 'save';
       requestId: number;
       format: 'csv' | 'svg' | 'png' | 'json';
+      /** A plain file name with the format's extension (isExportName). */
       suggestedName: string;
-      /** Text for csv/svg/json, base64 for png. */
+      /** Text for csv/svg/json; for png a `data:image/png;base64,` URL (isPngDataUrl). */
       data: string;
     }
   | { type: 'copy'; text: string }
@@ -41,8 +42,14 @@ export type WebviewToHost =
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Every string a webview sends is bounded: a label, a model id, a log line. */
+const MAX_STRING_CHARS = 2000;
 const isScalar = (v: unknown): v is number | string | boolean =>
-  (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string' || typeof v === 'boolean';
+  (typeof v === 'number' && Number.isFinite(v)) ||
+  (typeof v === 'string' && v.length <= MAX_STRING_CHARS) ||
+  typeof v === 'boolean';
+const isShortString = (v: unknown, max = 100): v is string =>
+  typeof v === 'string' && v.length <= max;
 
 function isRecordOfScalars(
   v: unknown,
@@ -68,6 +75,42 @@ export function isSimulationState(v: unknown): v is SimulationState {
 
 /** Limits on what a webview may ask the host to write (a PNG of a big plot is a few MB). */
 export const MAX_SAVE_CHARS = 32 * 1024 * 1024;
+/** CSV, SVG and JSON exports: a plot's series as text is well under this. */
+export const MAX_TEXT_SAVE_CHARS = 8 * 1024 * 1024;
+export const PNG_DATA_URL_PREFIX = 'data:image/png;base64,';
+/** The 8-byte signature every PNG starts with (89 'PNG' 0D 0A 1A 0A), as base64 encodes it. */
+const PNG_SIGNATURE_B64 = /^iVBORw0KGg[o-r]/;
+
+/**
+ * A name for the save dialog: a plain file name (letters, digits, `_`, `-`, `.`; no separator,
+ * not `.` or `..`, not hidden), at most 100 characters, ending in the format's extension.
+ */
+export function isExportName(name: unknown, format: string): name is string {
+  return (
+    typeof name === 'string' &&
+    /^[\w-][\w.-]{0,99}$/.test(name) &&
+    name.endsWith(`.${format}`) &&
+    name.length > format.length + 1
+  );
+}
+
+/**
+ * A PNG export: a `data:image/png;base64,` URL of bounded size whose payload is well-formed
+ * base64 (length a multiple of 4, padding only at the end) and starts with the PNG signature.
+ */
+export function isPngDataUrl(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length > MAX_SAVE_CHARS || !v.startsWith(PNG_DATA_URL_PREFIX))
+    return false;
+  const b64 = v.slice(PNG_DATA_URL_PREFIX.length);
+  return b64.length % 4 === 0 && PNG_SIGNATURE_B64.test(b64) && /^[A-Za-z0-9+/]*={0,2}$/.test(b64);
+}
+
+function isSaveData(format: unknown, data: unknown): boolean {
+  if (format === 'png') return isPngDataUrl(data);
+  if (typeof data !== 'string' || data.length > MAX_TEXT_SAVE_CHARS) return false;
+  if (format === 'svg') return data.startsWith('<svg');
+  return format === 'csv' || format === 'json';
+}
 
 export function isWebviewToHost(v: unknown): v is WebviewToHost {
   if (!isObj(v) || typeof v.type !== 'string') return false;
@@ -77,22 +120,21 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'state':
       return isSimulationState(v.state);
     case 'values':
-      return typeof v.model === 'string' && isRecordOfScalars(v.values);
+      return isShortString(v.model) && isRecordOfScalars(v.values);
     case 'save':
       return (
         typeof v.requestId === 'number' &&
+        Number.isInteger(v.requestId) &&
         (v.format === 'csv' || v.format === 'svg' || v.format === 'png' || v.format === 'json') &&
-        typeof v.suggestedName === 'string' &&
-        /^[\w.-]{1,100}$/.test(v.suggestedName) &&
-        typeof v.data === 'string' &&
-        v.data.length <= MAX_SAVE_CHARS
+        isExportName(v.suggestedName, v.format) &&
+        isSaveData(v.format, v.data)
       );
     case 'copy':
       return typeof v.text === 'string' && v.text.length <= 10000;
     case 'log':
       return (
         (v.level === 'info' || v.level === 'warn' || v.level === 'error') &&
-        typeof v.message === 'string'
+        isShortString(v.message, MAX_STRING_CHARS)
       );
     default:
       return false;

@@ -14,12 +14,12 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { posix } from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
-import type { Config } from '../config';
+import { ReportOnce, type Config } from '../config';
 import { ChangeBatcher, expandDeletedFolders, type ChangeBatch } from './changeBatcher';
 import { KeyedDebouncer } from './debouncer';
 import { DocumentWorkerClient } from './docWorkerClient';
 import type { EngineFactory, IndexEngine } from './engine';
-import { PathFilter } from './glob';
+import { PathFilter } from '../index/pathFilter';
 import { ProblemSummary, SUMMARY_TOP_FILES } from './problemSummary';
 import type { HostTimer, Phase } from './hostTimer';
 import type { IndexedFolder, IndexSource } from './indexSource';
@@ -95,15 +95,18 @@ export class IndexService implements IndexSource, vscode.Disposable {
   private readonly lastProblems = new Map<string, string>();
   /** Parses open documents incrementally in a worker thread. */
   private readonly docs = new DocumentWorkerClient();
+  /** Refused settings already reported, so each is shown once, not at every change. */
+  private readonly settingProblems = new ReportOnce();
 
   constructor(private readonly deps: IndexServiceDeps) {
     const cfg = deps.config();
+    this.reportSettings(cfg);
     this.filter = new PathFilter(cfg.indexInclude, cfg.indexExclude);
     this.reparse = new KeyedDebouncer<string>(cfg.reparseDelayMs);
     this.batcher = new ChangeBatcher({
       delayMs: 300,
       maxPaths: 4096,
-      isSource: (p) => this.filter.matches(this.relOfKey(p)),
+      isSource: (p) => this.filter.wanted(this.relOfKey(p)),
       flush: (b) => this.timed('watch', 'watcher batch', () => this.applyBatch(b)),
     });
     this.disposables.push(
@@ -135,8 +138,20 @@ export class IndexService implements IndexSource, vscode.Disposable {
   configure(rebuild: boolean): void {
     const cfg = this.deps.config();
     this.reparse.setDelay(cfg.reparseDelayMs);
+    this.reportSettings(cfg);
     this.filter = new PathFilter(cfg.indexInclude, cfg.indexExclude);
     if (rebuild) this.rebuild();
+  }
+
+  /**
+   * A refused setting (a glob that does not compile) is used as its default; say so once in the
+   * output channel and a notification, and again only if it is fixed and then broken anew.
+   */
+  private reportSettings(cfg: Config): void {
+    for (const line of this.settingProblems.fresh(cfg.problems)) {
+      this.deps.log.warn(line);
+      void vscode.window.showWarningMessage(`SKLens: ${line}.`);
+    }
   }
 
   rebuild(): void {
@@ -469,7 +484,7 @@ export class IndexService implements IndexSource, vscode.Disposable {
     const f = this.folderOf(e.document);
     if (!f) return;
     const rel = posix.relative(f.folder.uri.path, e.document.uri.path);
-    if (!this.filter.matches(rel)) return;
+    if (!this.filter.wanted(rel)) return;
     const doc = e.document;
     this.stalls.edit.start();
     if (this.editProbeTimer) clearTimeout(this.editProbeTimer);

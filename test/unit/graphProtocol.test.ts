@@ -83,3 +83,26 @@ test('a blob worker is allowed only when asked for, never scripts from anywhere 
   assert.match(p, /default-src 'none'/);
   assert.match(p, /script-src 'nonce-abc'(;|$)/);
 });
+
+test('openDefinition: traversal with either separator, absolute and NUL paths are refused', () => {
+  const open = (file: unknown) =>
+    isWebviewToHost({ type: 'openDefinition', fn: 'f', file, line: 1 });
+  for (const bad of [
+    '..\\..\\..\\etc\\passwd', // a traversal on Windows
+    'net\\..\\..\\x.c',
+    'net/../../x.c',
+    '..',
+    '/etc/passwd',
+    '\\\\server\\share\\x.c',
+    'C:\\Windows\\win.ini',
+    'c:x.c',
+    'net/tcp.c\0.txt',
+    '',
+    'x'.repeat(1001),
+    42,
+  ]) {
+    assert.equal(open(bad), false, JSON.stringify(bad).slice(0, 40));
+  }
+  for (const good of ['net/ipv4/tcp.c', 'a..b/c.c', 'include/net/sock.h', null])
+    assert.ok(open(good), String(good));
+});

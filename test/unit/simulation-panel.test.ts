@@ -14,7 +14,12 @@ import { detectPasstVariant } from '../../src/model/passtWindowModel';
 import { runModel, type ModelDefinition, type NumberParam } from '../../src/model/types';
 import { findModel } from '../../src/model/registry';
 import { comparisonRows, otherRun, stepPicture } from '../../webview/simulation/viewHooks';
-import { isHostToWebview, isWebviewToHost } from '../../src/protocol/simulation';
+import {
+  isHostToWebview,
+  isWebviewToHost,
+  MAX_TEXT_SAVE_CHARS,
+  PNG_DATA_URL_PREFIX,
+} from '../../src/protocol/simulation';
 import { toColumns, toCsv, toSvg } from '../../webview/shared/plotData';
 import { cliCommandLine, sliderToValue, valueToSlider } from '../../webview/simulation/params';
 
@@ -572,5 +577,73 @@ test("the splice model's view: pipe gauges and flags at the cursor, the other lo
   assert.deepEqual(
     rows[0].cells.map((c) => c.numeric),
     [true, false, false, true, false],
+  );
+});
+
+/** A PNG data URL: the signature, an IHDR length and type, and `pad` more bytes. */
+const png = (pad = 4): string => {
+  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
+  return (
+    PNG_DATA_URL_PREFIX +
+    Buffer.from([...sig, ...new Array<number>(pad).fill(7)]).toString('base64')
+  );
+};
+
+test('exports: a plain file name with the expected extension, bounded data, PNG checked', () => {
+  const save = (format: string, suggestedName: unknown, data: unknown) =>
+    isWebviewToHost({ type: 'save', requestId: 1, format, suggestedName, data });
+  // The webview's own exports pass.
+  const realPng = `${PNG_DATA_URL_PREFIX}iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==`;
+  assert.ok(save('png', 'sklens-sendPath-S3.png', realPng));
+  assert.ok(save('csv', 'sklens-tsq.csv', 't,a\n0,1\n'));
+  assert.ok(save('svg', 'sklens-tsq-S1.svg', '<svg xmlns="http://www.w3.org/2000/svg"></svg>'));
+  assert.ok(save('json', 'run.json', '{}'));
+  assert.ok(save('png', 'p.png', png()));
+  for (const [format, name] of [
+    ['csv', '..'],
+    ['csv', '.'],
+    ['csv', '.csv'],
+    ['csv', '..csv'],
+    ['csv', 'a/b.csv'],
+    ['csv', 'a\\b.csv'],
+    ['csv', 'C:x.csv'],
+    ['csv', 'plot.png'], // not the format's extension
+    ['csv', 'plot'],
+    ['csv', `${'x'.repeat(100)}.csv`],
+    ['csv', 42],
+  ] as const) {
+    assert.equal(save(format, name, 'x'), false, `${format} ${String(name)}`);
+  }
+  for (const data of [
+    png().slice(PNG_DATA_URL_PREFIX.length), // bare base64, no data URL
+    'data:image/jpeg;base64,/9j/4AAQ',
+    png().slice(0, -1), // not a multiple of 4
+    `${png().slice(0, -4)}*AAA`, // not base64
+    `${png(3).slice(0, -8)}AA==AAAA`, // padding in the middle
+    `${PNG_DATA_URL_PREFIX}R0lGODlhAQABAAAAACw=`, // a GIF
+    `${png()}${'A'.repeat(32 * 1024 * 1024)}`, // over the size limit
+    42,
+  ]) {
+    assert.equal(save('png', 'p.png', data), false, String(data).slice(0, 50));
+  }
+  assert.equal(save('svg', 'p.svg', '<script>alert(1)</script>'), false);
+  assert.equal(save('csv', 'p.csv', 'x'.repeat(MAX_TEXT_SAVE_CHARS + 1)), false);
+});
+
+test('every string from the webview is bounded: log lines, values, model ids', () => {
+  assert.ok(isWebviewToHost({ type: 'log', level: 'warn', message: 'x'.repeat(2000) }));
+  assert.equal(isWebviewToHost({ type: 'log', level: 'warn', message: 'x'.repeat(2001) }), false);
+  assert.ok(isWebviewToHost({ type: 'values', model: 'm', values: { a: 'x'.repeat(2000) } }));
+  assert.equal(
+    isWebviewToHost({ type: 'values', model: 'm', values: { a: 'x'.repeat(2001) } }),
+    false,
+  );
+  assert.equal(isWebviewToHost({ type: 'values', model: 'm'.repeat(101), values: {} }), false);
+  assert.equal(
+    isWebviewToHost({
+      type: 'state',
+      state: { model: 'm', scenario: null, params: { a: 'x'.repeat(2001) }, cursor: null },
+    }),
+    false,
   );
 });

@@ -16,6 +16,9 @@ test('the CSP denies everything by default and allows scripts only by nonce', ()
   assert.match(policy, new RegExp(`script-src 'nonce-${opts.nonce}'(;|$)`));
   assert.ok(!/unsafe-inline|unsafe-eval|\*|https?:\/\/(?!file\+)/.test(policy), policy);
   assert.ok(!policy.includes('worker-src'), 'no worker-src unless a panel asks for one');
+  // base-uri and form-action do not fall back to default-src: they must be set themselves.
+  assert.match(policy, /(^|; )base-uri 'none'(;|$)/);
+  assert.match(policy, /(^|; )form-action 'none'(;|$)/);
   assert.match(csp({ ...opts, workerUri: 'x' }), /worker-src https:\/\/file\+/);
 });
 

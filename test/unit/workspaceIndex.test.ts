@@ -18,7 +18,7 @@ import { after, test } from 'node:test';
 import { createExtractor } from '../../src/index/extractor';
 import { emptyFacts, type FileFacts } from '../../src/index/facts';
 import { ExtractPool } from '../../src/index/pool';
-import { globToRegExp } from '../../src/index/walk';
+import { compileGlob } from '../../src/index/pathFilter';
 import { WorkspaceIndex, type WorkspaceIndexOptions } from '../../src/index/workspaceIndex';
 
 const lineExtractor = join(__dirname, 'helpers', 'lineExtractor.ts');
@@ -49,14 +49,14 @@ function open(root: string, extra: Partial<WorkspaceIndexOptions> = {}) {
 }
 
 test('globs: ** spans folders, a bare pattern matches base names, /** matches the folder too', () => {
-  assert.ok(globToRegExp('**/*.c').test('a.c'));
-  assert.ok(globToRegExp('**/*.c').test('x/y/a.c'));
-  assert.ok(!globToRegExp('**/*.c').test('x/y/a.cc'));
-  assert.ok(globToRegExp('*.{c,h}').test('net/ipv4/tcp.h'));
-  assert.ok(globToRegExp('Documentation/**').test('Documentation'));
-  assert.ok(globToRegExp('**/.git/**').test('net/.git'));
-  assert.ok(!globToRegExp('Documentation/**').test('net/Documentation'));
-  assert.ok(globToRegExp('net/ipv?/tcp_*.c').test('net/ipv4/tcp_output.c'));
+  assert.ok(compileGlob('**/*.c').test('a.c'));
+  assert.ok(compileGlob('**/*.c').test('x/y/a.c'));
+  assert.ok(!compileGlob('**/*.c').test('x/y/a.cc'));
+  assert.ok(compileGlob('*.{c,h}').test('net/ipv4/tcp.h'));
+  assert.ok(compileGlob('Documentation/**').test('Documentation'));
+  assert.ok(compileGlob('**/.git/**').test('net/.git'));
+  assert.ok(!compileGlob('Documentation/**').test('net/Documentation'));
+  assert.ok(compileGlob('net/ipv?/tcp_*.c').test('net/ipv4/tcp_output.c'));
 });
 
 test('walks C files only, honours excludes and skips large and binary files with a reason', async () => {
@@ -216,6 +216,38 @@ test('addOrChangeFiles extracts new and changed files, removes vanished ones, sk
       ws.index.callersOf('helper').map((e) => e.caller),
       ['c_new'],
     );
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('a folder created later is filtered as the first walk would: root-relative globs, one exclusion rule', async () => {
+  const root = tree(base);
+  const ws = await open(root, { exclude: ['Documentation/**', '**/build'] });
+  try {
+    // `Documentation/**` names the top-level folder only; relative to `drivers` it would
+    // have pruned drivers/Documentation. `**/build` excludes the folder and all below it.
+    for (const f of [
+      'drivers/a.c',
+      'drivers/Documentation/x.c',
+      'net/build/y.c',
+      'net/build/z/w.c',
+    ])
+      mkdirSync(dirname(join(root, f)), { recursive: true });
+    for (const f of [
+      'drivers/a.c',
+      'drivers/Documentation/x.c',
+      'net/build/y.c',
+      'net/build/z/w.c',
+    ])
+      writeFileSync(join(root, f), `fn f_${f.length}\n`);
+    await ws.addOrChangeFiles(['drivers', 'net/build', 'net/build/z']);
+    const files = ws.index.files();
+    assert.ok(files.includes('drivers/a.c'));
+    assert.ok(files.includes('drivers/Documentation/x.c'), files.join(' '));
+    assert.ok(!files.some((f) => f.startsWith('net/build/')), files.join(' '));
+    await ws.addOrChangeFiles(['net/build/y.c']);
+    assert.ok(!ws.index.files().includes('net/build/y.c'));
   } finally {
     ws.dispose();
   }

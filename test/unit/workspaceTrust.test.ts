@@ -88,12 +88,32 @@ test('the test-only extractorModule hook is unreachable from the extension and t
 
 test('package.json declares untrusted-workspace support and contributes nothing that runs code', () => {
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
-    capabilities?: { untrustedWorkspaces?: { supported?: unknown; description?: unknown } };
-    contributes?: Record<string, unknown>;
+    capabilities?: {
+      untrustedWorkspaces?: {
+        supported?: unknown;
+        description?: unknown;
+        restrictedConfigurations?: unknown;
+      };
+    };
+    contributes?: { configuration?: { properties?: Record<string, unknown> } } & Record<
+      string,
+      unknown
+    >;
   };
   const u = pkg.capabilities?.untrustedWorkspaces;
-  assert.equal(u?.supported, true);
+  assert.equal(u?.supported, 'limited');
   assert.match(String(u?.description), /never runs anything from the workspace/);
+  // Issue 15.6: an untrusted workspace must not choose which files are read (its globs ran on
+  // the host thread); in Restricted Mode these come from user settings only.
+  const restricted = u?.restrictedConfigurations as string[];
+  for (const k of [
+    'sklens.index.include',
+    'sklens.index.exclude',
+    'sklens.index.maxFileSizeBytes',
+    'sklens.index.followSymlinks',
+  ])
+    assert.ok(restricted?.includes(k), `restrictedConfigurations lists ${k}`);
+  for (const k of restricted) assert.ok(k in (pkg.contributes?.configuration?.properties ?? {}), k);
   // Task providers, debuggers and terminals would run workspace content.
   for (const k of ['taskDefinitions', 'debuggers', 'terminal', 'problemMatchers']) {
     assert.ok(!(k in (pkg.contributes ?? {})), `contributes.${k}`);

@@ -370,7 +370,7 @@ function exportData(format: 'csv' | 'svg' | 'png'): void {
   } else {
     const c = chart?.canvas();
     if (!c) return;
-    data = c.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+    data = c.toDataURL('image/png'); // the host checks the data URL and decodes it
   }
   post({ type: 'save', requestId: saveSeq++, format, suggestedName: `${base}.${format}`, data });
 }
