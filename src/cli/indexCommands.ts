@@ -64,13 +64,13 @@ async function openFromArgs(
       );
     }
   }
-  // Files whose extraction failed (not partial parses): a broken install (the grammars not
-  // found beside the bundle) fails every file, and must say so rather than report 0 functions.
+  // Files that could not be indexed (a parser fault, the time bound; not partial parses): a
+  // broken install fails every file, and must say so rather than report 0 functions.
   const failed: string[] = [];
   const ws = await WorkspaceIndex.open(root, {
     cacheDir,
     log: (line) => {
-      if (/: (extraction failed: |skipped: the index worker died)/.test(line)) failed.push(line);
+      if (/^[^:]+: not indexed: /.test(line)) failed.push(line);
     },
     ...(workers !== undefined ? { workers } : {}),
     ...(values.include ? { include: values.include } : {}),
@@ -81,7 +81,8 @@ async function openFromArgs(
       `sklens: ${failed.length} of ${ws.report.extracted} parsed files could not be indexed; ` +
         `first: ${failed[0]}\n`,
     );
-    if (failed.length === ws.report.extracted) {
+    // Every file failed (a broken install), not only the one parsed beside cached ones.
+    if (failed.length === ws.report.extracted && ws.report.fromCache + ws.report.rehashed === 0) {
       ws.dispose();
       throw new CliFailure(`no file could be indexed (${failed[0]!.replace(/^[^:]*: /, '')})`);
     }
