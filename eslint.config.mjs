@@ -37,12 +37,18 @@ function restrict({ vscode, patterns }) {
 
 /** Files outside the core folders that run without VS Code (they say so in their header). */
 const SERVICES_WITHOUT_VSCODE = [
-  'src/services/docReparser.ts',
+  'src/services/changeBatcher.ts',
+  'src/services/claimWorker.ts',
+  'src/services/claimWorkerClient.ts',
+  'src/services/claimWorkerProtocol.ts',
+  'src/services/debouncer.ts',
   'src/services/docWorker.ts',
   'src/services/docWorkerClient.ts',
   'src/services/docWorkerProtocol.ts',
   'src/services/engine.ts',
-  'src/services/glob.ts',
+  'src/services/hostTimer.ts',
+  'src/services/indexState.ts',
+  'src/services/problemSummary.ts',
   'src/services/selector.ts',
   'src/services/workspaceEngine.ts',
 ];

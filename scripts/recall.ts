@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { extractFacts } from '../src/index/extract';
+import { extractFacts } from '../src/index/pipeline';
 import { createParser } from '../src/parse/treeSitter';
 
 export interface RecallResult {

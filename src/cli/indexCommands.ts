@@ -32,8 +32,8 @@ interface Parsed {
   cacheErrors: string[];
 }
 
-// A file the extractor left out keeps one problem saying why (src/index/extract.ts,
-// extractor.ts, worker.ts): `skipped: <why>` or `unreadable: <code>`. Read from the index, not
+// A file the extractor left out keeps one problem saying why (src/index/pipeline.ts,
+// worker.ts): `skipped: <why>` or `unreadable: <code>`. Read from the index, not
 // the log, so a warm start from the cache lists them too.
 const LEFT_OUT = /^(skipped|unreadable): (.*)$/;
 const CACHE_NOT_WRITTEN = /^index cache not written: (.*)$/;
@@ -80,14 +80,14 @@ async function openFromArgs(
       if (why) throw new UsageError(`${flag}: ${why}`);
     }
   }
-  // Files whose extraction failed (not partial parses): a broken install (the grammars not
-  // found beside the bundle) fails every file, and must say so rather than report 0 functions.
+  // Files that could not be indexed (a parser fault, the time bound; not partial parses): a
+  // broken install fails every file, and must say so rather than report 0 functions.
   const failed: string[] = [];
   const cacheErrors: string[] = [];
   const ws = await WorkspaceIndex.open(root, {
     cacheDir,
     log: (line) => {
-      if (/: (extraction failed: |skipped: the index worker died)/.test(line)) failed.push(line);
+      if (/^[^:]+: not indexed: /.test(line)) failed.push(line);
       const c = CACHE_NOT_WRITTEN.exec(line);
       if (c) cacheErrors.push(c[1]!);
     },
@@ -101,7 +101,8 @@ async function openFromArgs(
       `sklens: ${failed.length} of ${ws.report.extracted} parsed files could not be indexed; ` +
         `first: ${failed[0]}\n`,
     );
-    if (failed.length === ws.report.extracted) {
+    // Every file failed (a broken install), not only the one parsed beside cached ones.
+    if (failed.length === ws.report.extracted && ws.report.fromCache + ws.report.rehashed === 0) {
       ws.dispose();
       throw new CliFailure(`no file could be indexed (${failed[0]!.replace(/^[^:]*: /, '')})`);
     }

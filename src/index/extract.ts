@@ -1,20 +1,10 @@
 // Facts of one C file (definitions, macros, structs, calls, field accesses, ops tables, value
 // references) from one tree-sitter parse of the pre-processed text and one pass over the
-// captures of grammars/queries/facts.scm. Never throws: anything that goes wrong is recorded
-// in FileFacts.problems and the facts found so far are kept.
-import { createHash } from 'node:crypto';
+// captures of grammars/queries/facts.scm (`collect`). Files reach it only through
+// src/index/pipeline.ts, which checks the content, bounds the work and handles failures.
 import { accessRule, macroIndex, type AccessRule } from '../parse/kernelMacros';
-import { preprocess } from '../parse/preprocess';
+import { getQuery, type Node, type Parser, type Query } from '../parse/treeSitter';
 import {
-  getQuery,
-  parseBounded,
-  type Node,
-  type Parser,
-  type Query,
-  type Tree,
-} from '../parse/treeSitter';
-import {
-  emptyFacts,
   type CallSite,
   type FieldDef,
   type FileFacts,
@@ -24,17 +14,6 @@ import {
   type Span,
   type StructDef,
 } from './facts';
-
-export interface ExtractOptions {
-  size?: number;
-  mtimeMs?: number;
-  /** Content hash of the bytes on disk; computed (sha1 of the text) when absent. */
-  hash?: string;
-  /** Files larger than this (UTF-16 code units / bytes) are skipped. Default 8 MiB. */
-  maxBytes?: number;
-  /** Parse time bound in milliseconds. Default 10 s. */
-  timeoutMs?: number;
-}
 
 /** Field types of kernel structs defined outside net/ (include/net/sock.h, ...). */
 const KNOWN_FIELD_TYPES: Record<string, string> = {
@@ -76,8 +55,6 @@ const KNOWN_FIELD_TYPES: Record<string, string> = {
 export { accessRule };
 
 const SKIP_REFS = new Set(['NULL', 'true', 'false']);
-
-const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 
 function spanOf(node: Node): Span {
   const s = node.startPosition;
@@ -143,99 +120,10 @@ function typeTag(type: Node | null): string | null {
   }
 }
 
-function isBinary(bytes: Uint8Array): boolean {
-  // A NUL byte in the first 64 KiB (or anywhere in a small file) marks a binary file.
-  const lim = Math.min(bytes.length, 65536);
-  for (let k = 0; k < lim; k++) if (bytes[k] === 0) return true;
-  return false;
-}
-
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
-const utf8Lenient = new TextDecoder('utf-8');
-
 interface FnScope {
   name: string;
   end: number;
   locals: Map<string, string | null>;
-}
-
-/**
- * Extracts the facts of one C file. `text` is the file's content (a string, or the bytes on
- * disk, which are checked for NULs and decoded as UTF-8 with replacement). `parser` has the
- * C language set (treeSitter.createParser()).
- */
-export function extractFacts(
-  path: string,
-  text: string | Uint8Array,
-  parser: Parser,
-  opts: ExtractOptions = {},
-): FileFacts {
-  const size = opts.size ?? text.length;
-  const facts = emptyFacts(path, size, opts.mtimeMs ?? 0, opts.hash ?? '');
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (text.length > maxBytes) {
-    facts.problems.push(`skipped: ${text.length} bytes exceeds the ${maxBytes}-byte limit`);
-    return facts;
-  }
-  let src: string;
-  if (typeof text === 'string') {
-    if (text.indexOf('\0') >= 0) {
-      facts.problems.push('skipped: binary file (NUL bytes)');
-      return facts;
-    }
-    src = text;
-  } else {
-    if (isBinary(text)) {
-      facts.problems.push('skipped: binary file (NUL bytes)');
-      return facts;
-    }
-    try {
-      src = utf8Strict.decode(text);
-    } catch {
-      src = utf8Lenient.decode(text);
-      facts.problems.push('invalid UTF-8: decoded with replacement characters');
-    }
-    if (src.indexOf('\0') >= 0) {
-      facts.problems.push('skipped: binary file (NUL bytes)');
-      return facts;
-    }
-  }
-  if (facts.hash === '') facts.hash = createHash('sha1').update(src).digest('hex');
-
-  try {
-    const pre = preprocess(src);
-    const outcome = parseBounded(parser, pre.text, null, opts.timeoutMs ?? 10_000);
-    if (outcome.tree === null) {
-      facts.problems.push(
-        `skipped: parse abandoned after ${Math.round(outcome.ms)} ms (time limit ${opts.timeoutMs ?? 10_000} ms)`,
-      );
-      return facts;
-    }
-    const tree = outcome.tree;
-    try {
-      collect(facts, src, tree.rootNode, parser);
-    } finally {
-      tree.delete();
-    }
-  } catch (err) {
-    facts.problems.push(`extraction failed: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return facts;
-}
-
-/**
- * Facts of an open document from its cached tree (src/parse/treeCache.ts), without parsing
- * again. `text` is the document's text (not the pre-processed one); the tree stays owned by
- * the cache.
- */
-export function factsFromTree(path: string, text: string, tree: Tree, parser: Parser): FileFacts {
-  const facts = emptyFacts(path, text.length, 0, createHash('sha1').update(text).digest('hex'));
-  try {
-    collect(facts, text, tree.rootNode, parser);
-  } catch (err) {
-    facts.problems.push(`extraction failed: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return facts;
 }
 
 /** A file-scope fact a top-level node left for later ones: a global's tag, a field's type or owner. */

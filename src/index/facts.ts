@@ -144,3 +144,19 @@ export function emptyFacts(path: string, size = 0, mtimeMs = 0, hash = ''): File
     problems: [],
   };
 }
+
+/**
+ * Problems that mean the facts are not the file's (a parser fault, a time bound, a read that
+ * failed), as opposed to a verdict on the content (binary, too large, syntax errors). Such
+ * facts are kept for the session with the reason, but the cache never reuses them: the file is
+ * extracted again on the next run.
+ */
+const FAILED = 'not indexed: ';
+
+export function failure(reason: string): string {
+  return FAILED + reason;
+}
+
+export function isFailed(f: { problems: readonly string[] }): boolean {
+  return f.problems.some((p) => p.startsWith(FAILED));
+}

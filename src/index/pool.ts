@@ -4,8 +4,9 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { emptyFacts } from './facts';
+import { emptyFacts, failure } from './facts';
 import { packBatch, type PackedBatch } from './packed';
+import { DEFAULT_BOUND_MS } from './pipeline';
 import type { WalkedFile } from './walk';
 import type { ExtractRequest, ExtractResponse } from './worker';
 
@@ -13,8 +14,8 @@ import type { ExtractRequest, ExtractResponse } from './worker';
  * Heap limits of an index worker. A worker allocates mostly short-lived objects (query
  * captures, one batch's facts), so a small young generation keeps its footprint down at little
  * cost in scavenges; the old-generation bound stops one pathological file from taking the
- * process's memory (the worker dies, and the pool retries its files one at a time, then skips
- * the culprit with a reason). SKLENS_WORKER_YOUNG_MB overrides the young size (measurements).
+ * process's memory (the worker dies, and the pool retries the file it was on once in a fresh
+ * worker, then reports it with the reason). SKLENS_WORKER_YOUNG_MB overrides the young size (measurements).
  */
 function workerLimits(): { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number } {
   const young = Number(process.env.SKLENS_WORKER_YOUNG_MB ?? '');
@@ -52,6 +53,12 @@ export interface ExtractJob {
   root: string;
   files: readonly WalkedFile[];
   maxFileBytes: number;
+  /**
+   * Bound on pre-pass + parse + extract of one file, ms (default DEFAULT_BOUND_MS). The worker
+   * enforces it; a worker still busy with one file well past it (a loop outside the parse) is
+   * stopped, and the file is reported over the bound.
+   */
+  timeoutMs?: number;
   signal?: AbortSignal;
   /**
    * Called on the caller's thread with each batch as it arrives: packed facts whose rows index
@@ -107,10 +114,20 @@ export class ExtractPool {
     const workers = new Set(this.workers.slice(0, Math.min(this.size, batches.length)));
     // Idle workers must not keep a CLI process alive: referenced only while a job runs.
     for (const w of workers) w.ref();
+    const timeoutMs = job.timeoutMs ?? DEFAULT_BOUND_MS;
+    // The worker's own bound covers the parse; this one, a file stuck outside it.
+    const hardMs = timeoutMs + Math.max(1000, timeoutMs / 2);
     return new Promise<void>((resolve, reject) => {
-      /** Batches still to send; `crashed` counts worker deaths while extracting it. */
-      const queue = batches.map((files) => ({ files, crashed: 0 }));
-      const inFlight = new Map<Worker, (typeof queue)[number]>();
+      const queue: WalkedFile[][] = [...batches];
+      /** Per worker: its batch, the file it is on (-1: none yet) and since when. */
+      const inFlight = new Map<
+        Worker,
+        { files: WalkedFile[]; current: number; since: number; done: number }
+      >();
+      /** Worker deaths per file it was extracting. */
+      const deaths = new Map<string, number>();
+      /** Workers stopped by the watchdog. */
+      const stopped = new Set<Worker>();
       let finished = false;
       const cleanups: (() => void)[] = [];
       const finish = (err?: unknown) => {
@@ -127,26 +144,48 @@ export class ExtractPool {
       const onAbort = () => finish(job.signal!.reason ?? new Error('aborted'));
       job.signal?.addEventListener('abort', onAbort, { once: true });
       cleanups.push(() => job.signal?.removeEventListener('abort', onAbort));
+      const watchdog = setInterval(
+        () => {
+          const now = performance.now();
+          for (const [w, b] of inFlight) {
+            if (b.current >= 0 && !stopped.has(w) && now - b.since > hardMs) {
+              stopped.add(w);
+              void w.terminate();
+            }
+          }
+        },
+        Math.max(20, Math.min(1000, timeoutMs / 4)),
+      );
+      watchdog.unref();
+      cleanups.push(() => clearInterval(watchdog));
+      const report = (f: WalkedFile, reason: string) => {
+        const facts = emptyFacts(f.path, f.size, f.mtimeMs);
+        facts.problems.push(failure(reason));
+        job.onFacts(packBatch([facts]).batch);
+      };
       const feed = (w: Worker) => {
         if (finished) return;
-        const b = queue.shift();
-        if (!b) {
+        const files = queue.shift();
+        if (!files) {
           if (inFlight.size === 0) finish();
           return;
         }
-        inFlight.set(w, b);
+        inFlight.set(w, { files, current: -1, since: performance.now(), done: 0 });
         const req: ExtractRequest = {
           id: this.nextId++,
           root: job.root,
-          files: b.files,
+          files,
           maxFileBytes: job.maxFileBytes,
+          timeoutMs,
         };
         w.postMessage(req);
       };
       /**
-       * A worker died (a crash in the parser, out of memory): its batch is retried one file at
-       * a time in a fresh worker, and a file that kills a worker twice is indexed as skipped
-       * with the reason, so one bad file never costs the rest of the tree.
+       * A worker died (its parser's runtime failed, a crash, out of memory, or the watchdog
+       * stopped it): the file it was on is retried once in a fresh worker (one over the time
+       * bound is not: it is reported), the batch's other files go back to the queue, and a file
+       * that kills a worker twice is reported with the reason, so one bad file never costs the
+       * rest of the tree.
        */
       const onDeath = (w: Worker, why: string) => {
         if (finished) return;
@@ -154,19 +193,26 @@ export class ExtractPool {
         this.workers = this.workers.filter((x) => x !== w);
         const b = inFlight.get(w);
         inFlight.delete(w);
-        if (b) {
-          if (b.files.length > 1) {
-            for (const f of b.files) queue.unshift({ files: [f], crashed: 1 });
-          } else if (b.crashed === 0) queue.unshift({ files: b.files, crashed: 1 });
-          else {
-            const f = b.files[0]!;
-            const skipped = emptyFacts(f.path, f.size, f.mtimeMs);
-            skipped.problems.push(`skipped: the index worker died on this file twice (${why})`);
-            try {
-              job.onFacts(packBatch([skipped]).batch);
-            } catch (e) {
-              return finish(e);
-            }
+        if (b && b.done > Math.max(0, b.current)) {
+          // The worker reported the file it was on itself before exiting.
+          if (b.done < b.files.length) queue.unshift(b.files.slice(b.done));
+        } else if (b) {
+          const at = Math.max(0, b.current);
+          const culprit = b.files[at]!;
+          const rest = [...b.files.slice(b.done, at), ...b.files.slice(at + 1)];
+          if (rest.length > 0) queue.unshift(rest);
+          const n = (deaths.get(culprit.path) ?? 0) + 1;
+          deaths.set(culprit.path, n);
+          try {
+            if (stopped.has(w)) {
+              report(
+                culprit,
+                `over the ${timeoutMs} ms bound for pre-pass + parse + extract (the worker was stopped)`,
+              );
+            } else if (n >= 2) report(culprit, `the index worker died on this file twice (${why})`);
+            else queue.unshift([culprit]);
+          } catch (e) {
+            return finish(e);
           }
         }
         const fresh = this.spawn();
@@ -178,13 +224,27 @@ export class ExtractPool {
       const attach = (w: Worker) => {
         let lastError = '';
         const onMessage = (res: ExtractResponse) => {
-          inFlight.delete(w);
-          if ('error' in res) return finish(new Error(`index worker: ${res.error}`));
+          const b = inFlight.get(w);
+          if (res.type === 'start') {
+            if (b) {
+              b.current = res.index;
+              b.since = performance.now();
+            }
+            return;
+          }
+          if (res.type === 'error') return finish(new Error(`index worker: ${res.error}`));
           try {
             job.onFacts(res.batch);
           } catch (e) {
             return finish(e);
           }
+          if (res.fault !== undefined) {
+            // The worker exits next; onDeath retries the file it was on.
+            lastError = res.fault;
+            if (b) b.done = res.done ?? 0;
+            return;
+          }
+          inFlight.delete(w);
           feed(w);
         };
         const onError = (e: Error) => {

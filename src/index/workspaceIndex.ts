@@ -7,16 +7,9 @@ import { existsSync, promises as fsp, readdirSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { cacheFileFor, readCache, writeCache, type CacheRead } from './cache';
 import { MemoryCodeIndex } from './codeIndex';
-import {
-  contentHash,
-  createDocumentExtractor,
-  createExtractor,
-  factsFromBytes,
-  type DocumentExtractor,
-  type Extractor,
-} from './extractor';
-import { emptyFacts, type FileFacts } from './facts';
+import { isFailed } from './facts';
 import type { PackedFacts } from './packed';
+import { contentHash } from './pipeline';
 import { CODEC_VERSION, runStepsAsync } from './factsCodec';
 import { PathFilter } from './pathFilter';
 import { ExtractPool } from './pool';
@@ -93,8 +86,7 @@ export function extractorFingerprint(extractorModule?: string): string {
   if (extractorModule !== undefined) add(extractorModule);
   else if (__filename.endsWith('.ts')) {
     addDir(join(__dirname, '..', 'parse'), /\.ts$/);
-    for (const n of ['extract.ts', 'extractor.ts', 'facts.ts', 'worker.ts'])
-      add(join(__dirname, n));
+    for (const n of ['extract.ts', 'pipeline.ts', 'facts.ts', 'worker.ts']) add(join(__dirname, n));
     addDir(join(__dirname, '..', '..', 'grammars', 'queries'), /\.scm$/);
   } else {
     add(join(__dirname, 'indexWorker.js'));
@@ -121,11 +113,7 @@ export class WorkspaceIndex {
   private readonly maxFileBytes: number;
   private readonly pool: ExtractPool;
   private readonly cacheFile: string | undefined;
-  private local: Promise<Extractor> | undefined;
-  private docs: Promise<DocumentExtractor> | undefined;
-  private docVersions = new Map<string, number>();
   private dirty = false;
-  private saveTimer: NodeJS.Timeout | undefined;
   private disposed = false;
 
   private constructor(
@@ -208,10 +196,13 @@ export class WorkspaceIndex {
       const hit = byPath.get(w.path);
       const c = hit?.f;
       let reuse = false;
-      if (c && c.size === w.size && c.mtimeMs === w.mtimeMs) {
+      // Facts of a failure (a parser fault, the time bound) are never reused: extracted again.
+      if (!c || isFailed(c)) {
+        // extracted below
+      } else if (c.size === w.size && c.mtimeMs === w.mtimeMs) {
         reuse = true;
         report.fromCache++;
-      } else if (c && c.size === w.size) {
+      } else if (c.size === w.size) {
         // Touched (checkout, `touch`) but maybe not changed: compare content hashes.
         const bytes = await fsp.readFile(join(this.root, w.path)).catch(() => undefined);
         if (bytes && contentHash(bytes) === c.hash) {
@@ -307,53 +298,13 @@ export class WorkspaceIndex {
     return r.split(sep).join('/');
   }
 
-  private extractor(): Promise<Extractor> {
-    if (!this.local) {
-      const mod = this.opts.extractorModule;
-      this.local = mod
-        ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-          (require(mod) as { createExtractor: () => Promise<Extractor> }).createExtractor()
-        : createExtractor();
-    }
-    return this.local;
-  }
-
   /**
-   * Re-indexes one file from the given text (an open, possibly unsaved document) on the
-   * caller's thread. With the tree-sitter extractor the document's previous tree is reused
-   * (incremental reparse); `version` is the document version (default: one more than the last).
-   * Returns the new facts, or the previous ones when the parse hit its time bound.
+   * Facts of one file from elsewhere (an open document's text, from the document worker):
+   * they replace the file's and are written with the next saveCache().
    */
-  async updateFile(path: string, text: string, version?: number): Promise<FileFacts> {
-    const rel = this.rel(path);
-    const v = version ?? (this.docVersions.get(rel) ?? 0) + 1;
-    this.docVersions.set(rel, v);
-    let facts: FileFacts | undefined;
-    if (this.opts.extractorModule === undefined && Buffer.byteLength(text) <= this.maxFileBytes) {
-      const docs = await (this.docs ??= createDocumentExtractor());
-      facts = docs.update(rel, v, text);
-      if (facts) facts.hash = contentHash(Buffer.from(text, 'utf8'));
-      else {
-        this.problem(rel, 'reparse abandoned (time limit); keeping the previous facts');
-        const prev = this.index.facts(rel);
-        if (prev) return prev;
-        facts = emptyFacts(rel, Buffer.byteLength(text), 0, contentHash(Buffer.from(text, 'utf8')));
-        facts.problems.push('reparse abandoned (time limit)');
-      }
-    } else {
-      const extract = await this.extractor();
-      facts = factsFromBytes(rel, Buffer.from(text, 'utf8'), 0, this.maxFileBytes, extract);
-    }
-    this.index.setFile(facts);
+  setPacked(facts: PackedFacts, strings: readonly string[]): void {
+    this.index.setPacked(facts, strings);
     this.dirty = true;
-    return facts;
-  }
-
-  /** An open document was closed: its parse tree is freed (its facts stay). */
-  closeDocument(path: string): void {
-    const rel = this.rel(path);
-    this.docVersions.delete(rel);
-    void this.docs?.then((d) => d.close(rel));
   }
 
   /**
@@ -471,25 +422,12 @@ export class WorkspaceIndex {
     this.progress('save', files.length, files.length);
   }
 
-  /** Saves after `delayMs` of quiet (edit storms write once). */
-  scheduleSave(delayMs = 5000): void {
-    if (!this.cacheFile) return;
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      if (this.dirty) void this.saveCache();
-    }, delayMs);
-    this.saveTimer.unref();
-  }
-
   get cachePath(): string | undefined {
     return this.cacheFile;
   }
 
   dispose(): void {
     this.disposed = true;
-    if (this.saveTimer) clearTimeout(this.saveTimer);
     this.pool.dispose();
-    void this.docs?.then((d) => d.dispose());
   }
 }

@@ -136,9 +136,15 @@ export class TreeCache {
    * parsed incrementally from the cached tree of an older version (when there is one), else
    * parsed afresh. `_edits` are the document's changes since the cached version; the edit
    * applied to the tree is derived from the texts themselves (see the header). Returns null
-   * when the parse exceeded its time bound.
+   * when the parse exceeded its time bound (`timeoutMs`, default the cache's).
    */
-  update(uri: string, version: number, text: string, _edits?: readonly TextEdit[]): Tree | null {
+  update(
+    uri: string,
+    version: number,
+    text: string,
+    _edits?: readonly TextEdit[],
+    timeoutMs = this.timeoutMs,
+  ): Tree | null {
     const old = this.entries.get(uri);
     if (old !== undefined && old.version === version) {
       this.touch(uri, old);
@@ -156,14 +162,14 @@ export class TreeCache {
       old.tree.edit(new Edit(edit));
       base = old.tree;
     }
-    const { tree, timedOut, ms } = parseBounded(this.parser, pre, base, this.timeoutMs);
+    const { tree, timedOut, ms } = parseBounded(this.parser, pre, base, timeoutMs);
     if (old !== undefined) {
       old.tree.delete();
       this.entries.delete(uri);
     }
     if (tree === null) {
       this.lastProblem = timedOut
-        ? `${uri}: parse abandoned after ${Math.round(ms)} ms (limit ${this.timeoutMs} ms)`
+        ? `${uri}: parse abandoned after ${Math.round(ms)} ms (limit ${timeoutMs} ms)`
         : `${uri}: parse failed`;
       return null;
     }

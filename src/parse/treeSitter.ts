@@ -71,6 +71,14 @@ export async function createParser(): Promise<Parser> {
   return p;
 }
 
+/** A fresh parser for C, synchronously: loadC() must have resolved in this thread. */
+export function newParser(): Parser {
+  if (language === undefined) throw new Error('newParser: the C grammar is not loaded yet');
+  const p = new Parser();
+  p.setLanguage(language);
+  return p;
+}
+
 const queries = new Map<string, Query>();
 
 /** The compiled query `grammars/queries/<name>.scm`, compiled once per language. */
@@ -97,32 +105,63 @@ export interface ParseOutcome {
 }
 
 /**
+ * Thrown from inside a parse that went on past its deadline although asked to stop (tree-sitter
+ * does not check for cancellation everywhere in its error recovery: `a(;` repeated 10,000 times
+ * runs for tens of seconds after the request). Unwinding the wasm stack like this leaves the
+ * runtime in an unknown state: the thread's parser runtime must not be used again.
+ */
+export class ParseAbandoned extends Error {}
+
+/**
  * Parses `text` (incrementally from `oldTree` when given, which must already be edited),
  * abandoning after `timeoutMs` of wall time. The parser is reset after an abandoned parse so
- * that the next one starts afresh.
+ * that the next one starts afresh. A parse that ignores the request to stop for another
+ * `graceMs` is unwound with ParseAbandoned.
  */
 export function parseBounded(
   parser: Parser,
   text: string,
   oldTree: Tree | null = null,
   timeoutMs = 5000,
+  graceMs = 250,
 ): ParseOutcome {
   const t0 = performance.now();
   const deadline = t0 + timeoutMs;
   let timedOut = false;
-  const tree = parser.parse(text, oldTree, {
-    // Returning true cancels the parse (web-tree-sitter ParseOptions.progressCallback).
-    progressCallback: (() => {
-      if (performance.now() > deadline) {
-        timedOut = true;
-        return true;
-      }
-      return false;
-    }) as () => void,
-  });
+  let tree: Tree | null;
+  try {
+    tree = parse();
+  } catch (e) {
+    // Cancelling can itself trap the runtime ("memory access out of bounds"): still a time-out.
+    if (timedOut && !(e instanceof ParseAbandoned)) {
+      throw new ParseAbandoned(
+        `parse stopped at its bound with: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    throw e;
+  }
   if (tree === null) {
     parser.reset();
     timedOut = true;
   }
   return { tree, timedOut, ms: performance.now() - t0 };
+
+  function parse(): Tree | null {
+    return parser.parse(text, oldTree, {
+      // Returning true cancels the parse (web-tree-sitter ParseOptions.progressCallback).
+      progressCallback: (() => {
+        const now = performance.now();
+        if (now > deadline) {
+          if (timedOut && now > deadline + graceMs) {
+            throw new ParseAbandoned(
+              `parse did not stop ${Math.round(now - deadline)} ms past its bound`,
+            );
+          }
+          timedOut = true;
+          return true;
+        }
+        return false;
+      }) as () => void,
+    });
+  }
 }

@@ -5,8 +5,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PackedFacts } from '../index/packed';
-import type { ReparseOptions } from './docReparser';
-import type { DocRequest, DocResponse } from './docWorkerProtocol';
+import type { DocRequest, DocResponse, ReparseOptions } from './docWorkerProtocol';
 
 export interface DocUpdate {
   /** Packed facts (src/index/packed.ts) whose row string ids index `strings`. */
@@ -32,9 +31,17 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
+interface Job {
+  text: string;
+  opts: ReparseOptions;
+  waiters: Waiter[];
+  /** Already sent once to a worker that then failed (it is not retried again). */
+  retried?: boolean;
+}
+
 interface PathState {
-  inFlight: { id: number; waiters: Waiter[] } | undefined;
-  next: { text: string; opts: ReparseOptions; waiters: Waiter[] } | undefined;
+  inFlight: (Job & { id: number }) | undefined;
+  next: Job | undefined;
 }
 
 export class DocumentWorkerClient {
@@ -52,7 +59,7 @@ export class DocumentWorkerClient {
     w.on('error', (e) => this.failAll(e));
     w.on('exit', () => {
       if (this.worker === w) this.worker = undefined;
-      this.failAll(new Error('document worker exited'));
+      this.retryOrFail(new Error('document worker exited'));
     });
     this.worker = w;
     return w;
@@ -105,7 +112,7 @@ export class DocumentWorkerClient {
     }
     st.next = undefined;
     const id = this.nextId++;
-    st.inFlight = { id, waiters: job.waiters };
+    st.inFlight = { ...job, id };
     this.byId.set(id, path);
     const w = this.ensure();
     w.ref(); // keep the process alive while work is pending (CLI, tests)
@@ -126,6 +133,9 @@ export class DocumentWorkerClient {
     const st = this.paths.get(path);
     const flight = st?.inFlight;
     if (!st || !flight || flight.id !== res.id) return;
+    // The update broke the worker's parser runtime and the worker is exiting: the update is
+    // sent once more to a fresh worker (retryOrFail, on exit) unless it was already.
+    if (res.type === 'facts' && res.fault !== undefined && flight.retried !== true) return;
     st.inFlight = undefined;
     // A newer text is waiting: this result is already stale for the index, but its waiters
     // (providers awaiting `idle`) are released; the newer one goes out now.
@@ -135,6 +145,28 @@ export class DocumentWorkerClient {
       else w.resolve(stale ? undefined : res);
     }
     this.send(path, st);
+  }
+
+  /**
+   * The worker is gone: every update it had not answered goes once to a fresh worker (a newer
+   * text of the same document, if queued, replaces it); one already retried fails.
+   */
+  private retryOrFail(e: Error): void {
+    if (this.disposed) return;
+    const failed: Waiter[] = [];
+    const resend: [string, PathState][] = [];
+    for (const [path, st] of this.paths) {
+      const f = st.inFlight;
+      if (!f) continue;
+      st.inFlight = undefined;
+      this.byId.delete(f.id);
+      if (f.retried === true) failed.push(...f.waiters);
+      else if (st.next) st.next.waiters.push(...f.waiters);
+      else st.next = { text: f.text, opts: f.opts, waiters: f.waiters, retried: true };
+      resend.push([path, st]);
+    }
+    for (const w of failed) w.reject(e);
+    for (const [path, st] of resend) this.send(path, st);
   }
 
   private failAll(e: Error): void {

@@ -64,7 +64,7 @@ export class WorkspaceEngine implements IndexEngine {
   }
 
   setPackedFacts(facts: PackedFacts, strings: readonly string[]): void {
-    this.ws?.index.setPacked(facts, strings);
+    this.ws?.setPacked(facts, strings);
   }
 
   async saveCache(): Promise<void> {

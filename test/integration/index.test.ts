@@ -9,6 +9,8 @@ import { after, before, test } from 'node:test';
 import type { CallEdge } from '../../src/index/api';
 import { WorkspaceIndex } from '../../src/index/workspaceIndex';
 import { linuxRoot } from './sources';
+import { packBatch } from '../../src/index/packed';
+import { FactsPipeline } from '../../src/index/pipeline';
 
 let ws: WorkspaceIndex;
 const net = () => join(linuxRoot(), 'net');
@@ -198,9 +200,16 @@ test('an open-document edit and its undo leave the index equal to a fresh extrac
   // Rename a callee in the body, as a user typing would, then undo.
   const edited = original.replace('roundup_pow_of_two(per_mss)', 'roundup_pow_of_twX(per_mss)');
   assert.notEqual(edited, original);
-  await ws.updateFile(join(net(), file), edited);
+  // As the extension applies an edit: the document pipeline's facts replace the file's.
+  const docs = await FactsPipeline.create();
+  const edit = (text: string) => {
+    const { batch } = packBatch([docs.document(file, text).facts]);
+    ws.setPacked(batch.files[0]!, batch.strings);
+  };
+  edit(edited);
   const mid = names(ws.index.calleesOf('tcp_sndbuf_expand'));
   assert.ok(mid.has('roundup_pow_of_twX') && !mid.has('roundup_pow_of_two'));
-  await ws.updateFile(join(net(), file), original);
+  edit(original);
+  docs.dispose();
   assert.deepEqual(ws.index.calleesOf('tcp_sndbuf_expand'), before);
 });

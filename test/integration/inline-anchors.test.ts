@@ -14,7 +14,7 @@ import {
   type FunctionText,
   type InlineAnchor,
 } from '../../src/model/codeAnchors';
-import { createExtractor } from '../../src/index/extractor';
+import { FactsPipeline } from '../../src/index/pipeline';
 import { findModel } from '../../src/model/registry';
 import { runModel } from '../../src/model/types';
 import { linuxRoot } from './sources';
@@ -36,7 +36,8 @@ const anchors = INLINE_ANCHORS.filter((a) => MODELS_CHECKED.includes(a.model));
 
 /** Every definition in each file, sliced to its text (0-based lines, as the editor's). */
 async function functionsByFile(): Promise<Map<string, FunctionText[]>> {
-  const extract = await createExtractor();
+  const pipe = await FactsPipeline.create();
+  const extract = (p: string, c: Uint8Array | string) => pipe.facts(p, c);
   const out = new Map<string, FunctionText[]>();
   for (const rel of new Set(Object.values(FILE_OF))) {
     const text = readFileSync(join(linuxRoot(), rel), 'utf8');

@@ -4,7 +4,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { accessRule, extractFacts } from '../../src/index/extract';
+import { accessRule } from '../../src/index/extract';
+import { extractFacts } from '../../src/index/pipeline';
 import { createParser } from '../../src/parse/treeSitter';
 
 const writes = (name: string): readonly number[] | null => accessRule(name)?.writes ?? null;

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { extractFacts } from '../../src/index/extract';
+import { extractFacts } from '../../src/index/pipeline';
 import { createParser, type Parser } from '../../src/parse/treeSitter';
 
 const fixturesDir = join(__dirname, '..', 'fixtures');
@@ -125,7 +125,10 @@ describe('bad input', () => {
     for (let k = 0; k < 20000; k++) big += `int v${k}(void) { return w${k}(${k}); }\n`;
     const f = extractFacts('slow.c', big, parser, { timeoutMs: 0.001 });
     assert.equal(f.functions.length, 0);
-    assert.match(f.problems.join(), /parse abandoned/);
+    assert.match(
+      f.problems.join(),
+      /^not indexed: over the 0.001 ms bound for pre-pass \+ parse \+ extract/,
+    );
     // The parser is usable afterwards.
     const g = extractFacts('ok.c', 'int ok(void) { return 0; }\n', parser);
     assert.deepEqual(
@@ -140,7 +143,7 @@ describe('bad input', () => {
     const nulText = extractFacts('b.c', 'int a;\0int b;', parser);
     assert.match(nulText.problems.join(), /binary/);
     const huge = extractFacts('c.c', 'int a;\n'.repeat(1000), parser, { maxBytes: 100 });
-    assert.match(huge.problems.join(), /exceeds/);
+    assert.match(huge.problems.join(), /over the limit of 100 bytes/);
     assert.equal(huge.functions.length, 0);
     const bad = Buffer.concat([
       Buffer.from('int caf'),

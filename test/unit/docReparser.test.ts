@@ -5,9 +5,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { CollectMemos, extractFacts } from '../../src/index/extract';
+import { CollectMemos } from '../../src/index/extract';
+import { extractFacts, FactsPipeline } from '../../src/index/pipeline';
 import { createParser, type Parser } from '../../src/parse/treeSitter';
-import { DocumentReparser } from '../../src/services/docReparser';
 
 const fixture = readFileSync(join(__dirname, '../fixtures/nav/edit_storm.c'), 'utf8');
 const opts = { maxBytes: 1 << 22, timeoutMs: 10_000 };
@@ -50,13 +50,13 @@ const SNIPPETS = [
 ];
 
 test('after every edit of a storm the incremental facts equal a fresh parse', () => {
-  const r = new DocumentReparser(incParser);
+  const r = new FactsPipeline(incParser);
   let text = fixture;
   const next = rng(0x5eed);
   let incremental = 0;
   let reused = 0;
   let walked = 0;
-  assert.equal(r.update('demo.c', text, opts).incremental, false);
+  assert.equal(r.document('demo.c', text, opts).incremental, false);
   for (let k = 0; k < 150; k++) {
     const at = next(text.length + 1);
     const op = next(3);
@@ -67,7 +67,7 @@ test('after every edit of a storm the incremental facts equal a fresh parse', ()
       const from = next(fixture.length);
       text = text.slice(0, at) + fixture.slice(from, from + next(40)) + text.slice(at);
     }
-    const got = r.update('demo.c', text, opts);
+    const got = r.document('demo.c', text, opts);
     if (got.incremental) incremental++;
     reused += got.reusedNodes;
     walked += got.walkedNodes;
@@ -79,15 +79,15 @@ test('after every edit of a storm the incremental facts equal a fresh parse', ()
   assert.ok(reused > 2 * walked, `${reused} top-level nodes reused, ${walked} walked`);
   // And back to the original text: the same facts as a fresh parse of the file.
   assert.deepEqual(
-    r.update('demo.c', fixture, opts).facts,
+    r.document('demo.c', fixture, opts).facts,
     extractFacts('demo.c', fixture, freshParser, opts),
   );
   r.dispose();
 });
 
 test('the reparser finds the fixture idioms and keeps a bounded number of trees', () => {
-  const r = new DocumentReparser(incParser, 2);
-  const f = r.update('demo.c', fixture, opts).facts;
+  const r = new FactsPipeline(incParser, { documents: 2 });
+  const f = r.document('demo.c', fixture, opts).facts;
   assert.deepEqual(
     f.functions.map((d) => d.name),
     ['demo_push_one', 'demo_push', 'demo_sendmsg', 'demo_close', 'demo_sock_sendmsg'],
@@ -95,12 +95,12 @@ test('the reparser finds the fixture idioms and keeps a bounded number of trees'
   assert.ok(f.calls.some((c) => c.via.kind === 'ops' && c.via.member === 'close'));
   assert.ok(f.calls.some((c) => c.via.kind === 'indirect' && c.callee === 'other_sendmsg'));
   assert.ok(f.fieldAccesses.some((a) => a.field === 'dk_wmem_queued' && a.access === 'write'));
-  r.update('b.c', 'int b(void) { return 0; }\n', opts);
-  r.update('c.c', 'int c(void) { return 0; }\n', opts);
+  r.document('b.c', 'int b(void) { return 0; }\n', opts);
+  r.document('c.c', 'int c(void) { return 0; }\n', opts);
   assert.equal(r.size, 2);
-  const big = r.update('big.c', 'x'.repeat(100), { ...opts, maxBytes: 10 });
-  assert.match(big.facts.problems[0]!, /exceeds the 10-byte limit/);
-  const nul = r.update('nul.c', 'int a;\0', opts);
+  const big = r.document('big.c', 'x'.repeat(100), { ...opts, maxBytes: 10 });
+  assert.match(big.facts.problems[0]!, /100 bytes is over the limit of 10 bytes/);
+  const nul = r.document('nul.c', 'int a;\0', opts);
   assert.match(nul.facts.problems[0]!, /binary/);
   r.dispose();
   assert.equal(r.size, 0);

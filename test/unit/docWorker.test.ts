@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { extractFacts } from '../../src/index/extract';
+import { extractFacts } from '../../src/index/pipeline';
 import { unpackFacts } from '../../src/index/packed';
 import { createParser } from '../../src/parse/treeSitter';
 import { DocumentWorkerClient } from '../../src/services/docWorkerClient';

@@ -17,7 +17,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { extractFacts } from '../../src/index/extract';
+import { extractFacts } from '../../src/index/pipeline';
 import type { FileFacts, Span } from '../../src/index/facts';
 import { createParser, type Parser } from '../../src/parse/treeSitter';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { MemoryCodeIndex } from '../../src/index/codeIndex';
-import { createExtractor } from '../../src/index/extractor';
+import { FactsPipeline } from '../../src/index/pipeline';
 import { emptyFacts, type FileFacts } from '../../src/index/facts';
 import { packBatch } from '../../src/index/packed';
 import { PAGE_BYTES, PREFIX_BYTES, StoreError } from '../../src/index/store/format';
@@ -46,12 +46,13 @@ function clashes(): FileFacts[] {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sklens-store-'));
-  const extract = await createExtractor();
+  const pipeline = await FactsPipeline.create();
   const fx = join(__dirname, '..', 'fixtures');
   facts = readdirSync(fx)
     .filter((n) => n.endsWith('.c'))
     .sort()
-    .map((n) => extract(n, readFileSync(join(fx, n))));
+    .map((n) => pipeline.facts(n, readFileSync(join(fx, n))));
+  pipeline.dispose();
   facts.push(...clashes());
 });
 

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { extractFacts } from '../../src/index/extract';
+import { extractFacts } from '../../src/index/pipeline';
 import {
   buildMacroIndex,
   KERNEL_MACROS,

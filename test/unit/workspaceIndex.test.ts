@@ -15,11 +15,14 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
-import { createExtractor } from '../../src/index/extractor';
 import { emptyFacts, type FileFacts } from '../../src/index/facts';
+import { packBatch } from '../../src/index/packed';
+import { FactsPipeline } from '../../src/index/pipeline';
 import { ExtractPool } from '../../src/index/pool';
 import { compileGlob } from '../../src/index/pathFilter';
 import { WorkspaceIndex, type WorkspaceIndexOptions } from '../../src/index/workspaceIndex';
+import { WorkspaceEngine } from '../../src/services/workspaceEngine';
+import { extractLines } from './helpers/lineExtractor';
 
 const lineExtractor = join(__dirname, 'helpers', 'lineExtractor.ts');
 const tmp = mkdtempSync(join(tmpdir(), 'sklens-ws-'));
@@ -46,6 +49,22 @@ const base = {
 
 function open(root: string, extra: Partial<WorkspaceIndexOptions> = {}) {
   return WorkspaceIndex.open(root, { extractorModule: lineExtractor, workers: 2, ...extra });
+}
+
+/**
+ * An open document's edit as the extension applies it: the document worker's pipeline
+ * (FactsPipeline.document) reparses the text, and its packed facts replace the file's.
+ */
+function edit(
+  into: { setPacked(f: ReturnType<typeof packBatch>['batch']['files'][number], s: string[]): void },
+  docs: FactsPipeline,
+  path: string,
+  text: string,
+): FileFacts {
+  const r = docs.document(path, text);
+  const { batch } = packBatch([r.facts]);
+  into.setPacked(batch.files[0]!, batch.strings);
+  return r.facts;
 }
 
 test('globs: ** spans folders, a bare pattern matches base names, /** matches the folder too', () => {
@@ -253,11 +272,12 @@ test('a folder created later is filtered as the first walk would: root-relative 
   }
 });
 
-test('updateFile re-indexes an open document from its unsaved text', async () => {
+test('an open document is re-indexed from its unsaved text', async () => {
   const root = tree(base);
   const ws = await open(root);
+  const docs = await FactsPipeline.create({ extractor: extractLines });
   try {
-    await ws.updateFile(join(root, 'net/a.c'), 'fn a_send\ncall a_send other\n');
+    edit(ws, docs, 'net/a.c', 'fn a_send\ncall a_send other\n');
     assert.deepEqual(
       ws.index.calleesOf('a_send').map((e) => e.callee),
       ['other'],
@@ -294,7 +314,7 @@ test('aborting stops the workers even while they are stuck in a parse', async ()
   assert.equal(got, 0);
 });
 
-test('a file that kills its worker is skipped with a reason; the rest of its batch is indexed', async () => {
+test('a file that kills its worker is reported with a reason; the rest of its batch is indexed', async () => {
   const root = tree({
     ...base,
     'net/crash.c': 'fn before_crash\ncrash\n',
@@ -308,7 +328,7 @@ test('a file that kills its worker is skipped with a reason; the rest of its bat
       ws.index.calleesOf('a_send').map((e) => e.callee),
       ['b_sendmsg', 'helper'],
     );
-    assert.ok(logs.some((l) => l.startsWith('net/crash.c: skipped')));
+    assert.ok(logs.some((l) => l.startsWith('net/crash.c: not indexed: ')));
   } finally {
     ws.dispose();
   }
@@ -345,13 +365,15 @@ test('the real extractor through the workers gives the same index as a warm cach
   );
 });
 
-test('updateFile reparses incrementally and matches a fresh extraction of the same text', async () => {
+test('an edited document reparses incrementally and matches a fresh extraction of the text', async () => {
   const root = join(__dirname, '..', 'fixtures', 'tree-ops');
   const ws = await WorkspaceIndex.open(root, { workers: 1 });
+  const docs = await FactsPipeline.create();
   try {
     const path = 'net/tcp_lite.c';
     let text = readFileSync(join(root, path), 'utf8');
-    const extract = await createExtractor();
+    const fresh = await FactsPipeline.create();
+    const extract = (p: string, t: string) => fresh.facts(p, t);
     const strip = (f: FileFacts) => ({ ...f, mtimeMs: 0, hash: '', size: 0 });
     // Three one-character edits in a row, each reparsed from the previous tree.
     for (const [from, to] of [
@@ -360,8 +382,9 @@ test('updateFile reparses incrementally and matches a fresh extraction of the sa
       ['return size;', 'return sizf;'],
     ] as const) {
       text = text.replace(from, to);
-      const got = await ws.updateFile(join(root, path), text);
+      const got = edit(ws, docs, path, text);
       assert.deepEqual(strip(got), strip(extract(path, text)));
+      assert.deepEqual(got, extract(path, text), 'the same size and hash as the file would have');
     }
     assert.deepEqual(
       ws.index.callersOf('tcp_closX').map((e) => `${e.caller}:${e.via}`),
@@ -396,5 +419,52 @@ test('file problems reach onProblem as (file, reason), also for a path with ": "
     assert.deepEqual(logs, [], 'file problems do not also go to the log');
   } finally {
     ws.dispose();
+  }
+});
+
+test('an edited-and-saved document: its facts are written to the cache and survive a reload', async () => {
+  // The extension's path: WorkspaceEngine builds the index, the document worker's facts come
+  // in through setPackedFacts, and the index service's timer calls saveCache.
+  const root = tree({
+    'net/a.c': 'int a_send(void)\n{\n\treturn a_old();\n}\n',
+    'net/b.c': 'int b_send(void)\n{\n\treturn 0;\n}\n',
+  });
+  const cacheDir = join(root, '..', `cache${n++}`);
+  const opts = {
+    include: ['**/*.c'],
+    exclude: [],
+    maxFileSizeBytes: 1 << 20,
+    followSymlinks: true,
+    workerThreads: 1,
+    signal: new AbortController().signal,
+    onProgress: () => {},
+    onProblem: () => {},
+  };
+  const edited = 'int a_send(void)\n{\n\treturn a_edited();\n}\n';
+  const engine = new WorkspaceEngine(root, cacheDir);
+  const docs = await FactsPipeline.create();
+  try {
+    await engine.build(opts);
+    const r = docs.document('net/a.c', edited);
+    const { batch } = packBatch([r.facts]);
+    engine.setPackedFacts(batch.files[0]!, batch.strings);
+    writeFileSync(join(root, 'net/a.c'), edited); // the user saves
+    await engine.saveCache();
+  } finally {
+    engine.dispose();
+    docs.dispose();
+  }
+  const again = new WorkspaceEngine(root, cacheDir);
+  try {
+    const built = await again.build(opts);
+    assert.deepEqual(
+      again.index.calleesOf('a_send').map((e) => e.callee),
+      ['a_edited'],
+    );
+    // Both files from the cache (the edited one by its content hash), none parsed again.
+    assert.equal(built.parsedFiles, 0);
+    assert.equal(built.cachedFiles, 2);
+  } finally {
+    again.dispose();
   }
 });
