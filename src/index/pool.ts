@@ -70,6 +70,49 @@ export interface ExtractJob {
 const BATCH_BYTES = 256 * 1024;
 const BATCH_FILES = 32;
 
+/** A batch in flight on one worker: its files, the one it is on (-1: none yet), since when. */
+interface InFlight {
+  files: WalkedFile[];
+  current: number;
+  since: number;
+  done: number;
+}
+
+/**
+ * After a worker died mid-batch: puts what it had not done back on the queue. The file it was
+ * on is retried once in a fresh worker, unless the watchdog stopped it (over the time bound)
+ * or it killed a worker twice: then it is returned, with the reason, to be reported.
+ */
+function requeueAfterDeath(
+  b: InFlight,
+  queue: WalkedFile[][],
+  deaths: Map<string, number>,
+  stoppedByWatchdog: boolean,
+  timeoutMs: number,
+  why: string,
+): { file: WalkedFile; reason: string } | undefined {
+  if (b.done > Math.max(0, b.current)) {
+    // The worker reported the file it was on itself before exiting.
+    if (b.done < b.files.length) queue.unshift(b.files.slice(b.done));
+    return undefined;
+  }
+  const at = Math.max(0, b.current);
+  const culprit = b.files[at]!;
+  const rest = [...b.files.slice(b.done, at), ...b.files.slice(at + 1)];
+  if (rest.length > 0) queue.unshift(rest);
+  const n = (deaths.get(culprit.path) ?? 0) + 1;
+  deaths.set(culprit.path, n);
+  if (stoppedByWatchdog) {
+    return {
+      file: culprit,
+      reason: `over the ${timeoutMs} ms bound for pre-pass + parse + extract (the worker was stopped)`,
+    };
+  }
+  if (n >= 2) return { file: culprit, reason: `the index worker died on this file twice (${why})` };
+  queue.unshift([culprit]);
+  return undefined;
+}
+
 export class ExtractPool {
   readonly size: number;
   private workers: Worker[] = [];
@@ -119,11 +162,7 @@ export class ExtractPool {
     const hardMs = timeoutMs + Math.max(1000, timeoutMs / 2);
     return new Promise<void>((resolve, reject) => {
       const queue: WalkedFile[][] = [...batches];
-      /** Per worker: its batch, the file it is on (-1: none yet) and since when. */
-      const inFlight = new Map<
-        Worker,
-        { files: WalkedFile[]; current: number; since: number; done: number }
-      >();
+      const inFlight = new Map<Worker, InFlight>();
       /** Worker deaths per file it was extracting. */
       const deaths = new Map<string, number>();
       /** Workers stopped by the watchdog. */
@@ -193,27 +232,11 @@ export class ExtractPool {
         this.workers = this.workers.filter((x) => x !== w);
         const b = inFlight.get(w);
         inFlight.delete(w);
-        if (b && b.done > Math.max(0, b.current)) {
-          // The worker reported the file it was on itself before exiting.
-          if (b.done < b.files.length) queue.unshift(b.files.slice(b.done));
-        } else if (b) {
-          const at = Math.max(0, b.current);
-          const culprit = b.files[at]!;
-          const rest = [...b.files.slice(b.done, at), ...b.files.slice(at + 1)];
-          if (rest.length > 0) queue.unshift(rest);
-          const n = (deaths.get(culprit.path) ?? 0) + 1;
-          deaths.set(culprit.path, n);
-          try {
-            if (stopped.has(w)) {
-              report(
-                culprit,
-                `over the ${timeoutMs} ms bound for pre-pass + parse + extract (the worker was stopped)`,
-              );
-            } else if (n >= 2) report(culprit, `the index worker died on this file twice (${why})`);
-            else queue.unshift([culprit]);
-          } catch (e) {
-            return finish(e);
-          }
+        const failed = b && requeueAfterDeath(b, queue, deaths, stopped.has(w), timeoutMs, why);
+        try {
+          if (failed) report(failed.file, failed.reason);
+        } catch (e) {
+          return finish(e);
         }
         const fresh = this.spawn();
         fresh.ref();

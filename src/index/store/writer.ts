@@ -189,11 +189,10 @@ export function writeStore(file: string, key: StoreKey, input: StoreInput): numb
   }
 }
 
-function writeTo(fd: number, key: StoreKey, input: StoreInput): number {
-  const { files } = input;
-  // The object parts' strings may be missing from a worker batch's table: add them.
+/** The batch's string table, plus the object parts' strings a worker batch may lack. */
+function completeTable(input: StoreInput): StringTable {
   const table = StringTable.from(input.strings);
-  for (const p of files) {
+  for (const p of input.files) {
     for (const m of p.macros) {
       table.id(m.name);
       for (const a of m.params ?? []) table.id(a);
@@ -214,10 +213,13 @@ function writeTo(fd: number, key: StoreKey, input: StoreInput): number {
       }
     }
   }
+  return table;
+}
+
+/** Every row kind's postings by string id: two passes over the same loops, count then place. */
+function buildPostings(files: StoreInput['files'], table: StringTable): Postings[] {
   const n = table.size;
   const post: Postings[] = Array.from({ length: KINDS }, () => new Postings(n));
-  const stats = { files: files.length, functions: 0, calls: 0, fieldAccesses: 0 };
-  // Two passes over the same loops: count, then place.
   const pass = (emit: (kind: number, key: number, file: number, a: number, b: number) => void) => {
     files.forEach((p, fi) => {
       const fr = p.functions;
@@ -253,6 +255,15 @@ function writeTo(fd: number, key: StoreKey, input: StoreInput): number {
   });
   for (const p of post) p.layout();
   pass((kind, k, fi, a, b) => post[kind]!.put(k, fi, a, b));
+  return post;
+}
+
+function writeTo(fd: number, key: StoreKey, input: StoreInput): number {
+  const { files } = input;
+  const table = completeTable(input);
+  const n = table.size;
+  const post = buildPostings(files, table);
+  const stats = { files: files.length, functions: 0, calls: 0, fieldAccesses: 0 };
   for (const p of files) {
     stats.functions += p.functions.length / FN_W;
     stats.calls += p.calls.length / CALL_W;
