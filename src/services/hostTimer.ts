@@ -95,7 +95,7 @@ export class HostTimer {
       ([phase, s]) =>
         `${phase}: ${s.count} tasks, longest ${s.longest ? `${s.longest.ms.toFixed(1)} ms (${s.longest.name})` : '-'}, ` +
         `${s.slow} over ${this.thresholdMs} ms, mean ${(s.totalMs / Math.max(1, s.count)).toFixed(2)} ms, ` +
-        `p95 ${this.percentile(phase, 0.95).toFixed(1)} ms, p99 ${this.percentile(phase, 0.99).toFixed(1)} ms; ` +
+        `p50 ${this.percentile(phase, 0.5).toFixed(1)} ms, p95 ${this.percentile(phase, 0.95).toFixed(1)} ms, p99 ${this.percentile(phase, 0.99).toFixed(1)} ms; ` +
         `top: ${s.top.map((t) => `${t.ms.toFixed(1)} ms ${t.name}`).join(', ')}`,
     );
   }

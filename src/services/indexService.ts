@@ -67,10 +67,16 @@ class LoopProbe {
     this.h = monitorEventLoopDelay({ resolution: 10 });
     this.h.enable();
   }
+  /** The distribution of the last probe that ran: "p50 x ms, p95 y ms, max z ms (n samples)". */
+  lastDistribution = '';
   stop(): number {
     if (!this.h) return this.maxMs;
     this.h.disable();
     // The histogram is in ns and includes the sampling resolution itself.
+    const ms = (ns: number) => Math.max(0, ns / 1e6 - 10).toFixed(1);
+    this.lastDistribution =
+      `p50 ${ms(this.h.percentile(50))} ms, p95 ${ms(this.h.percentile(95))} ms, ` +
+      `max ${ms(this.h.max)} ms (${this.h.count} samples of 10 ms)`;
     this.stoppedMaxMs = Math.max(this.stoppedMaxMs, this.h.max / 1e6 - 10);
     this.h = undefined;
     return this.stoppedMaxMs;
@@ -491,7 +497,10 @@ export class IndexService implements IndexSource, vscode.Disposable {
     // The edit probe covers a storm and stops after two quiet seconds.
     this.editProbeTimer = setTimeout(() => {
       const ms = this.stalls.edit.stop();
-      this.deps.log.info(`longest extension-host stall during edits: ${ms.toFixed(1)} ms`);
+      this.deps.log.info(
+        `longest extension-host stall during edits: ${ms.toFixed(1)} ms; ` +
+          `this storm's event-loop delays: ${this.stalls.edit.lastDistribution}`,
+      );
     }, 2000);
     const key = doc.uri.toString();
     this.reparse.schedule(key, () =>

@@ -1,10 +1,11 @@
 // Issue 8, edit storm in the real VS Code (code-server + Chromium, test/e2e/harness.ts): over
 // 1,000 keystrokes typed into passt's tcp.c of a copy of the sample workspace (new functions,
 // and text typed then erased), then:
-//   - the extension-host stall figure the index service writes to the SKLens output channel
-//     ("longest extension-host stall during edits", an event-loop delay probe) is read and
-//     printed beside the 50 ms target, with SKLens's own longest host-thread task (HostTimer,
-//     'Show Extension Host Timings'); reported, not asserted (tests never assert times)
+//   - two distributions are printed, separately: the whole extension host's event-loop delays
+//     during the storm (p50/p95/max of the probe the index service writes to the SKLens output
+//     channel; every extension and VS Code's own work count there) beside the 50 ms target, and
+//     SKLens's own host-thread tasks (HostTimer p50/p95/max, 'Show Extension Host Timings');
+//     reported, not asserted (tests never assert times)
 //   - the Outline of the still-unsaved document lists exactly the functions a fresh index of
 //     the same text has (`sklens defs --no-cache` of the file once saved), names and lines
 //   - a binary file and one over the size limit (the setting) are reported in the SKLens
@@ -118,20 +119,25 @@ describe('edit storm in VS Code', { timeout: 600_000 }, () => {
       await wb.screenshot('storm-typed');
 
       // The probe closes after two quiet seconds and writes its line.
-      const stall = await retry(
+      const { stall, whole } = await retry(
         'the stall line in the SKLens output channel',
         async () => {
           const m = [
-            ...wb.sklensLog().matchAll(/longest extension-host stall during edits: ([\d.]+) ms/g),
+            ...wb
+              .sklensLog()
+              .matchAll(
+                /longest extension-host stall during edits: ([\d.]+) ms; this storm's event-loop delays: (.*)/g,
+              ),
           ].pop();
           assert.ok(m, 'no stall line yet');
-          return Number(m[1]);
+          return { stall: Number(m[1]), whole: m[2]!.trim() };
         },
         60_000,
       );
       console.log(
-        `edit storm: ${keys} keystrokes; longest extension-host stall during edits: ` +
-          `${stall.toFixed(1)} ms (target ${TARGET_MS} ms: ${stall <= TARGET_MS ? 'met' : 'NOT met'})`,
+        `edit storm: ${keys} keystrokes; whole extension host (event-loop delay, every ` +
+          `extension and VS Code itself): ${whole}; longest ${stall.toFixed(1)} ms ` +
+          `(target ${TARGET_MS} ms: ${stall <= TARGET_MS ? 'met' : 'NOT met'})`,
       );
 
       // SKLens's own synchronous tasks on the host thread (HostTimer), which the event-loop
@@ -144,9 +150,10 @@ describe('edit storm in VS Code', { timeout: 600_000 }, () => {
         assert.ok(m, 'no host thread edit line yet');
         return { tasks: Number(m[1]), ms: Number(m[2]), name: m[3], rest: m[4] };
       });
+      const pct = (q: string) => new RegExp(`${q} ([\\d.]+) ms`).exec(own.rest)?.[1] ?? '?';
       console.log(
-        `edit storm: SKLens's longest own host-thread task during edits: ${own.ms.toFixed(1)} ms ` +
-          `(${own.name}; ${own.tasks} tasks${own.rest})`,
+        `edit storm: SKLens's own host-thread tasks during edits: p50 ${pct('p50')} ms, ` +
+          `p95 ${pct('p95')} ms, max ${own.ms.toFixed(1)} ms (${own.name}; ${own.tasks} tasks${own.rest})`,
       );
 
       // The unsaved document's outline, from the index fed by the storm's reparses.
