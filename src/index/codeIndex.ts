@@ -312,35 +312,89 @@ export class MemoryCodeIndex implements CodeIndex {
     this.addRows(e, usable);
   }
 
-  /** Ends a load: the cache's postings become the sealed base (or the added rows are sealed). */
-  endLoad(postings?: readonly { offsets: Int32Array; entries: Int32Array }[]): void {
+  /**
+   * Ends a load: the cache's postings become the sealed base (or the added rows are sealed).
+   * Postings that do not match the loaded rows (a crafted or damaged cache whose checksum still
+   * holds: an entry past a file's rows, or under another name than its row's) are not adopted:
+   * the postings are rebuilt from the rows, which were checked when decoded. Returns false then.
+   */
+  endLoad(postings?: readonly { offsets: Int32Array; entries: Int32Array }[]): boolean {
     const usable = this.loading?.usable;
     this.loading = undefined;
-    if (usable && postings)
-      postings.forEach((b, k) => this.rowPostings[k]!.adopt(b.offsets, b.entries));
-    else this.seal();
+    if (usable && postings) {
+      if (postings.every((b, k) => this.postingsMatchRows(k, b.offsets, b.entries))) {
+        postings.forEach((b, k) => this.rowPostings[k]!.adopt(b.offsets, b.entries));
+        return true;
+      }
+      for (const e of this.byId) if (e) this.postRows(e);
+      this.seal();
+      return false;
+    }
+    this.seal();
+    return true;
+  }
+
+  /** Whether every entry of row-postings kind `k` names a row of a loaded file under its key. */
+  private postingsMatchRows(k: number, offsets: Int32Array, entries: Int32Array): boolean {
+    const rowsOf = (p: PackedFacts): [Int32Array, number, number] =>
+      k === 0
+        ? [p.functions, FN_W, FN.name]
+        : k === 1
+          ? [p.calls, CALL_W, CALL.callee]
+          : k === 2
+            ? [p.calls, CALL_W, CALL.b]
+            : k === 3
+              ? [p.calls, CALL_W, CALL.caller]
+              : [p.fieldAccesses, FIELD_W, FIELD.field];
+    for (let key = 0; key + 1 < offsets.length; key++) {
+      for (let i = offsets[key]!; i < offsets[key + 1]!; i += 2) {
+        const e = this.byId[entries[i]!];
+        if (!e) continue; // a file not reused from the cache: its postings are skipped
+        const [rows, w, col] = rowsOf(e.p);
+        const at = entries[i + 1]! * w;
+        if (at + w > rows.length || rows[at + col] !== key) return false;
+        if (k === 1 && rows[at + CALL.kind] === CALL_OPS) return false;
+        if (k === 2 && rows[at + CALL.kind] !== CALL_OPS) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Posts a loaded file's rows by name (when the cache's postings could not be adopted). */
+  private postRows(e: Entry): void {
+    const { id, p } = e;
+    const fr = p.functions;
+    for (let row = 0, at = 0; at < fr.length; row++, at += FN_W) {
+      this.funcs.add(fr[at + FN.name]!, id, row);
+    }
+    this.postCallAndFieldRows(e);
+    e.sealed = false;
+  }
+
+  /** Posts an entry's call sites (by callee, ops member and caller) and field accesses. */
+  private postCallAndFieldRows(e: Entry): void {
+    const { id, p } = e;
+    const calls = p.calls;
+    const fa = p.fieldAccesses;
+    for (let row = 0, at = 0; at < calls.length; row++, at += CALL_W) {
+      if (calls[at + CALL.kind] === CALL_OPS) {
+        this.opsCallsByMember.add(calls[at + CALL.b]!, id, row);
+      } else this.callsByCallee.add(calls[at + CALL.callee]!, id, row);
+      const caller = calls[at + CALL.caller]!;
+      if (caller !== -1) this.callsByCaller.add(caller, id, row);
+    }
+    for (let row = 0, at = 0; at < fa.length; row++, at += FIELD_W) {
+      this.fields.add(fa[at + FIELD.field]!, id, row);
+    }
   }
 
   /** Indexes one entry's object parts, and its rows unless `rowsKnown` (adopted postings). */
   private addRows(e: Entry, rowsKnown = false): void {
-    const { id, p } = e;
+    const { p } = e;
     const file = p.path;
     for (const m of p.macros) addTo(this.macros, m.name, file, m);
     for (const s of p.structs) addTo(this.structs, s.name, file, s);
-    const calls = p.calls;
-    const fa = p.fieldAccesses;
-    if (!rowsKnown) {
-      for (let row = 0, at = 0; at < calls.length; row++, at += CALL_W) {
-        if (calls[at + CALL.kind] === CALL_OPS) {
-          this.opsCallsByMember.add(calls[at + CALL.b]!, id, row);
-        } else this.callsByCallee.add(calls[at + CALL.callee]!, id, row);
-        const caller = calls[at + CALL.caller]!;
-        if (caller !== -1) this.callsByCaller.add(caller, id, row);
-      }
-      for (let row = 0, at = 0; at < fa.length; row++, at += FIELD_W) {
-        this.fields.add(fa[at + FIELD.field]!, id, row);
-      }
-    }
+    if (!rowsKnown) this.postCallAndFieldRows(e);
     for (const t of p.opsTables) {
       for (const m of t.members) {
         addTo(this.opsBySlot, `${t.struct}.${m.member}`, file, { fn: m.fn, table: t.name });
@@ -352,8 +406,8 @@ export class MemoryCodeIndex implements CodeIndex {
     }
     this.counts.files++;
     this.counts.functions += p.functions.length / FN_W;
-    this.counts.calls += calls.length / CALL_W;
-    this.counts.fieldAccesses += fa.length / FIELD_W;
+    this.counts.calls += p.calls.length / CALL_W;
+    this.counts.fieldAccesses += p.fieldAccesses.length / FIELD_W;
     this.symbols = undefined;
   }
 

@@ -260,7 +260,11 @@ export class WorkspaceIndex {
         since = performance.now();
       }
     }
-    this.index.endLoad(c.postings);
+    if (!this.index.endLoad(c.postings)) {
+      // A damaged or crafted cache whose checksum holds: answers come from the checked rows.
+      this.opts.log?.('index cache: its postings do not match its rows; rebuilt them from the rows');
+      this.dirty = true;
+    }
     signal?.throwIfAborted();
   }
 
