@@ -262,7 +262,9 @@ export class WorkspaceIndex {
     }
     if (!this.index.endLoad(c.postings)) {
       // A damaged or crafted cache whose checksum holds: answers come from the checked rows.
-      this.opts.log?.('index cache: its postings do not match its rows; rebuilt them from the rows');
+      this.opts.log?.(
+        'index cache: its postings do not match its rows; rebuilt them from the rows',
+      );
       this.dirty = true;
     }
     signal?.throwIfAborted();
