@@ -329,8 +329,10 @@ export class IndexService implements IndexSource, vscode.Disposable {
         if (missed.changed.length + missed.deleted.length > 0) {
           this.refresh(f, missed.changed, missed.deleted);
         }
-        const summary = problems.summaryLine(f.folder.name, PARSE_PROBLEMS_HINT);
-        if (summary) log.warn(summary);
+        // A few problems are logged as they are (file: reason), many as one summary line.
+        if (problems.count <= SUMMARY_TOP_FILES) {
+          for (const [file, reason] of problems.entries()) log.warn(`${file}: ${reason}`);
+        } else log.warn(problems.summaryLine(f.folder.name, PARSE_PROBLEMS_HINT)!);
         log.info(
           `indexed ${f.folder.name}: ${r.stats.files} files (${r.cachedFiles} from cache, ` +
             `${r.parsedFiles} parsed), ${r.stats.functions} functions, ${r.stats.calls} calls, ` +
