@@ -37,6 +37,7 @@ export const workspaceLoader: IndexLoader = async (root, io, opts) => {
   if (!isDir) throw new UsageError(`root '${root}' is not a folder`);
   const ws = await WorkspaceIndex.open(root, {
     cacheDir: opts.cacheDir,
+    store: true,
     log: (l) => io.err(`${l}\n`),
   });
   return { index: ws.index, done: () => ws.dispose() };

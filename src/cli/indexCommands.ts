@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import type { CallEdge } from '../index/api';
 import { defaultCacheDir } from '../index/cache';
 import { globProblem } from '../index/pathFilter';
-import { WorkspaceIndex } from '../index/workspaceIndex';
+import { WorkspaceIndex, type WorkspaceIndexOptions } from '../index/workspaceIndex';
+import { answerFromStore, type QueryAnswer } from './storeQueries';
 import { CliFailure, parseDecimalInt, UsageError, type CliCommand, type CliIo } from './command';
 
 const commonOptions = {
@@ -21,14 +22,23 @@ const commonOptions = {
   'no-follow-symlinks': { type: 'boolean' },
 } as const;
 
-interface Parsed {
+/** A command line of `sklens index|defs|callers|callees|fields`, checked but not yet acted on. */
+export interface QueryArgs {
   root: string;
   rest: string[];
   json: boolean;
+  values: Record<string, unknown>;
+  /** The index's options: the walk, the workers, the cache folder (null: no cache). */
+  options: WorkspaceIndexOptions & { cacheDir: string | null };
+  /** `--check`: compare the whole tree with the store before answering from it. */
+  check: boolean;
+}
+
+interface Parsed {
   ws: WorkspaceIndex;
   /** Files the walk or the extractor left out (binary, UTF-16, too large, unreadable). */
   skipped: { path: string; reason: string }[];
-  /** Why the cache could not be written, once per failed write. */
+  /** Why the cache or the store could not be written, once per failed write. */
   cacheErrors: string[];
 }
 
@@ -36,14 +46,14 @@ interface Parsed {
 // worker.ts): `skipped: <why>` or `unreadable: <code>`. Read from the index, not
 // the log, so a warm start from the cache lists them too.
 const LEFT_OUT = /^(skipped|unreadable): (.*)$/;
-const CACHE_NOT_WRITTEN = /^index cache not written: (.*)$/;
+const CACHE_NOT_WRITTEN = /^index (?:cache|store) not written: (.*)$/;
 
-async function openFromArgs(
+function parseQuery(
   argv: string[],
   io: CliIo,
   wantRest: string[],
   extra: Record<string, { type: 'string' | 'boolean' }> = {},
-): Promise<Parsed & { values: Record<string, unknown> }> {
+): QueryArgs {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -80,21 +90,37 @@ async function openFromArgs(
       if (why) throw new UsageError(`${flag}: ${why}`);
     }
   }
+  const options: QueryArgs['options'] = {
+    cacheDir,
+    store: true,
+    ...(workers !== undefined ? { workers } : {}),
+    ...(values['no-follow-symlinks'] ? { followSymlinks: false } : {}),
+    ...(values.include ? { include: values.include } : {}),
+    ...(values.exclude ? { exclude: values.exclude } : {}),
+  };
+  return {
+    root,
+    rest,
+    json: !!values.json,
+    values,
+    options,
+    check: (values as Record<string, unknown>).check === true,
+  };
+}
+
+/** Indexes the tree (from the cache where valid), rewriting the cache and the store. */
+async function openIndex(q: QueryArgs, io: CliIo): Promise<Parsed> {
   // Files that could not be indexed (a parser fault, the time bound; not partial parses): a
   // broken install fails every file, and must say so rather than report 0 functions.
   const failed: string[] = [];
   const cacheErrors: string[] = [];
-  const ws = await WorkspaceIndex.open(root, {
-    cacheDir,
+  const ws = await WorkspaceIndex.open(q.root, {
+    ...q.options,
     log: (line) => {
       if (/^[^:]+: not indexed: /.test(line)) failed.push(line);
       const c = CACHE_NOT_WRITTEN.exec(line);
       if (c) cacheErrors.push(c[1]!);
     },
-    ...(workers !== undefined ? { workers } : {}),
-    ...(values['no-follow-symlinks'] ? { followSymlinks: false } : {}),
-    ...(values.include ? { include: values.include } : {}),
-    ...(values.exclude ? { exclude: values.exclude } : {}),
   });
   if (failed.length > 0) {
     io.err(
@@ -115,7 +141,33 @@ async function openFromArgs(
         skipped.push({ path: file, reason: m[1] === 'skipped' ? m[2]! : `unreadable (${m[2]})` });
     }
   }
-  return { root, rest, json: !!values.json, ws, values, skipped, cacheErrors };
+  return { ws, skipped, cacheErrors };
+}
+
+/**
+ * Runs a query command: from the tree's store in place when it holds for the files the answer
+ * reads (src/cli/storeQueries.ts), else from the workspace index, which rewrites the store.
+ */
+async function runQuery(
+  argv: string[],
+  io: CliIo,
+  wantRest: string[],
+  answer: QueryAnswer,
+  extra: Record<string, { type: 'string' | 'boolean' }> = {},
+): Promise<number> {
+  const q = parseQuery(argv, io, wantRest, { check: { type: 'boolean' }, ...extra });
+  const fromStore = await answerFromStore(q, io, answer);
+  if (fromStore !== undefined) {
+    io.out(fromStore);
+    return 0;
+  }
+  const { ws } = await openIndex(q, io);
+  try {
+    io.out(answer(ws.index, q));
+    return 0;
+  } finally {
+    ws.dispose();
+  }
 }
 
 const COMMON_USAGE =
@@ -128,7 +180,9 @@ export const indexCommand: CliCommand = {
   summary: 'index the C files of a tree; print files, functions, calls, field accesses, ms',
   async run(argv, io) {
     const t0 = performance.now();
-    const { json, ws, skipped, cacheErrors } = await openFromArgs(argv, io, []);
+    const q = parseQuery(argv, io, []);
+    const json = q.json;
+    const { ws, skipped, cacheErrors } = await openIndex(q, io);
     try {
       const s = ws.index.stats();
       const ms = Math.round(performance.now() - t0);
@@ -159,43 +213,36 @@ export const indexCommand: CliCommand = {
   },
 };
 
+const QUERY_USAGE = `${COMMON_USAGE} [--check]`;
+
 export const defsCommand: CliCommand = {
   name: 'defs',
-  usage: `sklens defs <root> ${COMMON_USAGE}`,
+  usage: `sklens defs <root> ${QUERY_USAGE}`,
   summary: 'list every function definition: name, file, line',
-  async run(argv, io) {
-    const { json, ws } = await openFromArgs(argv, io, []);
-    try {
-      const defs = [...ws.index.allFunctions()]
+  run: (argv, io) =>
+    runQuery(argv, io, [], (src, q) => {
+      const defs = [...src.allFunctions()]
         .map((d) => ({ name: d.item.name, file: d.file, line: d.item.nameSpan.line + 1 }))
         .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-      if (json) io.out(JSON.stringify(defs) + '\n');
-      else for (const d of defs) io.out(`${d.file}:${d.line} ${d.name}\n`);
-      return 0;
-    } finally {
-      ws.dispose();
-    }
-  },
+      if (q.json) return JSON.stringify(defs) + '\n';
+      return defs.map((d) => `${d.file}:${d.line} ${d.name}\n`).join('');
+    }),
 };
 
 function edgeCommand(direction: 'callers' | 'callees'): CliCommand {
   return {
     name: direction,
-    usage: `sklens ${direction} <root> <function> ${COMMON_USAGE}`,
+    usage: `sklens ${direction} <root> <function> ${QUERY_USAGE}`,
     summary:
       direction === 'callers'
         ? 'who calls a function (direct, INDIRECT_CALL, ops tables), at which call site'
         : 'what a function calls (direct, INDIRECT_CALL, ops tables), at which call site',
-    async run(argv, io) {
-      const { json, ws, rest } = await openFromArgs(argv, io, ['function']);
-      try {
-        const fn = rest[0]!;
-        const ix = ws.index;
-        const edges: CallEdge[] = direction === 'callers' ? ix.callersOf(fn) : ix.calleesOf(fn);
-        if (edges.length === 0 && ix.functionDefs(fn).length === 0) {
-          throw new UsageError(
-            `unknown function '${fn}': no definition and no calls in ${ws.root}`,
-          );
+    run: (argv, io) =>
+      runQuery(argv, io, ['function'], (src, q) => {
+        const fn = q.rest[0]!;
+        const edges: CallEdge[] = direction === 'callers' ? src.callersOf(fn) : src.calleesOf(fn);
+        if (edges.length === 0 && src.functionDefs(fn).length === 0) {
+          throw new UsageError(`unknown function '${fn}': no definition and no calls in ${q.root}`);
         }
         const rows = edges.map((e) => ({
           name: direction === 'callers' ? e.caller : e.callee,
@@ -203,13 +250,9 @@ function edgeCommand(direction: 'callers' | 'callees'): CliCommand {
           line: e.span.line + 1,
           via: e.via,
         }));
-        if (json) io.out(JSON.stringify(rows) + '\n');
-        else for (const r of rows) io.out(`${r.file}:${r.line} ${r.name} [${r.via}]\n`);
-        return 0;
-      } finally {
-        ws.dispose();
-      }
-    },
+        if (q.json) return JSON.stringify(rows) + '\n';
+        return rows.map((r) => `${r.file}:${r.line} ${r.name} [${r.via}]\n`).join('');
+      }),
   };
 }
 
@@ -218,33 +261,30 @@ export const calleesCommand = edgeCommand('callees');
 
 export const fieldsCommand: CliCommand = {
   name: 'fields',
-  usage: `sklens fields <root> <field> [--struct TAG] ${COMMON_USAGE}`,
+  usage: `sklens fields <root> <field> [--struct TAG] ${QUERY_USAGE}`,
   summary: 'reads and writes of a struct field, by function',
-  async run(argv, io) {
-    const { json, ws, rest, values } = await openFromArgs(argv, io, ['field'], {
-      struct: { type: 'string' },
-    });
-    try {
-      const struct = values.struct as string | undefined;
-      const rows = ws.index
-        .fieldAccesses(rest[0]!, struct)
-        .map((a) => ({
-          access: a.item.access,
-          function: a.item.function,
-          file: a.file,
-          line: a.item.span.line + 1,
-          ...(a.item.struct !== null ? { struct: a.item.struct } : {}),
-        }))
-        .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-      if (json) io.out(JSON.stringify(rows) + '\n');
-      else {
-        for (const r of rows) {
-          io.out(`${r.file}:${r.line} ${r.access.padEnd(5)} ${r.function ?? '(file scope)'}\n`);
-        }
-      }
-      return 0;
-    } finally {
-      ws.dispose();
-    }
-  },
+  run: (argv, io) =>
+    runQuery(
+      argv,
+      io,
+      ['field'],
+      (src, q) => {
+        const struct = q.values.struct as string | undefined;
+        const rows = src
+          .fieldAccesses(q.rest[0]!, struct)
+          .map((a) => ({
+            access: a.item.access,
+            function: a.item.function,
+            file: a.file,
+            line: a.item.span.line + 1,
+            ...(a.item.struct !== null ? { struct: a.item.struct } : {}),
+          }))
+          .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+        if (q.json) return JSON.stringify(rows) + '\n';
+        return rows
+          .map((r) => `${r.file}:${r.line} ${r.access.padEnd(5)} ${r.function ?? '(file scope)'}\n`)
+          .join('');
+      },
+      { struct: { type: 'string' } },
+    ),
 };

@@ -19,6 +19,11 @@ import {
   DEFAULT_INCLUDE,
   DEFAULT_MAX_FILE_BYTES,
 } from './defaults';
+import type { StoreWalkKey } from './store/format';
+import { StoreError } from './store/format';
+import { StoreReader } from './store/reader';
+import { writeStore } from './store/writer';
+import { sameWalk, storeFileFor } from './storeIndex';
 import { classifyPath, walkTree, type WalkedFile } from './walk';
 
 export interface IndexProgress {
@@ -35,6 +40,11 @@ export interface WorkspaceIndexOptions {
   followSymlinks?: boolean;
   /** Folder for the persistent cache; null or undefined: no cache. */
   cacheDir?: string | null;
+  /**
+   * Also keep the on-disk query store (src/index/store) beside the cache, rewritten with it.
+   * Written on the calling thread: the CLI sets it, the extension host does not.
+   */
+  store?: boolean;
   /** Worker threads (default: one per core). */
   workers?: number;
   /** Tests only: module exporting createExtractor(), used in workers and in process. */
@@ -97,6 +107,16 @@ export function extractorFingerprint(extractorModule?: string): string {
   return fp;
 }
 
+/** The walk a WorkspaceIndex with these options makes, with the defaults filled in. */
+export function walkKeyOf(opts: WorkspaceIndexOptions): StoreWalkKey {
+  return {
+    include: [...(opts.include ?? DEFAULT_INCLUDE)],
+    exclude: [...(opts.exclude ?? DEFAULT_EXCLUDE)],
+    maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    followSymlinks: opts.followSymlinks ?? DEFAULT_FOLLOW_SYMLINKS,
+  };
+}
+
 export class WorkspaceIndex {
   readonly index = new MemoryCodeIndex();
   readonly root: string;
@@ -113,6 +133,7 @@ export class WorkspaceIndex {
   private readonly maxFileBytes: number;
   private readonly pool: ExtractPool;
   private readonly cacheFile: string | undefined;
+  private readonly storeFile: string | undefined;
   private dirty = false;
   private disposed = false;
 
@@ -128,6 +149,8 @@ export class WorkspaceIndex {
     if (opts.extractorModule !== undefined) poolOpts.extractorModule = opts.extractorModule;
     this.pool = new ExtractPool(poolOpts);
     this.cacheFile = opts.cacheDir ? cacheFileFor(opts.cacheDir, this.root) : undefined;
+    this.storeFile =
+      opts.cacheDir && opts.store ? storeFileFor(opts.cacheDir, this.root) : undefined;
   }
 
   /** Indexes `root` (from the cache where valid) and resolves when the index is complete. */
@@ -144,6 +167,11 @@ export class WorkspaceIndex {
 
   private key() {
     return { root: this.root, fingerprint: extractorFingerprint(this.opts.extractorModule) };
+  }
+
+  /** The walk that finds this index's files, as the store records it. */
+  walkKey(): StoreWalkKey {
+    return walkKeyOf(this.opts);
   }
 
   private progress(phase: IndexProgress['phase'], done: number, total: number): void {
@@ -238,6 +266,39 @@ export class WorkspaceIndex {
     report.ms = performance.now() - t0;
     this.report = report;
     if (this.cacheFile && (this.dirty || !cached?.ok)) await this.saveCache();
+    else if (this.storeFile && !this.storeHolds()) this.saveStore();
+  }
+
+  /** Whether the store on disk was written from this index (same tree, extractor, walk, files). */
+  private storeHolds(): boolean {
+    let store: StoreReader | undefined;
+    try {
+      store = StoreReader.open(this.storeFile!, this.key());
+      if (!sameWalk(store.header.walk, this.walkKey())) return false;
+      if (store.header.files !== this.index.files().length) return false;
+      for (let i = 0; i < store.header.files; i++) {
+        const f = store.file(i);
+        const cur = this.index.fileInfo(f.path);
+        if (!cur || cur.size !== f.size || cur.mtimeMs !== f.mtimeMs || cur.hash !== f.hash)
+          return false;
+      }
+      return true;
+    } catch (e) {
+      if (e instanceof StoreError) return false;
+      throw e;
+    } finally {
+      store?.close();
+    }
+  }
+
+  /** Writes the query store from the index (atomically); failures are logged, not thrown. */
+  private saveStore(): void {
+    if (!this.storeFile || this.disposed) return;
+    try {
+      writeStore(this.storeFile, { ...this.key(), walk: this.walkKey() }, this.index.packed());
+    } catch (e) {
+      this.opts.log?.(`index store not written: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** Adopts the reused cache entries file by file, yielding the thread every ~20 ms. */
@@ -421,6 +482,7 @@ export class WorkspaceIndex {
     this.dirty = false;
     try {
       await writeCache(this.cacheFile, this.key(), packed);
+      this.saveStore();
     } catch (e) {
       this.dirty = true;
       this.opts.log?.(`index cache not written: ${e instanceof Error ? e.message : String(e)}`);

@@ -50,7 +50,7 @@
 
 export const STORE_MAGIC = 'SKLNSTOR';
 /** Bump on any change of the layout above. */
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 2;
 export const PREFIX_BYTES = 64;
 export const PAGE_BYTES = 4096;
 
@@ -77,9 +77,19 @@ export const SECTIONS = [
 ] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
+/** The walk options a store's file set was found with: another set means another file set. */
+export interface StoreWalkKey {
+  include: readonly string[];
+  exclude: readonly string[];
+  maxFileBytes: number;
+  followSymlinks: boolean;
+}
+
 export interface StoreHeader {
   root: string;
   fingerprint: string;
+  /** How the tree was walked (absent in stores written without one: tests, benches). */
+  walk?: StoreWalkKey;
   strings: number;
   files: number;
   hashBits: number;

@@ -363,9 +363,13 @@ export class StoreReader {
 
   /** For each posting kind of `name`'s record: a cursor over its entries (absent kinds undefined). */
   private record(name: string, want: number): (Cursor | undefined)[] {
-    const out: (Cursor | undefined)[] = new Array(KINDS);
     const id = this.lookup(name);
-    if (id === undefined) return out;
+    return id === undefined ? new Array(KINDS) : this.recordOf(id, want);
+  }
+
+  /** As record(), by string id. */
+  private recordOf(id: number, want: number): (Cursor | undefined)[] {
+    const out: (Cursor | undefined)[] = new Array(KINDS);
     const [s, e] = this.range('recOffsets', id);
     if (s === e) return out;
     // The mask and lengths first (at most 1 + 10 varints), then only the wanted kinds.
@@ -435,6 +439,32 @@ export class StoreReader {
     });
     this.defCache.set(name, out);
     return out;
+  }
+
+  /**
+   * Every function definition, by name id. Reads every record's head: proportional to the
+   * tree, for the commands that list everything (`sklens defs`), never for a lookup.
+   */
+  *allFunctions(): Iterable<Located<FunctionDef>> {
+    for (let id = 0; id < this.header.strings; id++) {
+      const cur = this.recordOf(id, 1 << K_FUNC)[K_FUNC];
+      if (!cur) continue;
+      const name = this.str(id);
+      const found: Located<FunctionDef>[] = [];
+      this.entries(cur, (file, c) => {
+        found.push({ file: this.file(file).path, item: this.funcEntry(name, c) });
+      });
+      yield* found;
+    }
+  }
+
+  /**
+   * The file entries the queries so far have read: the files their answers name, and those
+   * consulted to resolve them. Checking these against the disk tells whether the answers
+   * still hold for those files.
+   */
+  filesRead(): StoredFile[] {
+    return [...this.fileCache.values()];
   }
 
   functionDefs(name: string): Located<FunctionDef>[] {

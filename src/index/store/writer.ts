@@ -27,6 +27,7 @@ import {
   STORE_VERSION,
   type SectionName,
   type StoreHeader,
+  type StoreWalkKey,
 } from './format';
 
 export interface StoreInput {
@@ -37,6 +38,7 @@ export interface StoreInput {
 export interface StoreKey {
   root: string;
   fingerprint: string;
+  walk?: StoreWalkKey;
 }
 
 const ENC = new TextEncoder();
@@ -353,6 +355,7 @@ function writeTo(fd: number, key: StoreKey, input: StoreInput): number {
   const header: StoreHeader = {
     root: resolve(key.root),
     fingerprint: key.fingerprint,
+    ...(key.walk ? { walk: key.walk } : {}),
     strings: n,
     files: files.length,
     hashBits,
