@@ -6,8 +6,8 @@
 // TypeScript sources directly) exporting either
 //   run(ctx)   prints its own lines through ctx.print; may be async
 //   benches    [{ name, target_ms, run(): ms }] (one line each)
-// ctx = { repo, linux, passt, print }: linux/passt are the real source trees
-// (scripts/fetch-sources.sh, or SKLENS_LINUX / SKLENS_PASST).
+// ctx = { repo, linux, linuxFull, passt, print }: the real source trees (scripts/fetch-sources.sh,
+// or SKLENS_LINUX / SKLENS_LINUX_FULL / SKLENS_PASST): net/ + include/, the whole kernel, passt.
 // Usage: npm run bench [-- SECTION...]   (SECTION: file name without extension)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -31,15 +31,19 @@ if (sections.length === 0) {
 
 /** Source trees: the environment first, else the default cache that fetch-sources fills. */
 function sources() {
-  const env = { linux: process.env.SKLENS_LINUX, passt: process.env.SKLENS_PASST };
-  if (env.linux && env.passt) return env;
+  const env = {
+    linux: process.env.SKLENS_LINUX,
+    passt: process.env.SKLENS_PASST,
+    linux_full: process.env.SKLENS_LINUX_FULL,
+  };
+  if (env.linux && env.passt && env.linux_full) return env;
   try {
     const out = execFileSync('bash', [join(repo, 'scripts/fetch-sources.sh')], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     for (const line of out.split('\n')) {
-      const m = /^(LINUX|PASST)=(.*)$/.exec(line.trim());
+      const m = /^(LINUX|LINUX_FULL|PASST)=(.*)$/.exec(line.trim());
       if (m) env[m[1].toLowerCase()] ??= m[2];
     }
   } catch (e) {
@@ -50,8 +54,8 @@ function sources() {
 
 // Sections may run the bundles (dist/cli.js, dist/indexWorker.js): build them first.
 execFileSync(process.execPath, [join(repo, 'esbuild.mjs')], { cwd: repo, stdio: 'ignore' });
-const { linux, passt } = sources();
-const ctx = { repo, linux, passt, print: (line) => console.log(line) };
+const { linux, passt, linux_full: linuxFull } = sources();
+const ctx = { repo, linux, linuxFull, passt, print: (line) => console.log(line) };
 
 for (const name of sections) {
   console.log(`== ${name}`);

@@ -52,7 +52,7 @@ function chooseWorkspace() {
   });
   const found = {};
   for (const line of (r.stdout ?? '').split('\n')) {
-    const m = /^(LINUX|PASST)=(.*)$/.exec(line.trim());
+    const m = /^(LINUX|LINUX_FULL|PASST)=(.*)$/.exec(line.trim());
     if (m) found[m[1]] = m[2];
   }
   if (

@@ -44,7 +44,7 @@ if (suites.includes('integration') || suites.includes('e2e')) {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   for (const line of out.split('\n')) {
-    const m = /^(LINUX|PASST)=(.*)$/.exec(line.trim());
+    const m = /^(LINUX|LINUX_FULL|PASST)=(.*)$/.exec(line.trim());
     if (m) env[`SKLENS_${m[1]}`] = m[2];
   }
 }
