@@ -2,23 +2,15 @@
 // (src/index/store), then `callers tcp_sendmsg` in fresh processes from the store against
 // `cscope -d -L3` on a database of the same files, and against today's `sklens callers`
 // (whole cache decoded). Prints the ratios, the store's open time and RSS after open, and the
-// sizes. The store query runs through dist/storeQuery.js: the `sklens` CLI does not read the
-// store yet (docs/index-store.md).
+// sizes. The store query runs through dist/storeQuery.js (the store alone) and through the
+// `sklens` CLI, which reads the store its cold index wrote beside the cache.
 // Heavy: one cold index on every core. SKLENS_STORE_BENCH_CACHE=DIR reuses the index cache a
 // previous run left in DIR (same tree and include globs) instead.
-import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { mb, median, spawn } from './_proc.mjs';
 import { decodeCache } from '../src/index/cache.ts';
 import { StoreReader } from '../src/index/store/reader.ts';
 import { writeStore } from '../src/index/store/writer.ts';
@@ -27,29 +19,6 @@ import { walkTree } from '../src/index/walk.ts';
 const INCLUDE = ['net/**/*.{c,h}', 'include/**/*.h'];
 const NAME = 'tcp_sendmsg';
 const RUNS = 9;
-const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/**
- * Runs a child: wall ms and, through /usr/bin/time when present, its CPU ms (user + system),
- * which a loaded machine inflates far less than wall time.
- */
-function spawn(cmd, args, cwd) {
-  const timed = existsSync('/usr/bin/time');
-  const argv = timed ? ['-f', 'SKLENS_CPU %U %S', cmd, ...args] : args;
-  const t0 = performance.now();
-  const r = spawnSync(timed ? '/usr/bin/time' : cmd, argv, {
-    cwd,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  const m = /SKLENS_CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
-  const cpu = m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN;
-  return { ms, cpu, out: r.stdout, err: r.stderr.replace(/SKLENS_CPU .*\s*$/, '') };
-}
-
 export async function run({ repo, linux, print }) {
   if (!linux) throw new Error('real sources missing (scripts/fetch-sources.sh)');
   const tmp = mkdtempSync(join(tmpdir(), 'sklens-store-bench-'));
@@ -160,7 +129,7 @@ export async function run({ repo, linux, print }) {
     );
     print(`  of which Node's own start: ${n.toFixed(1)} [${nc.toFixed(0)}]; last run: ${stats}`);
     print(
-      `today, dist/cli.js callers (warm cache, decoded whole): ${sk.toFixed(0)} = ` +
+      `dist/cli.js callers (the store beside the cache, files it names checked): ${sk.toFixed(0)} = ` +
         `${(sk / c).toFixed(0)}x cscope (median of 3)`,
     );
   } finally {
