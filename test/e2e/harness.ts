@@ -293,6 +293,11 @@ export class Workbench {
       }
       await this.activeEditorTab(parts[parts.length - 1]);
     });
+    // The tab is active a moment before the editor renders its lines: a test that reads the
+    // text at once would read an empty editor.
+    await retry(`${relPath}: the editor shows its text`, async () => {
+      if ((await this.visibleEditorText()).trim() === '') throw new Error('the editor is blank');
+    });
     return this.editor();
   }
 
