@@ -24,7 +24,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   CODEC_VERSION,
   decodePackedSteps,
-  encodePackedSteps,
+  emitPackedSteps,
+  planPackedSteps,
   runSteps,
   runStepsAsync,
   type FileMeta,
@@ -83,44 +84,64 @@ function pad4(n: number): number {
   return (n + 3) & ~3;
 }
 
+/** Ints per chunk of the rows the writer streams to disk (4 MiB). */
+const CHUNK_INTS = 1 << 20;
+
 /**
- * The cache file as its pieces (prefix with the checksum filled in, header, string table and
- * rows, each padded): written with one writev, without first joining them into one copy.
+ * The cache file's body (from offset PREFIX_BYTES) as pieces in file order, yielded as they are
+ * made (`undefined` marks a point where the caller may pause), then the prefix, with the
+ * checksum, as the result. The rows are made a chunk at a time (factsCodec's counting pass
+ * first, since the header and string table come before them), so a writer that writes each
+ * piece as it comes never holds a second copy of the index.
  */
-function* encodeCachePieces(key: CacheKey, set: PackedSet): Generator<void, Buffer[]> {
-  const enc = yield* encodePackedSteps(set.files, set.strings, set.postings, set.lookup);
+function* encodeCacheSteps(key: CacheKey, set: PackedSet): Generator<Buffer | undefined, Buffer> {
+  const planning = planPackedSteps(set.files, set.strings, set.postings, set.lookup);
+  let planned = planning.next();
+  for (; !planned.done; planned = planning.next()) yield undefined;
+  const plan = planned.value;
   const header = Buffer.from(
     JSON.stringify({
       codec: CODEC_VERSION,
       root: resolve(key.root),
       fingerprint: key.fingerprint,
-      files: enc.metas,
+      files: plan.metas,
     }),
     'utf8',
   );
-  const strings = Buffer.from(JSON.stringify(enc.strings), 'utf8');
-  const ints = Buffer.from(enc.ints.buffer, enc.ints.byteOffset, enc.ints.byteLength);
+  const strings = Buffer.from(JSON.stringify(plan.strings), 'utf8');
+  const sum = createHash('sha1');
+  const pad = (b: Buffer) => Buffer.alloc(pad4(b.length) - b.length);
+  for (const b of [header, pad(header), strings, pad(strings)]) {
+    sum.update(b);
+    yield b;
+  }
+  let ints = 0;
+  for (const c of emitPackedSteps(plan, CHUNK_INTS)) {
+    if (!c) {
+      yield undefined;
+      continue;
+    }
+    const b = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    sum.update(b);
+    ints += b.length;
+    yield b;
+  }
   const prefix = Buffer.alloc(PREFIX_BYTES);
   MAGIC.copy(prefix, 0);
   prefix.writeUInt32LE(FORMAT_VERSION, 8);
   prefix.writeUInt32LE(header.length, 12);
   prefix.writeUInt32LE(strings.length, 16);
-  prefix.writeUInt32LE(ints.length, 20);
-  const pad = (b: Buffer) => Buffer.alloc(pad4(b.length) - b.length);
-  const body = [header, pad(header), strings, pad(strings), ints];
-  const sum = createHash('sha1');
-  for (const b of body) {
-    for (let at = 0; at < b.length; at += 4 << 20) {
-      sum.update(b.subarray(at, Math.min(b.length, at + (4 << 20))));
-      yield;
-    }
-  }
+  prefix.writeUInt32LE(ints, 20);
   sum.digest().copy(prefix, 24);
-  return [prefix, ...body];
+  return prefix;
 }
 
 export function encodeCache(key: CacheKey, set: PackedSet): Buffer {
-  return Buffer.concat(runSteps(encodeCachePieces(key, set)));
+  const body: Buffer[] = [];
+  const g = encodeCacheSteps(key, set);
+  let r = g.next();
+  for (; !r.done; r = g.next()) if (r.value) body.push(r.value);
+  return Buffer.concat([r.value, ...body]);
 }
 
 export function decodeCache(buf: Buffer, key: CacheKey): CacheRead {
@@ -216,32 +237,41 @@ function writeDelayMs(): number {
 }
 
 export async function writeCache(file: string, key: CacheKey, set: PackedSet): Promise<number> {
-  const pieces = await runStepsAsync(encodeCachePieces(key, set));
-  let bytes = 0;
-  for (const p of pieces) bytes += p.length;
   await fsp.mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const delay = writeDelayMs();
+  let bytes = PREFIX_BYTES;
   try {
-    const delay = writeDelayMs();
-    if (delay === 0) {
-      const fh = await fsp.open(tmp, 'w');
-      try {
-        const { bytesWritten } = await fh.writev(pieces);
-        if (bytesWritten !== bytes) throw new Error(`short write: ${bytesWritten} of ${bytes}`);
-      } finally {
-        await fh.close();
-      }
-    } else {
-      const buf = Buffer.concat(pieces);
-      const fh = await fsp.open(tmp, 'w');
-      try {
-        for (let at = 0; at < buf.length; at += 65536) {
-          await fh.write(buf, at, Math.min(65536, buf.length - at));
-          await new Promise((r) => setTimeout(r, delay));
+    const fh = await fsp.open(tmp, 'w');
+    try {
+      const put = async (b: Buffer, pos: number) => {
+        // With fault injection, 64 KiB at a time with a pause between (see writeDelayMs).
+        const step = delay > 0 ? 65536 : b.length;
+        for (let at = 0; at < b.length;) {
+          const { bytesWritten } = await fh.write(b, at, Math.min(step, b.length - at), pos + at);
+          if (bytesWritten <= 0) throw new Error(`short write at ${pos + at}`);
+          at += bytesWritten;
+          if (delay > 0) await new Promise((r) => setTimeout(r, delay));
         }
-      } finally {
-        await fh.close();
+      };
+      // The body as it is made, then the prefix with its checksum: one chunk in memory at a time.
+      const g = encodeCacheSteps(key, set);
+      let since = performance.now();
+      let r = g.next();
+      for (; !r.done; r = g.next()) {
+        if (r.value) {
+          await put(r.value, bytes);
+          bytes += r.value.length;
+          since = performance.now();
+        } else if (performance.now() - since > 15) {
+          // Give the caller's thread back (the extension host's) between files.
+          await new Promise((ok) => setImmediate(ok));
+          since = performance.now();
+        }
       }
+      await put(r.value, 0);
+    } finally {
+      await fh.close();
     }
     await fsp.rename(tmp, file);
   } catch (e) {

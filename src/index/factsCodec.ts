@@ -32,49 +32,82 @@ export const CODEC_VERSION = 4;
 /**
  * The writer's string table starts as the rows' table (so row string ids are written as they
  * are, with one copy per file); strings of the object parts that are not in it are appended.
+ *
+ * The ints go to a sink in chunks as they fill, or nowhere: encoding is two passes over the
+ * same code, one that only counts the ints and collects the appended strings (the file's
+ * header and string table come before the ints), and one that writes. So a cache can be
+ * streamed to disk a chunk at a time, never as one copy of the whole index in memory, and the
+ * in-memory encoding is one allocation of the exact size.
  */
 class Writer {
-  ints: Int32Array;
+  /** Ints written so far, over all chunks. */
   n = 0;
+  /** The table: the base, then the appended strings (complete after the counting pass). */
   readonly strings: string[];
   /** Ids of the strings appended after the base. */
-  private readonly added = new Map<string, number>();
+  readonly added: Map<string, number>;
   private readonly baseLength: number;
+  /** The current chunk (writing pass), allocated on the first int after a flush. */
+  private buf: Int32Array | undefined;
+  private k = 0;
   /**
    * `lookup` finds a string's id in `base` (the index passes its table's map); without it a map
-   * of the base is built on the first string written.
+   * of the base is built on the first string written. A writing pass (`sink`) gets the counting
+   * pass's table as `base` and its appended strings as `added`, and appends none itself.
    */
   constructor(
-    base: readonly string[],
-    capacity = 1 << 16,
-    private lookup?: (s: string) => number | undefined,
+    private readonly base: readonly string[],
+    private lookup: ((s: string) => number | undefined) | undefined,
+    private readonly sink?: {
+      chunkInts: number;
+      emit(chunk: Int32Array): void;
+      added: ReadonlyMap<string, number>;
+    },
   ) {
-    this.ints = new Int32Array(Math.max(16, capacity));
-    this.strings = [...base];
-    this.baseLength = base.length;
+    this.added = new Map(sink?.added);
+    this.baseLength = base.length - this.added.size;
+    this.strings = sink ? [] : [...base];
   }
 
-  private reserve(k: number): void {
-    if (this.n + k <= this.ints.length) return;
-    const bigger = new Int32Array(Math.max(this.ints.length * 2, this.n + k));
-    bigger.set(this.ints.subarray(0, this.n));
-    this.ints = bigger;
+  /** Hands the filled part of the current chunk to the sink. */
+  flush(): void {
+    if (!this.buf || this.k === 0) return;
+    this.sink!.emit(this.k === this.buf.length ? this.buf : this.buf.subarray(0, this.k));
+    this.buf = undefined;
+    this.k = 0;
+  }
+  private room(): Int32Array {
+    if (this.buf && this.k === this.buf.length) this.flush();
+    return (this.buf ??= new Int32Array(Math.max(16, this.sink!.chunkInts)));
   }
   int(v: number): void {
-    if (this.n === this.ints.length) this.reserve(1);
-    this.ints[this.n++] = v;
+    if (this.sink) this.room()[this.k++] = v;
+    this.n++;
+  }
+  private put(a: Int32Array): void {
+    if (this.sink) {
+      for (let at = 0; at < a.length;) {
+        const buf = this.room();
+        const m = Math.min(a.length - at, buf.length - this.k);
+        buf.set(a.subarray(at, at + m), this.k);
+        this.k += m;
+        at += m;
+      }
+    }
+    this.n += a.length;
   }
   strId(s: string): number {
     if (this.lookup === undefined) {
       const ids = new Map<string, number>();
       for (let i = 0; i < this.baseLength; i++)
-        if (!ids.has(this.strings[i]!)) ids.set(this.strings[i]!, i);
+        if (!ids.has(this.base[i]!)) ids.set(this.base[i]!, i);
       this.lookup = (x) => ids.get(x);
     }
     const inBase = this.lookup(s);
     if (inBase !== undefined && inBase < this.baseLength) return inBase;
     let id = this.added.get(s);
     if (id === undefined) {
+      if (this.sink) throw new Error('facts codec: a string the counting pass did not see');
       id = this.strings.length;
       this.strings.push(s);
       this.added.set(s, id);
@@ -97,16 +130,12 @@ class Writer {
   /** Row count, then the rows as they are (their string ids index the base table). */
   rows(a: Int32Array, width: number): void {
     this.int(a.length / width);
-    this.reserve(a.length);
-    this.ints.set(a, this.n);
-    this.n += a.length;
+    this.put(a);
   }
   /** A length-prefixed Int32Array. */
   array(a: Int32Array): void {
     this.int(a.length);
-    this.reserve(a.length);
-    this.ints.set(a, this.n);
-    this.n += a.length;
+    this.put(a);
   }
 }
 
@@ -309,6 +338,79 @@ export function encodePacked(
   return runSteps(encodePackedSteps(files, strings, postings, lookup));
 }
 
+/** What the counting pass learns: everything that comes before the ints. */
+export interface PackedPlan {
+  metas: FileMeta[];
+  /** The complete table: the base, then the object parts' strings it lacked. */
+  strings: string[];
+  /** The number of ints the writing pass emits. */
+  ints: number;
+  readonly files: readonly PackedFacts[];
+  readonly postings: readonly SealedPostings[] | undefined;
+  readonly lookup: ((s: string) => number | undefined) | undefined;
+  readonly added: ReadonlyMap<string, number>;
+}
+
+function writeAll(w: Writer, files: readonly PackedFacts[], postings?: readonly SealedPostings[]) {
+  return function* (): Generator<void, void> {
+    for (const f of files) {
+      writeFile(w, f);
+      yield;
+    }
+    w.int(postings?.length ?? 0);
+    for (const p of postings ?? []) {
+      w.array(p.offsets);
+      w.array(p.entries);
+    }
+  };
+}
+
+/** The counting pass, as steps (one per file). */
+export function* planPackedSteps(
+  files: Iterable<PackedFacts>,
+  strings: readonly string[],
+  postings?: readonly SealedPostings[],
+  lookup?: (s: string) => number | undefined,
+): Generator<void, PackedPlan> {
+  const list = [...files];
+  const w = new Writer(strings, lookup);
+  yield* writeAll(w, list, postings)();
+  const metas = list.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, hash: f.hash }));
+  return {
+    metas,
+    strings: w.strings,
+    ints: w.n,
+    files: list,
+    postings,
+    lookup,
+    added: w.added,
+  };
+}
+
+/**
+ * The writing pass of a plan, as steps: yields each chunk of at most `chunkInts` ints as it
+ * fills (the caller owns it), and `undefined` between files so a caller can pause.
+ */
+export function* emitPackedSteps(
+  plan: PackedPlan,
+  chunkInts: number,
+): Generator<Int32Array | undefined, void> {
+  const ready: Int32Array[] = [];
+  const w = new Writer(plan.strings, plan.lookup, {
+    chunkInts,
+    emit: (c) => ready.push(c),
+    added: plan.added,
+  });
+  const steps = writeAll(w, plan.files, plan.postings)();
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) w.flush();
+    while (ready.length > 0) yield ready.shift()!;
+    if (r.done) break;
+    yield undefined;
+  }
+  if (w.n !== plan.ints) throw new Error(`facts codec: wrote ${w.n} ints, planned ${plan.ints}`);
+}
+
 /** encodePacked as steps: it yields after each file, so a caller can give the thread back. */
 export function* encodePackedSteps(
   files: Iterable<PackedFacts>,
@@ -316,27 +418,15 @@ export function* encodePackedSteps(
   postings?: readonly SealedPostings[],
   lookup?: (s: string) => number | undefined,
 ): Generator<void, EncodedFacts> {
-  // Sized for the rows plus a margin for the structured facts: one allocation for a tree, not a
-  // series of doublings (which would hold two copies at once at the end).
-  const list = [...files];
-  let rows = 0;
-  for (const f of list) {
-    rows += f.functions.length + f.calls.length + f.fieldAccesses.length + f.refs.length;
+  const plan = yield* planPackedSteps(files, strings, postings, lookup);
+  // One chunk of the exact size: the in-memory encoding is one allocation.
+  let ints: Int32Array = new Int32Array(0);
+  for (const c of emitPackedSteps(plan, plan.ints)) {
+    if (c) ints = c;
+    else yield;
   }
-  for (const p of postings ?? []) rows += p.offsets.length + p.entries.length;
-  const w = new Writer(strings, Math.ceil(rows * 1.1) + 64 * list.length, lookup);
-  const metas: FileMeta[] = [];
-  for (const f of list) {
-    metas.push({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, hash: f.hash });
-    writeFile(w, f);
-    yield;
-  }
-  w.int(postings?.length ?? 0);
-  for (const p of postings ?? []) {
-    w.array(p.offsets);
-    w.array(p.entries);
-  }
-  return { metas, strings: w.strings, ints: w.ints.subarray(0, w.n) };
+  if (ints.length !== plan.ints) throw new Error('facts codec: short encoding');
+  return { metas: plan.metas, strings: plan.strings, ints };
 }
 
 /** Encodes plain facts (tests, tools): packs them against a fresh table first. */

@@ -2,7 +2,8 @@
 // every variant, and the real extractor's output on every fixture), and rejection of
 // truncated, corrupted, foreign and wrong-version files.
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -10,11 +11,19 @@ import {
   decodeCacheAsync,
   encodeCache,
   FORMAT_VERSION,
+  writeCache,
   type PackedSet,
 } from '../../src/index/cache';
 import { FactsPipeline } from '../../src/index/pipeline';
 import { emptyFacts, type FileFacts } from '../../src/index/facts';
-import { decodeFacts, encodeFacts } from '../../src/index/factsCodec';
+import {
+  decodeFacts,
+  emitPackedSteps,
+  encodeFacts,
+  encodePacked,
+  planPackedSteps,
+  runSteps,
+} from '../../src/index/factsCodec';
 import { packFacts, StringTable, unpackFacts } from '../../src/index/packed';
 
 const s = (line: number, col = 0) => ({ line, col, endLine: line + 2, endCol: col + 3 });
@@ -165,4 +174,43 @@ test('decodeCacheAsync decodes the same as decodeCache and gives the thread back
   assert.deepEqual(got, want);
   // One pause per file at least (slice of 0 ms): other callbacks ran meanwhile.
   assert.ok(ticks >= files.length, `${ticks} callbacks ran during the decode`);
+});
+
+test('the cache streamed in small chunks is the same file as the in-memory encoding', async () => {
+  // The writer streams the rows a chunk at a time after a counting pass; the strings of the
+  // object parts (macros, structs, ops tables) are not in the rows' table, so the counting pass
+  // must find them and the writing pass must give them the same ids.
+  const set = packSet(handMade());
+  const plan = runSteps(planPackedSteps(set.files, set.strings));
+  assert.ok(plan.strings.length > set.strings.length, 'object-part strings were appended');
+  const whole = encodePacked(set.files, set.strings);
+  for (const chunkInts of [1, 7, 16, 1000]) {
+    const chunks = [...emitPackedSteps(plan, chunkInts)].filter((c) => c !== undefined);
+    assert.ok(chunks.every((c) => c.length <= Math.max(16, chunkInts)));
+    const joined = new Int32Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      joined.set(c, at);
+      at += c.length;
+    }
+    assert.deepEqual([...joined], [...whole.ints], `chunks of ${chunkInts}`);
+  }
+  // writeCache (streamed to disk) and encodeCache (in memory) give the same bytes.
+  const dir = mkdtempSync(join(tmpdir(), 'sklens-codec-'));
+  try {
+    const key = { root: dir, fingerprint: 'x' };
+    const file = join(dir, 'c.sklens-index');
+    const bytes = await writeCache(file, key, set);
+    const onDisk = readFileSync(file);
+    assert.equal(bytes, onDisk.length);
+    assert.ok(onDisk.equals(encodeCache(key, set)));
+    const back = decodeCache(onDisk, key);
+    assert.ok(back.ok);
+    assert.deepEqual(
+      back.files.map((p) => unpackFacts(p, back.strings)),
+      JSON.parse(JSON.stringify(handMade())),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
