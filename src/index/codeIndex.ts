@@ -544,6 +544,22 @@ export class MemoryCodeIndex implements CodeIndex {
     postings: { offsets: Int32Array; entries: Int32Array }[];
     lookup: (s: string) => number | undefined;
   } {
+    const { files, rank, strings, lookup } = this.packedRows();
+    const postings = this.rowPostings.map((r) => r.exportBase(rank));
+    return { files, strings, postings, lookup };
+  }
+
+  /** packed() without the postings (a copy the store writer, which builds its own, need not make). */
+  packedFiles(): {
+    files: PackedFacts[];
+    strings: readonly string[];
+    lookup: (s: string) => number | undefined;
+  } {
+    const { files, strings, lookup } = this.packedRows();
+    return { files, strings, lookup };
+  }
+
+  private packedRows() {
     this.seal();
     const files: PackedFacts[] = [];
     const rank = new Int32Array(this.byId.length).fill(-1);
@@ -553,9 +569,8 @@ export class MemoryCodeIndex implements CodeIndex {
       rank[id] = files.length;
       files.push(e.p);
     }
-    const postings = this.rowPostings.map((r) => r.exportBase(rank));
     const table = this.strings;
-    return { files, strings: table.strings, postings, lookup: (s) => table.lookup(s) };
+    return { files, rank, strings: table.strings, lookup: (s: string) => table.lookup(s) };
   }
 
   /**

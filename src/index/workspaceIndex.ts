@@ -295,7 +295,7 @@ export class WorkspaceIndex {
   private saveStore(): void {
     if (!this.storeFile || this.disposed) return;
     try {
-      writeStore(this.storeFile, { ...this.key(), walk: this.walkKey() }, this.index.packed());
+      writeStore(this.storeFile, { ...this.key(), walk: this.walkKey() }, this.index.packedFiles());
     } catch (e) {
       this.opts.log?.(`index store not written: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -6,7 +6,7 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Span } from '../facts';
-import { CALL_W, FIELD_W, FN_W, REF_W, StringTable, type PackedFacts } from '../packed';
+import { CALL_W, FIELD_W, FN_W, REF_W, type PackedFacts } from '../packed';
 import {
   crc32,
   fnv1a,
@@ -33,6 +33,48 @@ import {
 export interface StoreInput {
   files: readonly PackedFacts[];
   strings: readonly string[];
+  /** The id of a string in `strings` (the index's map), so the writer need not build one. */
+  lookup?: (s: string) => number | undefined;
+}
+
+/**
+ * The input's string table, extended with the object parts' strings a worker batch may lack:
+ * it looks strings up in the input's own map when it has one, and copies nothing of it.
+ */
+class StoreTable {
+  private readonly added: string[] = [];
+  private readonly addedIds = new Map<string, number>();
+  private readonly base: readonly string[];
+  private readonly baseLookup: (s: string) => number | undefined;
+  constructor(input: StoreInput) {
+    this.base = input.strings;
+    if (input.lookup) this.baseLookup = input.lookup;
+    else {
+      const ids = new Map<string, number>();
+      input.strings.forEach((s, i) => ids.has(s) || ids.set(s, i));
+      this.baseLookup = (s) => ids.get(s);
+    }
+  }
+  get size(): number {
+    return this.base.length + this.added.length;
+  }
+  string(id: number): string {
+    return id < this.base.length ? this.base[id]! : this.added[id - this.base.length]!;
+  }
+  /** The first id of `s` (a table may hold a string twice: the first id answers). */
+  lookup(s: string): number | undefined {
+    const b = this.baseLookup(s);
+    return b !== undefined && b < this.base.length ? b : this.addedIds.get(s);
+  }
+  id(s: string): number {
+    let id = this.lookup(s);
+    if (id === undefined) {
+      id = this.size;
+      this.added.push(s);
+      this.addedIds.set(s, id);
+    }
+    return id;
+  }
 }
 
 export interface StoreKey {
@@ -192,8 +234,8 @@ export function writeStore(file: string, key: StoreKey, input: StoreInput): numb
 }
 
 /** The batch's string table, plus the object parts' strings a worker batch may lack. */
-function completeTable(input: StoreInput): StringTable {
-  const table = StringTable.from(input.strings);
+function completeTable(input: StoreInput): StoreTable {
+  const table = new StoreTable(input);
   for (const p of input.files) {
     for (const m of p.macros) {
       table.id(m.name);
@@ -219,7 +261,7 @@ function completeTable(input: StoreInput): StringTable {
 }
 
 /** Every row kind's postings by string id: two passes over the same loops, count then place. */
-function buildPostings(files: StoreInput['files'], table: StringTable): Postings[] {
+function buildPostings(files: StoreInput['files'], table: StoreTable): Postings[] {
   const n = table.size;
   const post: Postings[] = Array.from({ length: KINDS }, () => new Postings(n));
   const pass = (emit: (kind: number, key: number, file: number, a: number, b: number) => void) => {
@@ -288,7 +330,7 @@ function writeTo(fd: number, key: StoreKey, input: StoreInput): number {
     const start = out.length;
     for (let i = 0; i < n; i++) {
       strOffsets[i] = out.length - start;
-      out.write(enc.encode(table.strings[i]!));
+      out.write(enc.encode(table.string(i)));
     }
     strOffsets[n] = out.length - start;
   });
@@ -299,7 +341,7 @@ function writeTo(fd: number, key: StoreKey, input: StoreInput): number {
     const mask = (1 << hashBits) - 1;
     const slots = new Uint32Array(2 << hashBits);
     for (let id = 0; id < n; id++) {
-      const s = table.strings[id]!;
+      const s = table.string(id);
       if (table.lookup(s) !== id) continue; // a duplicate: the first id answers
       const h = fnv1a(s);
       let i = h & mask;
@@ -388,7 +430,7 @@ function encodeKind(
   from: number,
   to: number,
   files: readonly PackedFacts[],
-  table: StringTable,
+  table: StoreTable,
   b: Bytes,
 ): void {
   let prevFile = 0;
