@@ -42,6 +42,9 @@ import {
   FN_STATIC,
   FN_W,
   functionAt,
+  MACRO,
+  MACRO_W,
+  macroAt,
   fieldAccessAt,
   FIELD_W,
   internObjectParts,
@@ -119,12 +122,14 @@ function lazyFacts(p: PackedFacts, strings: readonly string[]): FileFacts {
     size: p.size,
     mtimeMs: p.mtimeMs,
     hash: p.hash,
-    macros: p.macros,
     structs: p.structs,
     opsTables: p.opsTables,
     problems: p.problems,
   } as unknown as FileFacts;
-  const lazy = <T>(key: 'functions' | 'calls' | 'fieldAccesses' | 'refs', make: () => T[]) => {
+  const lazy = <T>(
+    key: 'functions' | 'macros' | 'calls' | 'fieldAccesses' | 'refs',
+    make: () => T[],
+  ) => {
     let v: T[] | undefined;
     Object.defineProperty(out, key, {
       enumerable: true,
@@ -134,6 +139,7 @@ function lazyFacts(p: PackedFacts, strings: readonly string[]): FileFacts {
     });
   };
   lazy('functions', () => rows(p.functions, FN_W, (i) => functionAt(p.functions, i, strings)));
+  lazy('macros', () => rows(p.macros, MACRO_W, (i) => macroAt(p.macros, i, strings)));
   lazy('calls', () => rows(p.calls, CALL_W, (i) => callAt(p.calls, i, strings)));
   lazy('fieldAccesses', () =>
     rows(p.fieldAccesses, FIELD_W, (i) => fieldAccessAt(p.fieldAccesses, i, strings)),
@@ -189,7 +195,8 @@ export class MemoryCodeIndex implements CodeIndex {
   private strings = new StringTable();
   /** Function definitions by name id. */
   private readonly funcs = new RowPostings(this.alive);
-  private readonly macros: ByName<MacroDef> = new Map();
+  /** Macro definitions by name id. */
+  private readonly macroRows = new RowPostings(this.alive);
   private readonly structs: ByName<StructDef> = new Map();
   /** Direct and INDIRECT_CALL sites by callee id; ops sites by member id. */
   private readonly callsByCallee = new RowPostings(this.alive);
@@ -203,6 +210,7 @@ export class MemoryCodeIndex implements CodeIndex {
     this.opsCallsByMember,
     this.callsByCaller,
     this.fields,
+    this.macroRows,
   ];
   /** `struct.member` -> table entries assigning a function to it. */
   private readonly opsBySlot: ByName<{ fn: string; table: string }> = new Map();
@@ -345,7 +353,9 @@ export class MemoryCodeIndex implements CodeIndex {
             ? [p.calls, CALL_W, CALL.b]
             : k === 3
               ? [p.calls, CALL_W, CALL.caller]
-              : [p.fieldAccesses, FIELD_W, FIELD.field];
+              : k === 4
+                ? [p.fieldAccesses, FIELD_W, FIELD.field]
+                : [p.macros, MACRO_W, MACRO.name];
     for (let key = 0; key + 1 < offsets.length; key++) {
       for (let i = offsets[key]!; i < offsets[key + 1]!; i += 2) {
         const e = this.byId[entries[i]!];
@@ -371,9 +381,16 @@ export class MemoryCodeIndex implements CodeIndex {
     e.sealed = false;
   }
 
-  /** Posts an entry's call sites (by callee, ops member and caller) and field accesses. */
+  /**
+   * Posts an entry's call sites (by callee, ops member and caller), field accesses and macro
+   * definitions.
+   */
   private postCallAndFieldRows(e: Entry): void {
     const { id, p } = e;
+    const mr = p.macros;
+    for (let row = 0, at = 0; at < mr.length; row++, at += MACRO_W) {
+      this.macroRows.add(mr[at + MACRO.name]!, id, row);
+    }
     const calls = p.calls;
     const fa = p.fieldAccesses;
     for (let row = 0, at = 0; at < calls.length; row++, at += CALL_W) {
@@ -392,7 +409,6 @@ export class MemoryCodeIndex implements CodeIndex {
   private addRows(e: Entry, rowsKnown = false): void {
     const { p } = e;
     const file = p.path;
-    for (const m of p.macros) addTo(this.macros, m.name, file, m);
     for (const s of p.structs) addTo(this.structs, s.name, file, s);
     if (!rowsKnown) this.postCallAndFieldRows(e);
     for (const t of p.opsTables) {
@@ -447,7 +463,6 @@ export class MemoryCodeIndex implements CodeIndex {
     const gone = new Set<string>();
     const goneIds = new Set<number>();
     const names = {
-      macros: new Set<string>(),
       structs: new Set<string>(),
       slots: new Set<string>(),
       fns: new Set<string>(),
@@ -462,7 +477,6 @@ export class MemoryCodeIndex implements CodeIndex {
       goneIds.add(e.id);
       this.byPath.delete(path);
       this.byId[e.id] = undefined;
-      for (const m of f.macros) names.macros.add(m.name);
       for (const s of f.structs) names.structs.add(s.name);
       const calls = f.calls;
       const fa = f.fieldAccesses;
@@ -479,6 +493,7 @@ export class MemoryCodeIndex implements CodeIndex {
         this.callsByCaller.countDead(callers);
         this.fields.countDead(fa.length / FIELD_W);
         this.funcs.countDead(f.functions.length / FN_W);
+        this.macroRows.countDead(f.macros.length / MACRO_W);
       } else inDelta = true;
       for (const t of f.opsTables) {
         for (const m of t.members) {
@@ -499,7 +514,6 @@ export class MemoryCodeIndex implements CodeIndex {
       this.counts.fieldAccesses -= fa.length / FIELD_W;
     }
     if (gone.size === 0) return 0;
-    removeFrom(this.macros, names.macros, gone);
     removeFrom(this.structs, names.structs, gone);
     if (inDelta) for (const r of this.rowPostings) r.removeFromDelta(goneIds);
     removeFrom(this.opsBySlot, names.slots, gone);
@@ -617,7 +631,7 @@ export class MemoryCodeIndex implements CodeIndex {
   }
 
   macroDefs(name: string): Located<MacroDef>[] {
-    return [...eachIn(this.macros, name)];
+    return this.located(this.macroRows, name, (p) => p.macros, macroAt);
   }
 
   structDefs(name: string): Located<StructDef>[] {
@@ -788,7 +802,7 @@ export class MemoryCodeIndex implements CodeIndex {
     for (const { file, item } of this.functionDefs(name)) {
       out.push({ file, span: item.nameSpan, kind: 'definition' });
     }
-    for (const { file, item } of eachIn(this.macros, name)) {
+    for (const { file, item } of this.macroDefs(name)) {
       out.push({ file, span: item.nameSpan, kind: 'definition' });
     }
     for (const { file, item } of eachIn(this.structs, name)) {
@@ -886,7 +900,15 @@ export class MemoryCodeIndex implements CodeIndex {
           spanAt(fr, at + FN.nameSpan),
         );
       }
-      for (const m of f.macros) add(m.name, 'macro', file, m.nameSpan);
+      const mr = f.macros;
+      for (let at = 0; at < mr.length; at += MACRO_W) {
+        add(
+          this.strings.strings[mr[at + MACRO.name]!]!,
+          'macro',
+          file,
+          spanAt(mr, at + MACRO.nameSpan),
+        );
+      }
       for (const s of f.structs) {
         add(s.name, 'struct', file, s.nameSpan);
         for (const fd of s.fields) add(fd.name, 'field', file, fd.span, s.name);

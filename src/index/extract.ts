@@ -294,7 +294,9 @@ function macroDef(node: Node): FileFacts['macros'][number] | null {
       ? {
           params: params.namedChildren
             .filter((p): p is Node => p !== null && p.type !== 'comment')
-            .map((p) => p.text),
+            // A name never holds a comma; text from an ERROR node of half-typed C might, and
+            // the packed row joins the names with commas (packed.ts MACRO.params).
+            .map((p) => p.text.replace(/,/g, ' ')),
         }
       : {}),
     value: value === null ? '' : value.text.trim().slice(0, 200),

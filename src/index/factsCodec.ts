@@ -1,20 +1,21 @@
 // A compact binary encoding of packed facts (packed.ts) for the persistent cache: a string table
 // (one JSON array in the cache file) and one Int32Array of every number and string id. The
-// string table starts as the index's own, so the packed rows (function definitions, calls,
-// field accesses, refs) are written as they are kept in memory and decoding them is a view of
-// the buffer plus a check of their string ids; the nested facts (macros, structs, ops tables)
+// string table starts as the index's own, so the packed rows (function and macro definitions,
+// calls, field accesses, refs) are written as they are kept in memory and decoding them is a
+// view of the buffer plus a check of their string ids; the nested facts (structs, ops tables)
 // are written field by field and decoded into objects; the index's sealed postings follow the
 // files.
 //
 // The nested facts' layout follows facts.ts field by field. Fields added to facts.ts later are
 // not carried by this codec: test/unit/factsCodec.test.ts round-trips the extractor's output on
 // every fixture and fails until the codec (and CODEC_VERSION) learn the new field.
-import type { FileFacts, MacroDef, OpsTable, Span, StructDef } from './facts';
+import type { FileFacts, OpsTable, Span, StructDef } from './facts';
 import {
   CALL_W,
   checkRows,
   FN_W,
   FIELD_W,
+  MACRO_W,
   packFacts,
   REF_W,
   StringTable,
@@ -25,9 +26,10 @@ import {
 /**
  * Bump on any change of the layout below. 2: calls, field accesses and refs as packed.ts rows;
  * 3: function definitions as rows too; 4: the index's string table kept (row ids written as
- * they are) and its postings stored after the files.
+ * they are) and its postings stored after the files; 5: macro definitions as rows, and their
+ * postings.
  */
-export const CODEC_VERSION = 4;
+export const CODEC_VERSION = 5;
 
 /**
  * The writer's string table starts as the rows' table (so row string ids are written as they
@@ -192,18 +194,7 @@ class Reader {
 function writeFile(w: Writer, f: PackedFacts): void {
   w.str(f.path);
   w.rows(f.functions, FN_W);
-  w.int(f.macros.length);
-  for (const m of f.macros) {
-    w.str(m.name);
-    w.span(m.span);
-    w.span(m.nameSpan);
-    if (m.params === undefined) w.int(-1);
-    else {
-      w.int(m.params.length);
-      for (const p of m.params) w.str(p);
-    }
-    w.str(m.value);
-  }
+  w.rows(f.macros, MACRO_W);
   w.int(f.structs.length);
   for (const s of f.structs) {
     w.str(s.name);
@@ -240,20 +231,7 @@ function readFile(r: Reader, meta: FileMeta): PackedFacts {
   const path = r.str();
   if (path !== meta.path) throw new Error('facts codec: file order mismatch');
   const functions = r.rows(FN_W);
-  const macros: MacroDef[] = new Array(r.count());
-  for (let i = 0; i < macros.length; i++) {
-    const name = r.str();
-    const span = r.span();
-    const nameSpan = r.span();
-    const np = r.int();
-    let params: string[] | undefined;
-    if (np >= 0) {
-      params = new Array(np);
-      for (let j = 0; j < np; j++) params[j] = r.str();
-    }
-    const value = r.str();
-    macros[i] = params ? { name, span, nameSpan, params, value } : { name, span, nameSpan, value };
-  }
+  const macros = r.rows(MACRO_W);
   const structs: StructDef[] = new Array(r.count());
   for (let i = 0; i < structs.length; i++) {
     const name = r.str();

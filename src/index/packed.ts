@@ -1,11 +1,12 @@
-// The packed form of one file's facts: the bulk kinds (function definitions, call sites, field
-// accesses, plain identifier references; ~670k records for net/) live in fixed-width Int32Array
-// rows whose strings are ids into a string table, while the few nested kinds (macros, structs
-// with their fields, ops tables) stay objects. The index keeps every file in this form, index workers
+// The packed form of one file's facts: the bulk kinds (function definitions, macro
+// definitions, call sites, field accesses, plain identifier references; ~670k records for net/,
+// 2M macro definitions alone in the whole kernel) live in fixed-width Int32Array rows whose
+// strings are ids into a string table, while the few nested kinds (structs with their fields,
+// ops tables) stay objects. The index keeps every file in this form, index workers
 // and the document worker post it (the arrays are transferred, not cloned) and the cache codec
 // reads and writes it, so the bulk facts are never a million small objects on the host.
 //
-// Row layouts: the column names below (FN, CALL, FIELD, REF and SPAN); a null string is -1.
+// Row layouts: the column names below (FN, MACRO, CALL, FIELD, REF and SPAN); a null string is -1.
 // FileFacts (facts.ts) stays the public shape: `unpackFacts` builds it for one file on demand.
 import type {
   CallSite,
@@ -39,6 +40,21 @@ export const FN = {
 export const FN_W = FN.nameSpan + SPAN_W;
 export const FN_STATIC = 1;
 export const FN_INLINE = 2;
+
+/** Columns of a macro-definition row. */
+export const MACRO = {
+  name: 0,
+  /**
+   * A function-like macro's parameter names joined by ',' (which no parameter name holds; ''
+   * for `M()`), or -1 for an object-like macro.
+   */
+  params: 1,
+  /** The replacement text (trimmed, at most 200 characters: facts.ts). */
+  value: 2,
+  span: 3,
+  nameSpan: 3 + SPAN_W,
+} as const;
+export const MACRO_W = MACRO.nameSpan + SPAN_W;
 
 /** Columns of a call row. */
 export const CALL = {
@@ -77,6 +93,7 @@ export const REF_W = REF.span + SPAN_W;
 
 /** The columns of each row kind that hold string ids (remapped between string tables). */
 export const FN_STRING_COLS = [FN.name, FN.macro] as const;
+export const MACRO_STRING_COLS = [MACRO.name, MACRO.params, MACRO.value] as const;
 export const CALL_STRING_COLS = [CALL.caller, CALL.callee, CALL.a, CALL.b] as const;
 export const FIELD_STRING_COLS = [FIELD.function, FIELD.struct, FIELD.field] as const;
 export const REF_STRING_COLS = [REF.name, REF.function] as const;
@@ -87,7 +104,7 @@ export interface PackedFacts {
   mtimeMs: number;
   hash: string;
   functions: Int32Array;
-  macros: MacroDef[];
+  macros: Int32Array;
   structs: StructDef[];
   opsTables: OpsTable[];
   problems: string[];
@@ -175,6 +192,15 @@ export function packFacts(f: FileFacts, t: StringTable, internObjects = false): 
     putSpan(functions, at + FN.span, d.span);
     putSpan(functions, at + FN.nameSpan, d.nameSpan);
   }
+  const macros = new Int32Array(f.macros.length * MACRO_W);
+  for (let i = 0, at = 0; i < f.macros.length; i++, at += MACRO_W) {
+    const m = f.macros[i]!;
+    macros[at + MACRO.name] = t.id(m.name);
+    macros[at + MACRO.params] = m.params === undefined ? -1 : t.id(m.params.join(','));
+    macros[at + MACRO.value] = t.id(m.value);
+    putSpan(macros, at + MACRO.span, m.span);
+    putSpan(macros, at + MACRO.nameSpan, m.nameSpan);
+  }
   const calls = new Int32Array(f.calls.length * CALL_W);
   for (let i = 0, at = 0; i < f.calls.length; i++, at += CALL_W) {
     const c = f.calls[i]!;
@@ -218,7 +244,7 @@ export function packFacts(f: FileFacts, t: StringTable, internObjects = false): 
     mtimeMs: f.mtimeMs,
     hash: f.hash,
     functions,
-    macros: f.macros,
+    macros,
     structs: f.structs,
     opsTables: f.opsTables,
     problems: f.problems,
@@ -233,7 +259,6 @@ export function packFacts(f: FileFacts, t: StringTable, internObjects = false): 
 /** Replaces the strings of the object parts by the table's copies. */
 export function internObjectParts(p: PackedFacts, t: StringTable): void {
   p.path = t.intern(p.path);
-  for (const m of p.macros) m.name = t.intern(m.name);
   for (const s of p.structs) {
     s.name = t.intern(s.name);
     for (const fd of s.fields) {
@@ -257,6 +282,7 @@ export function internObjectParts(p: PackedFacts, t: StringTable): void {
  */
 export function remapRows(p: PackedFacts, map: Int32Array): void {
   remapColumns(p.functions, FN_W, FN_STRING_COLS, map);
+  remapColumns(p.macros, MACRO_W, MACRO_STRING_COLS, map);
   remapColumns(p.calls, CALL_W, CALL_STRING_COLS, map);
   remapColumns(p.fieldAccesses, FIELD_W, FIELD_STRING_COLS, map);
   remapColumns(p.refs, REF_W, REF_STRING_COLS, map);
@@ -301,6 +327,7 @@ export function checkRows(p: PackedFacts, strings: number): void {
     if (FN_KINDS[p.functions[at + FN.kind]!] === undefined)
       throw new Error('packed facts: bad kind');
   }
+  check(p.macros, MACRO_W, MACRO_STRING_COLS, [MACRO.name, MACRO.value]);
   check(p.calls, CALL_W, CALL_STRING_COLS, [CALL.callee]);
   for (let at = 0; at < p.calls.length; at += CALL_W) {
     const kind = p.calls[at + CALL.kind];
@@ -348,6 +375,31 @@ export function functionAt(a: Int32Array, row: number, strings: readonly string[
   const macro = a[at + FN.macro]!;
   if (macro !== -1) d.macro = str(strings, macro);
   return d;
+}
+
+export function macroAt(a: Int32Array, row: number, strings: readonly string[]): MacroDef {
+  const at = row * MACRO_W;
+  const d: MacroDef = {
+    name: str(strings, a[at + MACRO.name]!),
+    span: spanAt(a, at + MACRO.span),
+    nameSpan: spanAt(a, at + MACRO.nameSpan),
+    value: str(strings, a[at + MACRO.value]!),
+  };
+  const params = a[at + MACRO.params]!;
+  if (params !== -1) d.params = macroParams(str(strings, params));
+  return d;
+}
+
+/** The parameter names of a macro row's joined `params` string. */
+export function macroParams(joined: string): string[] {
+  return joined === '' ? [] : joined.split(',');
+}
+
+/** The macro definitions of one packed file, decoded. */
+export function macrosOf(p: PackedFacts, strings: readonly string[]): MacroDef[] {
+  const out: MacroDef[] = new Array(p.macros.length / MACRO_W);
+  for (let i = 0; i < out.length; i++) out[i] = macroAt(p.macros, i, strings);
+  return out;
 }
 
 export function callAt(a: Int32Array, row: number, strings: readonly string[]): CallSite {
@@ -409,7 +461,7 @@ export function unpackFacts(p: PackedFacts, strings: readonly string[]): FileFac
     mtimeMs: p.mtimeMs,
     hash: p.hash,
     functions,
-    macros: p.macros,
+    macros: macrosOf(p, strings),
     structs: p.structs,
     calls,
     fieldAccesses,
@@ -436,7 +488,7 @@ export function packBatch(facts: readonly FileFacts[]): {
   const files = facts.map((f) => packFacts(f, t));
   const transfer: ArrayBuffer[] = [];
   for (const p of files) {
-    for (const a of [p.functions, p.calls, p.fieldAccesses, p.refs]) {
+    for (const a of [p.functions, p.macros, p.calls, p.fieldAccesses, p.refs]) {
       if (a.byteLength > 0) transfer.push(a.buffer as ArrayBuffer);
     }
   }

@@ -41,7 +41,13 @@ function answers(ix: CodeIndex): string {
       .map((e) => `${e.caller}@${e.file}:${e.span.line}:${e.span.col}`)
       .sort(),
   ]);
-  return JSON.stringify({ out, incoming });
+  // Every macro's definitions, found through the macro postings.
+  const macroNames = new Set<string>();
+  for (const f of ix.files()) for (const m of ix.facts(f)!.macros) macroNames.add(m.name);
+  const macros = [...macroNames]
+    .sort()
+    .map((m) => [m, ix.macroDefs(m).map((d) => `${d.file}:${d.item.span.line}:${d.item.value}`)]);
+  return JSON.stringify({ out, incoming, macros });
 }
 
 async function craft(
@@ -52,7 +58,7 @@ async function craft(
   const file = cacheFileFor(cacheDir, root);
   const c = await readCache(file, key);
   assert.ok(c.ok, 'the cache was written');
-  assert.ok(c.postings && c.postings.length === 5, 'the cache holds the postings');
+  assert.ok(c.postings && c.postings.length === 6, 'the cache holds the postings');
   edit(c.postings);
   // The writer computes a valid checksum over the crafted content.
   await writeCache(file, key, { files: c.files, strings: c.strings, postings: c.postings });
@@ -66,6 +72,15 @@ for (const [what, edit] of [
       // The first call-by-callee entry now names row 1,000,000 of its file.
       const e = p[1]!.entries;
       assert.ok(e.length >= 2);
+      e[1] = 1_000_000;
+    },
+  ],
+  [
+    'a macro posting past its file’s macro rows',
+    (p: { offsets: Int32Array; entries: Int32Array }[]) => {
+      // The first macro-definition entry now names macro row 1,000,000 of its file.
+      const e = p[5]!.entries;
+      assert.ok(e.length >= 2, 'the fixtures define macros');
       e[1] = 1_000_000;
     },
   ],

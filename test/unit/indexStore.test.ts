@@ -200,10 +200,15 @@ test('a damaged page is reported when a query reads it, with the section it belo
   const mem = new MemoryCodeIndex(facts);
   const file = join(dir, 'damaged.sklens-store');
   writeStore(file, key, mem.packed());
+  // Damage the page that holds tcp_sendmsg's record: where recOffsets says it starts.
   const clean = StoreReader.open(file, key);
-  const [recStart, recLen] = clean.header.sections.records;
+  const [recStart] = clean.header.sections.records;
+  const [offStart] = clean.header.sections.recOffsets;
+  const id = clean.lookup('tcp_sendmsg');
   clean.close();
-  corrupt(file, PREFIX_BYTES + recStart + Math.floor(recLen / 2));
+  assert.ok(id !== undefined);
+  const at = readFileSync(file).readUInt32LE(PREFIX_BYTES + offStart + 4 * id);
+  corrupt(file, PREFIX_BYTES + recStart + at);
   const store = StoreReader.open(file, key); // the trailer is intact: opening succeeds
   try {
     assert.throws(

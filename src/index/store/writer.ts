@@ -6,7 +6,17 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Span } from '../facts';
-import { CALL_W, FIELD_W, FN_W, REF_W, type PackedFacts } from '../packed';
+import {
+  CALL_W,
+  FIELD_W,
+  FN_W,
+  MACRO,
+  MACRO_W,
+  macroParams,
+  REF_W,
+  spanAt,
+  type PackedFacts,
+} from '../packed';
 import {
   crc32,
   fnv1a,
@@ -237,9 +247,10 @@ export function writeStore(file: string, key: StoreKey, input: StoreInput): numb
 function completeTable(input: StoreInput): StoreTable {
   const table = new StoreTable(input);
   for (const p of input.files) {
-    for (const m of p.macros) {
-      table.id(m.name);
-      for (const a of m.params ?? []) table.id(a);
+    // A macro row names its parameters as one joined string; the store lists them one by one.
+    for (let at = 0; at < p.macros.length; at += MACRO_W) {
+      const params = p.macros[at + MACRO.params]!;
+      if (params !== -1) for (const a of macroParams(table.string(params))) table.id(a);
     }
     for (const s of p.structs) {
       table.id(s.name);
@@ -283,7 +294,9 @@ function buildPostings(files: StoreInput['files'], table: StoreTable): Postings[
       for (let row = 0, at = 0; at < refs.length; row++, at += REF_W) {
         emit(K_REF, refs[at]!, fi, row, 0);
       }
-      p.macros.forEach((m, i) => emit(K_MACRO, table.id(m.name), fi, i, 0));
+      const mr = p.macros;
+      for (let row = 0, at = 0; at < mr.length; row++, at += MACRO_W)
+        emit(K_MACRO, mr[at + MACRO.name]!, fi, row, 0);
       p.structs.forEach((s, i) => emit(K_STRUCT, table.id(s.name), fi, i, 0));
       p.opsTables.forEach((t, ti) =>
         t.members.forEach((m, mi) => {
@@ -502,12 +515,16 @@ function encodeKind(
         break;
       }
       case K_MACRO: {
-        const m = p.macros[row]!;
-        b.spanOf(m.span);
-        b.innerSpan(m.nameSpan, m.span);
-        b.uv(m.params === undefined ? 0 : m.params.length + 1);
-        for (const a of m.params ?? []) b.uv(table.id(a));
-        b.text(m.value);
+        const mr = p.macros;
+        const at = row * MACRO_W;
+        const span = spanAt(mr, at + MACRO.span);
+        b.spanOf(span);
+        b.innerSpan(spanAt(mr, at + MACRO.nameSpan), span);
+        const joined = mr[at + MACRO.params]!;
+        const params = joined === -1 ? undefined : macroParams(table.string(joined));
+        b.uv(params === undefined ? 0 : params.length + 1);
+        for (const a of params ?? []) b.uv(table.id(a));
+        b.text(table.string(mr[at + MACRO.value]!));
         break;
       }
       case K_STRUCT: {
