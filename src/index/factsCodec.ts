@@ -329,18 +329,21 @@ export interface PackedPlan {
   readonly added: ReadonlyMap<string, number>;
 }
 
-function writeAll(w: Writer, files: readonly PackedFacts[], postings?: readonly SealedPostings[]) {
-  return function* (): Generator<void, void> {
-    for (const f of files) {
-      writeFile(w, f);
-      yield;
-    }
-    w.int(postings?.length ?? 0);
-    for (const p of postings ?? []) {
-      w.array(p.offsets);
-      w.array(p.entries);
-    }
-  };
+/** Every file, then the postings, through `w`: the one loop of both passes (a step per file). */
+function* writeAll(
+  w: Writer,
+  files: readonly PackedFacts[],
+  postings?: readonly SealedPostings[],
+): Generator<void, void> {
+  for (const f of files) {
+    writeFile(w, f);
+    yield;
+  }
+  w.int(postings?.length ?? 0);
+  for (const p of postings ?? []) {
+    w.array(p.offsets);
+    w.array(p.entries);
+  }
 }
 
 /** The counting pass, as steps (one per file). */
@@ -352,7 +355,7 @@ export function* planPackedSteps(
 ): Generator<void, PackedPlan> {
   const list = [...files];
   const w = new Writer(strings, lookup);
-  yield* writeAll(w, list, postings)();
+  yield* writeAll(w, list, postings);
   const metas = list.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, hash: f.hash }));
   return {
     metas,
@@ -379,7 +382,7 @@ export function* emitPackedSteps(
     emit: (c) => ready.push(c),
     added: plan.added,
   });
-  const steps = writeAll(w, plan.files, plan.postings)();
+  const steps = writeAll(w, plan.files, plan.postings);
   for (let r = steps.next(); ; r = steps.next()) {
     if (r.done) w.flush();
     while (ready.length > 0) yield ready.shift()!;
