@@ -29,6 +29,7 @@ import {
   K_OPSCALL,
   K_OPSFN,
   K_OPSSLOT,
+  K_REF,
   K_STRUCT,
   KINDS,
   PAGE_BYTES,
@@ -126,6 +127,8 @@ export class StoreReader {
     private readonly dataBytes: number,
     private readonly crcs: Uint32Array,
     readonly path: string,
+    /** Identifies this write of the store (its header and page checksums): a delta's base. */
+    readonly id: string,
   ) {}
 
   /**
@@ -206,7 +209,8 @@ export class StoreReader {
     }
     const crcs = new Uint32Array(pageCount);
     Buffer.from(crcs.buffer).set(trailer.subarray(headerBytes));
-    return new StoreReader(fd, header, data, crcs, path);
+    const id = `${prefix.readUInt32LE(32).toString(16)}-${prefix.readUInt32LE(36).toString(16)}`;
+    return new StoreReader(fd, header, data, crcs, path, id);
   }
 
   close(): void {
@@ -669,6 +673,88 @@ export class StoreReader {
         });
       }
     });
+    return out;
+  }
+  /** Direct and INDIRECT_CALL call sites of `callee`, in file order (References, hovers). */
+  callSites(callee: string): Located<CallSite>[] {
+    return this.callsTo(callee);
+  }
+
+  /** Plain (non-call) references of `name`, in file order. */
+  refsOf(name: string): { file: string; span: Span; function: string | null }[] {
+    const out: { file: string; span: Span; function: string | null }[] = [];
+    this.entries(this.record(name, 1 << K_REF)[K_REF], (file, c) => {
+      const fn = this.strOrNull(c.uv());
+      out.push({ file: this.file(file).path, span: c.span(), function: fn });
+    });
+    return out;
+  }
+
+  /**
+   * Names with a definition (function, macro, struct) that match `query` as
+   * MemoryCodeIndex.searchSymbols scores them, best first, at most `limit` names. One pass
+   * over the string bytes with a byte-level subsequence filter; only names that pass it are
+   * decoded, and only the best are looked up. Strings read here are not memoised.
+   */
+  searchNames(
+    query: string,
+    limit: number,
+    score: (name: string) => number,
+  ): { name: string; kinds: number }[] {
+    const q = query.trim().toLowerCase().replace(/_/g, '');
+    if (limit <= 0 || query.trim() === '') return [];
+    const want = Buffer.from(q, 'utf8');
+    const [, strLen] = this.header.sections.strBytes;
+    const n = this.header.strings;
+    const CHUNK = 1 << 20;
+    const scored: { id: number; name: string; score: number }[] = [];
+    let id = 0;
+    for (let off = 0; off < strLen && id < n;) {
+      const len = Math.min(CHUNK, strLen - off);
+      const bytes = this.sec('strBytes', off, len);
+      // Strings wholly inside this chunk; the one that runs past it starts the next chunk.
+      for (; id < n; id++) {
+        const [s, e] = this.range('strOffsets', id);
+        if (e > off + len) break;
+        const a = s - off;
+        const b = e - off;
+        let qi = 0;
+        for (let i = a; i < b && qi < want.length; i++) {
+          let c = bytes[i]!;
+          if (c >= 65 && c <= 90) c += 32;
+          if (c === want[qi]) qi++;
+        }
+        if (qi < want.length) continue;
+        let name: string;
+        try {
+          name = this.dec.decode(bytes.subarray(a, b));
+        } catch {
+          throw new StoreError('index store corrupt: a string is not UTF-8');
+        }
+        const sc = score(name);
+        if (sc > 0) scored.push({ id, name, score: sc });
+      }
+      if (id < n) {
+        const [s] = this.range('strOffsets', id);
+        if (s <= off) throw new StoreError('index store corrupt: a string longer than a chunk');
+        off = s;
+      } else break;
+    }
+    scored.sort(
+      (x, y) =>
+        y.score - x.score ||
+        x.name.length - y.name.length ||
+        (x.name < y.name ? -1 : x.name > y.name ? 1 : 0),
+    );
+    const defKinds = (1 << K_FUNC) | (1 << K_MACRO) | (1 << K_STRUCT);
+    const out: { name: string; kinds: number }[] = [];
+    for (const s of scored) {
+      if (out.length >= limit) break;
+      const cur = this.recordOf(s.id, defKinds);
+      let kinds = 0;
+      for (const k of [K_FUNC, K_MACRO, K_STRUCT]) if (cur[k]) kinds |= 1 << k;
+      if (kinds !== 0) out.push({ name: s.name, kinds });
+    }
     return out;
   }
 }
