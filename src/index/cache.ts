@@ -56,6 +56,8 @@ export interface CacheKey {
   root: string;
   /** Identifies the extractor that produced the facts; a different one invalidates everything. */
   fingerprint: string;
+  /** Written in the header as it is and returned by a read (a delta's base and deletions). */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -77,6 +79,7 @@ export type CacheRead =
       strings: string[];
       postings: SealedPostings[] | undefined;
       bytes: number;
+      meta?: Record<string, unknown>;
     }
   | { ok: false; reason: string };
 
@@ -104,6 +107,7 @@ function* encodeCacheSteps(key: CacheKey, set: PackedSet): Generator<Buffer | un
       codec: CODEC_VERSION,
       root: resolve(key.root),
       fingerprint: key.fingerprint,
+      ...(key.meta ? { meta: key.meta } : {}),
       files: plan.metas,
     }),
     'utf8',
@@ -185,6 +189,7 @@ function* decodeCacheSteps(buf: Buffer, key: CacheKey): Generator<void, CacheRea
       codec: number;
       root: string;
       fingerprint: string;
+      meta?: Record<string, unknown>;
       files: FileMeta[];
     };
     at += pad4(hLen);
@@ -209,7 +214,14 @@ function* decodeCacheSteps(buf: Buffer, key: CacheKey): Generator<void, CacheRea
     Buffer.from(ints.buffer).set(buf.subarray(at, at + iLen));
     yield;
     const { files, postings } = yield* decodePackedSteps({ metas: header.files, strings, ints });
-    return { ok: true, files, strings, postings, bytes: buf.length };
+    return {
+      ok: true,
+      files,
+      strings,
+      postings,
+      bytes: buf.length,
+      ...(header.meta && typeof header.meta === 'object' ? { meta: header.meta } : {}),
+    };
   } catch (e) {
     return { ok: false, reason: `cache unreadable: ${e instanceof Error ? e.message : String(e)}` };
   }
