@@ -1,0 +1,221 @@
+// The index the extension answers from once a tree has a store: the on-disk store
+// (src/index/store), queried in place, under a small in-memory MemoryCodeIndex of the files
+// that differ from it (changed on disk since the store was written, open documents indexed
+// from their text) and a set of the store's files that are gone. Opening costs the store's
+// header; memory grows with the overlay, not with the tree.
+//
+// A base file that the overlay holds, or that is gone, is skipped in every store answer, and
+// the overlay's answers are added. Cross-file resolution (which definition a call reaches,
+// which ops tables a `->member(` call resolves to) is done by each layer over its own files:
+// an edge from a store file to a function defined only in an overlay file has no calleeFile
+// until the store is rewritten. Answers that need every file's rows (the outline of a file,
+// the function at a position) come from the overlay: open documents are put there first.
+import type { CallEdge, CodeIndex, IndexStats, Located, SymbolHit } from './api';
+import { MemoryCodeIndex, matchScore } from './codeIndex';
+import type { FieldAccess, FileFacts, FunctionDef, MacroDef, Span, StructDef } from './facts';
+import { K_FUNC, K_MACRO, K_STRUCT } from './store/format';
+import type { StoreReader } from './store/reader';
+
+type Ref = ReturnType<CodeIndex['references']>[number];
+
+export class LayeredIndex implements CodeIndex {
+  /** Store files that no longer exist (or are no longer indexed). */
+  private readonly gone = new Set<string>();
+
+  constructor(
+    readonly store: StoreReader,
+    readonly overlay: MemoryCodeIndex = new MemoryCodeIndex(),
+  ) {}
+
+  /** Whether the store's rows of `file` still stand (not replaced by the overlay, not gone). */
+  private live(file: string): boolean {
+    return !this.gone.has(file) && this.overlay.fileInfo(file) === undefined;
+  }
+
+  private keep<T extends { file: string }>(xs: T[]): T[] {
+    return xs.filter((x) => this.live(x.file));
+  }
+
+  /** Marks store files as gone (deleted, or now skipped); overlay files of these paths stay. */
+  forget(paths: Iterable<string>): void {
+    for (const p of paths) this.gone.add(p);
+  }
+
+  /** Whether a store file is gone. */
+  isGone(file: string): boolean {
+    return this.gone.has(file);
+  }
+
+  /** The store files that are gone, sorted (what a delta records). */
+  goneFiles(): string[] {
+    return [...this.gone].sort();
+  }
+
+  /** A file indexed again (created anew after a delete): no longer gone. */
+  revive(path: string): void {
+    this.gone.delete(path);
+  }
+
+  /** How many store files are replaced by the overlay or gone (for the delta's share). */
+  shadowed(): number {
+    let n = this.gone.size;
+    for (const f of this.overlay.files()) if (!this.gone.has(f) && this.storeHas(f)) n++;
+    return n;
+  }
+
+  private storePaths: Set<string> | undefined;
+  private storeHas(file: string): boolean {
+    this.storePaths ??= new Set(this.store.files());
+    return this.storePaths.has(file);
+  }
+
+  stats(): IndexStats {
+    const s = this.store.stats();
+    const o = this.overlay.stats();
+    return {
+      files: this.files().length,
+      functions: s.functions + o.functions,
+      calls: s.calls + o.calls,
+      fieldAccesses: s.fieldAccesses + o.fieldAccesses,
+    };
+  }
+
+  files(): string[] {
+    const out = new Set(this.store.files().filter((f) => !this.gone.has(f)));
+    for (const f of this.overlay.files()) out.add(f);
+    return [...out].sort();
+  }
+
+  facts(file: string): FileFacts | undefined {
+    return this.overlay.facts(file);
+  }
+
+  functionDefs(name: string): Located<FunctionDef>[] {
+    return [...this.keep(this.store.functionDefs(name)), ...this.overlay.functionDefs(name)];
+  }
+
+  *allFunctions(): Iterable<Located<FunctionDef>> {
+    for (const d of this.store.allFunctions()) if (this.live(d.file)) yield d;
+    yield* this.overlay.allFunctions();
+  }
+
+  macroDefs(name: string): Located<MacroDef>[] {
+    return [...this.keep(this.store.macroDefs(name)), ...this.overlay.macroDefs(name)];
+  }
+
+  structDefs(name: string): Located<StructDef>[] {
+    return [...this.keep(this.store.structDefs(name)), ...this.overlay.structDefs(name)];
+  }
+
+  functionAt(file: string, line: number, col: number): Located<FunctionDef> | undefined {
+    return this.overlay.functionAt(file, line, col);
+  }
+
+  callersOf(fn: string, defFile?: string): CallEdge[] {
+    return [
+      ...this.keep(this.store.callersOf(fn, defFile)),
+      ...this.overlay.callersOf(fn, defFile),
+    ].sort(byPosition);
+  }
+
+  calleesOf(fn: string, defFile?: string): CallEdge[] {
+    return [
+      ...this.keep(this.store.calleesOf(fn, defFile)),
+      ...this.overlay.calleesOf(fn, defFile),
+    ].sort(byPosition);
+  }
+
+  fieldAccesses(field: string, struct?: string): Located<FieldAccess>[] {
+    return [
+      ...this.keep(this.store.fieldAccesses(field, struct)),
+      ...this.overlay.fieldAccesses(field, struct),
+    ];
+  }
+
+  fieldAccessesIn(file: string, field: string): FieldAccess[] {
+    if (this.overlay.fileInfo(file)) return this.overlay.fieldAccessesIn(file, field);
+    if (this.gone.has(file)) return [];
+    return this.store
+      .fieldAccesses(field)
+      .filter((a) => a.file === file)
+      .map((a) => a.item);
+  }
+
+  references(name: string): Ref[] {
+    const out: Ref[] = [];
+    for (const { file, item } of this.store.functionDefs(name))
+      out.push({ file, span: item.nameSpan, kind: 'definition' });
+    for (const { file, item } of this.store.macroDefs(name))
+      out.push({ file, span: item.nameSpan, kind: 'definition' });
+    for (const { file, item } of this.store.structDefs(name))
+      out.push({ file, span: item.nameSpan, kind: 'definition' });
+    for (const { file, item } of this.store.callSites(name))
+      out.push({ file, span: item.span, kind: 'call' });
+    for (const { file, item } of this.store.fieldAccesses(name))
+      out.push({ file, span: item.span, kind: item.access });
+    for (const r of this.store.refsOf(name)) out.push({ file: r.file, span: r.span, kind: 'ref' });
+    return [...this.keep(out), ...this.overlay.references(name)].sort(byPosition);
+  }
+
+  nameUses(name: string): { file: string; calls: Span[]; refs: Span[] }[] {
+    const byFile = new Map<string, { file: string; calls: Span[]; refs: Span[] }>();
+    const at = (file: string) => {
+      let u = byFile.get(file);
+      if (!u) byFile.set(file, (u = { file, calls: [], refs: [] }));
+      return u;
+    };
+    for (const { file, item } of this.store.callSites(name))
+      if (this.live(file)) at(file).calls.push(item.span);
+    for (const r of this.store.refsOf(name)) if (this.live(r.file)) at(r.file).refs.push(r.span);
+    for (const u of this.overlay.nameUses(name)) byFile.set(u.file, u);
+    const out = [...byFile.values()];
+    for (const u of out) u.calls.sort((a, b) => a.line - b.line || a.col - b.col);
+    return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  }
+
+  /**
+   * Functions, macros and structs of the store whose names match (a scan of the store's name
+   * bytes, not a table in memory), then the overlay's symbols of every kind, best first.
+   */
+  searchSymbols(query: string, limit: number): SymbolHit[] {
+    const q = query.trim();
+    if (q === '' || limit <= 0) return [];
+    const ql = q.toLowerCase();
+    const score = (name: string) => matchScore(name, name.toLowerCase(), q, ql);
+    const hits: { hit: SymbolHit; score: number }[] = [];
+    for (const { name, kinds } of this.store.searchNames(q, limit, score)) {
+      const s = score(name);
+      const add = (kind: SymbolHit['kind'], file: string, span: Span) => {
+        if (this.live(file)) hits.push({ hit: { name, kind, file, span }, score: s });
+      };
+      if (kinds & (1 << K_FUNC))
+        for (const d of this.store.functionDefs(name)) add('function', d.file, d.item.nameSpan);
+      if (kinds & (1 << K_STRUCT))
+        for (const d of this.store.structDefs(name)) add('struct', d.file, d.item.nameSpan);
+      if (kinds & (1 << K_MACRO))
+        for (const d of this.store.macroDefs(name)) add('macro', d.file, d.item.nameSpan);
+    }
+    for (const hit of this.overlay.searchSymbols(q, limit))
+      hits.push({ hit, score: score(hit.name) });
+    hits.sort(
+      (a, b) =>
+        b.score - a.score ||
+        a.hit.name.length - b.hit.name.length ||
+        (a.hit.name < b.hit.name ? -1 : a.hit.name > b.hit.name ? 1 : 0) ||
+        (a.hit.file < b.hit.file ? -1 : a.hit.file > b.hit.file ? 1 : 0),
+    );
+    return hits.slice(0, limit).map((h) => h.hit);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+function byPosition(a: { file: string; span: Span }, b: { file: string; span: Span }): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.span.line - b.span.line ||
+    a.span.col - b.span.col
+  );
+}
