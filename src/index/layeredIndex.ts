@@ -56,19 +56,6 @@ export class LayeredIndex implements CodeIndex {
     this.gone.delete(path);
   }
 
-  /** How many store files are replaced by the overlay or gone (for the delta's share). */
-  shadowed(): number {
-    let n = this.gone.size;
-    for (const f of this.overlay.files()) if (!this.gone.has(f) && this.storeHas(f)) n++;
-    return n;
-  }
-
-  private storePaths: Set<string> | undefined;
-  private storeHas(file: string): boolean {
-    this.storePaths ??= new Set(this.store.files());
-    return this.storePaths.has(file);
-  }
-
   stats(): IndexStats {
     const s = this.store.stats();
     const o = this.overlay.stats();
@@ -149,7 +136,7 @@ export class LayeredIndex implements CodeIndex {
       out.push({ file, span: item.nameSpan, kind: 'definition' });
     for (const { file, item } of this.store.structDefs(name))
       out.push({ file, span: item.nameSpan, kind: 'definition' });
-    for (const { file, item } of this.store.callSites(name))
+    for (const { file, item } of this.store.callsTo(name))
       out.push({ file, span: item.span, kind: 'call' });
     for (const { file, item } of this.store.fieldAccesses(name))
       out.push({ file, span: item.span, kind: item.access });
@@ -164,7 +151,7 @@ export class LayeredIndex implements CodeIndex {
       if (!u) byFile.set(file, (u = { file, calls: [], refs: [] }));
       return u;
     };
-    for (const { file, item } of this.store.callSites(name))
+    for (const { file, item } of this.store.callsTo(name))
       if (this.live(file)) at(file).calls.push(item.span);
     for (const r of this.store.refsOf(name)) if (this.live(r.file)) at(r.file).refs.push(r.span);
     for (const u of this.overlay.nameUses(name)) byFile.set(u.file, u);

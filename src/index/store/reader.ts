@@ -571,7 +571,7 @@ export class StoreReader {
   }
 
   /** Direct and INDIRECT_CALL sites of `callee`. */
-  private callsTo(callee: string): Located<CallSite>[] {
+  callsTo(callee: string): Located<CallSite>[] {
     const out: Located<CallSite>[] = [];
     this.entries(this.record(callee, 1 << K_CALLEE)[K_CALLEE], (file, c) => {
       const caller = this.strOrNull(c.uv());
@@ -674,10 +674,6 @@ export class StoreReader {
       }
     });
     return out;
-  }
-  /** Direct and INDIRECT_CALL call sites of `callee`, in file order (References, hovers). */
-  callSites(callee: string): Located<CallSite>[] {
-    return this.callsTo(callee);
   }
 
   /** Plain (non-call) references of `name`, in file order. */

@@ -1,0 +1,121 @@
+// The store under an in-memory overlay of changed files (src/index/layeredIndex.ts) answers
+// as one MemoryCodeIndex of the tree as it now is.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { MemoryCodeIndex } from '../../src/index/codeIndex';
+import { type FileFacts } from '../../src/index/facts';
+import { LayeredIndex } from '../../src/index/layeredIndex';
+import { FactsPipeline } from '../../src/index/pipeline';
+import { StoreReader } from '../../src/index/store/reader';
+import { writeStore } from '../../src/index/store/writer';
+import { fn, span } from './helpers/facts';
+
+const key = { root: '/tree', fingerprint: 'test' };
+const fx = join(__dirname, '..', 'fixtures');
+let dir: string;
+let facts: FileFacts[];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sklens-layered-'));
+  const pipeline = await FactsPipeline.create();
+  facts = readdirSync(fx)
+    .filter((n) => n.endsWith('.c'))
+    .sort()
+    .map((n) => pipeline.facts(n, readFileSync(join(fx, n))));
+  pipeline.dispose();
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every name worth asking about in these facts. */
+function names(fs: FileFacts[]): string[] {
+  const out = new Set<string>(['no_such_name']);
+  for (const f of fs) {
+    for (const d of f.functions) out.add(d.name);
+    for (const c of f.calls) out.add(c.callee);
+    for (const a of f.fieldAccesses) out.add(a.field);
+    for (const m of f.macros) out.add(m.name);
+    for (const s of f.structs) out.add(s.name);
+    for (const r of f.refs) out.add(r.name);
+  }
+  return [...out].sort();
+}
+
+/** Order-free form of an answer: each element as JSON, sorted. */
+const bag = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
+
+test('a store under an overlay answers as the index of the tree as it now is', () => {
+  const base = new MemoryCodeIndex(facts);
+  const file = join(dir, 'base.sklens-store');
+  writeStore(file, key, base.packed());
+  // The tree now: one file edited (a call gone, a new function calling tcp_sendmsg), one
+  // deleted, one new.
+  const edited = structuredClone(facts[1]!);
+  const dropped = edited.calls.pop();
+  assert.ok(dropped, 'the edited fixture has calls');
+  edited.functions.push(fn('layer_new_fn', 900, 905));
+  edited.calls.push({
+    caller: 'layer_new_fn',
+    callee: 'tcp_sendmsg',
+    via: { kind: 'direct' },
+    span: span(901, 2),
+  });
+  const deleted = facts[2]!.path;
+  const added = structuredClone(facts[0]!);
+  added.path = 'net/added_copy.c';
+  const now = [...facts.filter((_f, i) => i !== 1 && i !== 2), edited, added];
+  const expected = new MemoryCodeIndex(now);
+
+  const store = StoreReader.open(file, key);
+  const layered = new LayeredIndex(store, new MemoryCodeIndex([edited, added]));
+  layered.forget([deleted]);
+  try {
+    let nonEmpty = 0;
+    for (const name of names([...facts, edited])) {
+      const strip = (es: { calleeFile?: string }[]) => es.map(({ calleeFile: _c, ...e }) => e);
+      assert.deepEqual(bag(layered.functionDefs(name)), bag(expected.functionDefs(name)), name);
+      assert.deepEqual(
+        bag(strip(layered.callersOf(name))),
+        bag(strip(expected.callersOf(name))),
+        `callers ${name}`,
+      );
+      assert.deepEqual(
+        bag(strip(layered.calleesOf(name))),
+        bag(strip(expected.calleesOf(name))),
+        `callees ${name}`,
+      );
+      assert.deepEqual(bag(layered.fieldAccesses(name)), bag(expected.fieldAccesses(name)), name);
+      assert.deepEqual(bag(layered.macroDefs(name)), bag(expected.macroDefs(name)), name);
+      assert.deepEqual(bag(layered.structDefs(name)), bag(expected.structDefs(name)), name);
+      assert.deepEqual(layered.references(name), expected.references(name), `refs ${name}`);
+      assert.deepEqual(layered.nameUses(name), expected.nameUses(name), `uses ${name}`);
+      if (expected.references(name).length > 0) nonEmpty++;
+    }
+    assert.ok(nonEmpty > 50, `${nonEmpty} names with answers`);
+    assert.deepEqual(layered.files(), expected.files());
+    assert.equal(layered.stats().files, expected.stats().files);
+    assert.ok(layered.callersOf('tcp_sendmsg').some((e) => e.caller === 'layer_new_fn'));
+    assert.ok(!layered.files().includes(deleted));
+    // Per-file facts come from the overlay: the edited file has them, store files do not.
+    assert.ok(layered.facts(edited.path)?.functions.some((d) => d.name === 'layer_new_fn'));
+    assert.ok(layered.functionAt(edited.path, 902, 0));
+    // Symbol search finds store names and overlay names, best first.
+    const some = facts[3]!.functions[0]!.name;
+    assert.equal(layered.searchSymbols(some, 5)[0]?.name, some);
+    assert.equal(layered.searchSymbols('layer_new', 5)[0]?.name, 'layer_new_fn');
+    const q = some.slice(0, 4);
+    assert.deepEqual(
+      layered.searchSymbols(q, 10).map((h) => `${h.kind} ${h.name} ${h.file}`),
+      expected
+        .searchSymbols(q, 100)
+        .filter((h) => h.kind !== 'field' && h.kind !== 'opsTable')
+        .slice(0, 10)
+        .map((h) => `${h.kind} ${h.name} ${h.file}`),
+    );
+  } finally {
+    layered.close();
+  }
+});
