@@ -3,8 +3,8 @@
 // merges everything into a MemoryCodeIndex and keeps it current through per-file updates.
 // Shared by the extension (root = workspace folder, cacheDir = storageUri) and the CLI.
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fsp, readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, promises as fsp, readdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { cacheFileFor, readCache, writeCache, type CacheRead } from './cache';
 import { MemoryCodeIndex } from './codeIndex';
 import { isFailed } from './facts';
@@ -45,6 +45,11 @@ export interface WorkspaceIndexOptions {
    * Written on the calling thread: the CLI sets it, the extension host does not.
    */
   store?: boolean;
+  /**
+   * Keep only the store, not the cache: nothing is read from a cache and the store is
+   * written after the build (the extension, which answers from the store once it exists).
+   */
+  storeOnly?: boolean;
   /** Worker threads (default: one per core). */
   workers?: number;
   /** Tests only: module exporting createExtractor(), used in workers and in process. */
@@ -148,9 +153,12 @@ export class WorkspaceIndex {
     if (opts.workers !== undefined) poolOpts.size = opts.workers;
     if (opts.extractorModule !== undefined) poolOpts.extractorModule = opts.extractorModule;
     this.pool = new ExtractPool(poolOpts);
-    this.cacheFile = opts.cacheDir ? cacheFileFor(opts.cacheDir, this.root) : undefined;
+    this.cacheFile =
+      opts.cacheDir && !opts.storeOnly ? cacheFileFor(opts.cacheDir, this.root) : undefined;
     this.storeFile =
-      opts.cacheDir && opts.store ? storeFileFor(opts.cacheDir, this.root) : undefined;
+      opts.cacheDir && (opts.store || opts.storeOnly)
+        ? storeFileFor(opts.cacheDir, this.root)
+        : undefined;
   }
 
   /** Indexes `root` (from the cache where valid) and resolves when the index is complete. */
@@ -163,6 +171,21 @@ export class WorkspaceIndex {
       throw e;
     }
     return ws;
+  }
+
+  /**
+   * An index of no files yet, without walking the tree: files come in through
+   * addOrChangeFiles and setPacked (the overlay of a LayeredIndex). Never writes a cache.
+   */
+  static empty(root: string, opts: WorkspaceIndexOptions = {}): WorkspaceIndex {
+    const ws = new WorkspaceIndex(root, { ...opts, cacheDir: null });
+    ws.index.seal();
+    return ws;
+  }
+
+  /** The store file this index writes, when it keeps one. */
+  get storePath(): string | undefined {
+    return this.storeFile;
   }
 
   private key() {
@@ -295,6 +318,7 @@ export class WorkspaceIndex {
   private saveStore(): void {
     if (!this.storeFile || this.disposed) return;
     try {
+      mkdirSync(dirname(this.storeFile), { recursive: true });
       writeStore(this.storeFile, { ...this.key(), walk: this.walkKey() }, this.index.packedFiles());
     } catch (e) {
       this.opts.log?.(`index store not written: ${e instanceof Error ? e.message : String(e)}`);

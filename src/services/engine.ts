@@ -38,10 +38,19 @@ export interface BuildResult {
   ms: number;
   /** Files passed over by the walk (symlink loops, FIFOs, too large...) with the reason. */
   skipped: readonly { path: string; reason: string }[];
+  /** The index was opened from its store (src/index/store) instead of being built. */
+  fromStore?: boolean;
+  /**
+   * For an index opened from its store: walks the tree and says which files differ from the
+   * store (changed or new, and deleted), for the service to refresh once it is ready.
+   */
+  catchUp?: () => Promise<{ changed: string[]; deleted: string[] }>;
 }
 
 export interface IndexEngine {
   readonly index: CodeIndex;
+  /** Whether answers come from a store: open documents are then indexed from their text. */
+  readonly fromStore?: boolean;
   /** Loads the cache and indexes what is new or changed, off the extension host's thread. */
   build(opts: BuildOptions): Promise<BuildResult>;
   /** Re-reads changed files from disk (off-thread) and drops deleted ones; no full rebuild. */

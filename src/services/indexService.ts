@@ -123,6 +123,9 @@ export class IndexService implements IndexSource, vscode.Disposable {
         }),
       ),
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
+      vscode.workspace.onDidOpenTextDocument((d) =>
+        this.timed('edit', 'document open', () => this.indexOpened(d)),
+      ),
       vscode.workspace.onDidCloseTextDocument((d) =>
         this.timed('edit', 'document close', () => this.onClose(d)),
       ),
@@ -322,19 +325,27 @@ export class IndexService implements IndexSource, vscode.Disposable {
             }),
         });
         buildDone = true;
-        this.setState(f, { kind: 'ready', ...r });
+        const { catchUp, fromStore, ...ready } = r;
+        this.setState(f, { kind: 'ready', ...ready });
         this.timed('indexing', 'start document worker', () => this.docs.warm());
+        // From a store, only open documents have per-file facts (outline, the function at
+        // the cursor): they are indexed from their text first.
+        // A cold build also ends in the store (the engine switched to it), so this asks the
+        // engine, not the build result.
+        if (f.engine.fromStore) for (const d of vscode.workspace.textDocuments) this.indexOpened(d);
         const missed = f.missed;
         f.missed = { changed: [], deleted: [] };
         if (missed.changed.length + missed.deleted.length > 0) {
           this.refresh(f, missed.changed, missed.deleted);
         }
+        if (catchUp) this.catchUp(f, catchUp);
         // A few problems are logged as they are (file: reason), many as one summary line.
         if (problems.count <= SUMMARY_TOP_FILES) {
           for (const [file, reason] of problems.entries()) log.warn(`${file}: ${reason}`);
         } else log.warn(problems.summaryLine(f.folder.name, PARSE_PROBLEMS_HINT)!);
         log.info(
-          `indexed ${f.folder.name}: ${r.stats.files} files (${r.cachedFiles} from cache, ` +
+          `indexed ${f.folder.name}: ${r.stats.files} files (${r.cachedFiles} from ` +
+            `${fromStore ? 'the index store' : 'cache'}, ` +
             `${r.parsedFiles} parsed), ${r.stats.functions} functions, ${r.stats.calls} calls, ` +
             `${r.stats.fieldAccesses} field accesses in ${r.ms.toFixed(0)} ms`,
         );
@@ -368,6 +379,40 @@ export class IndexService implements IndexSource, vscode.Disposable {
       },
       run,
     );
+  }
+
+  /**
+   * After opening a store: the walk finds what changed on disk since it was written, and those
+   * files are refreshed into the overlay while the store already answers.
+   */
+  private catchUp(f: Folder, find: () => Promise<{ changed: string[]; deleted: string[] }>): void {
+    const t0 = performance.now();
+    void find().then(
+      (d) => {
+        if (f.abort.signal.aborted) return;
+        this.deps.log.info(
+          `${f.folder.name}: ${d.changed.length} files changed or new and ${d.deleted.length} ` +
+            `deleted since the index store was written (walk ${(performance.now() - t0).toFixed(0)} ms)`,
+        );
+        if (d.changed.length + d.deleted.length > 0) this.refresh(f, d.changed, d.deleted);
+      },
+      (err: unknown) => {
+        if (!f.abort.signal.aborted)
+          this.deps.log.error(
+            `checking ${f.folder.name} against its index store failed: ${String(err)}`,
+          );
+      },
+    );
+  }
+
+  /** An open C document of a store-backed folder: indexed from its text now (no delay). */
+  private indexOpened(doc: vscode.TextDocument): void {
+    const f = this.folderOf(doc);
+    if (!f || !f.engine.fromStore) return;
+    const rel = posix.relative(f.folder.uri.path, doc.uri.path);
+    if (!this.filter.wanted(rel) || f.engine.index.facts(rel)) return;
+    this.sendText(f, doc, rel);
+    this.reparse.flush(doc.uri.toString());
   }
 
   // ------------------------------------------------------------------ file watcher
@@ -504,6 +549,11 @@ export class IndexService implements IndexSource, vscode.Disposable {
           `this storm's event-loop delays: ${this.stalls.edit.lastDistribution}`,
       );
     }, 2000);
+    this.sendText(f, doc, rel);
+  }
+
+  /** Schedules `doc`'s text for the document worker; its facts replace the file's. */
+  private sendText(f: Folder, doc: vscode.TextDocument, rel: string): void {
     const key = doc.uri.toString();
     this.reparse.schedule(key, () =>
       this.timed('edit', `send ${rel}`, () => {

@@ -1,7 +1,17 @@
-// The store under an in-memory overlay of changed files (src/index/layeredIndex.ts) answers
-// as one MemoryCodeIndex of the tree as it now is.
+// The index the extension answers from once a tree has a store (src/index/layeredIndex.ts):
+// a store under an overlay of changed files answers as one MemoryCodeIndex of the tree as it
+// now is, and the engine opens a folder from its store without extracting a file, then
+// catches up with what changed on disk.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -11,6 +21,8 @@ import { LayeredIndex } from '../../src/index/layeredIndex';
 import { FactsPipeline } from '../../src/index/pipeline';
 import { StoreReader } from '../../src/index/store/reader';
 import { writeStore } from '../../src/index/store/writer';
+import { WorkspaceEngine } from '../../src/services/workspaceEngine';
+import type { BuildOptions } from '../../src/services/engine';
 import { fn, span } from './helpers/facts';
 
 const key = { root: '/tree', fingerprint: 'test' };
@@ -117,5 +129,61 @@ test('a store under an overlay answers as the index of the tree as it now is', (
     );
   } finally {
     layered.close();
+  }
+});
+
+function buildOpts(): BuildOptions {
+  return {
+    include: ['**/*.c'],
+    exclude: [],
+    maxFileSizeBytes: 1 << 20,
+    followSymlinks: true,
+    workerThreads: 1,
+    signal: new AbortController().signal,
+    onProgress: () => {},
+    onProblem: () => {},
+  };
+}
+
+test('the engine opens a folder from its store without parsing, then catches up', async () => {
+  const tree = join(dir, 'tree');
+  cpSync(fx, tree, { recursive: true, filter: (s) => !s.includes('claims') });
+  const cache = join(dir, 'cache');
+  const first = new WorkspaceEngine(tree, cache);
+  let cold;
+  try {
+    cold = await first.build(buildOpts());
+    assert.ok(cold.parsedFiles > 5, 'the cold build parses the tree');
+    assert.equal(first.fromStore, true, 'after the cold build it answers from the store');
+    assert.ok(first.index.callersOf('tcp_sendmsg').length > 0);
+  } finally {
+    first.dispose();
+  }
+  // Edit one file on disk while the folder is closed.
+  const target = join(tree, 'basic_defs_calls_fields.c');
+  writeFileSync(
+    target,
+    readFileSync(target, 'utf8') +
+      '\nint layer_added(void)\n{\n\treturn tcp_sendmsg(0, 0, 0);\n}\n',
+  );
+  utimesSync(target, new Date(), new Date(Date.now() + 5000));
+  const second = new WorkspaceEngine(tree, cache);
+  try {
+    const warm = await second.build(buildOpts());
+    assert.equal(warm.fromStore, true);
+    assert.equal(warm.parsedFiles, 0, 'nothing is parsed to open from the store');
+    assert.equal(warm.stats.files, cold.stats.files);
+    assert.ok(!second.index.callersOf('tcp_sendmsg').some((e) => e.caller === 'layer_added'));
+    const d = await warm.catchUp!();
+    assert.deepEqual(d, { changed: ['basic_defs_calls_fields.c'], deleted: [] });
+    const r = await second.refreshFiles(d.changed, d.deleted, buildOpts());
+    assert.equal(r.updated, 1);
+    assert.ok(second.index.callersOf('tcp_sendmsg').some((e) => e.caller === 'layer_added'));
+    assert.ok(second.index.facts('basic_defs_calls_fields.c'), 'the changed file has its facts');
+    await second.refreshFiles([], ['basic_defs_calls_fields.c'], buildOpts());
+    assert.ok(!second.index.files().includes('basic_defs_calls_fields.c'));
+    assert.ok(!second.index.callersOf('tcp_sendmsg').some((e) => e.caller === 'layer_added'));
+  } finally {
+    second.dispose();
   }
 });
