@@ -1,0 +1,63 @@
+// `node dist/openProbe.js <root> <cacheDir> [name]`: opens a folder's index as the extension
+// does (src/services/workspaceEngine.ts: from its store when it holds, else a cold build that
+// writes one), answers `callers <name>` from it and then runs the catch-up walk, printing one
+// JSON line: {fromStore, openMs, rssAfterOpenMb, callersMs, callers, catchUpMs, changed,
+// deleted, rssMb}. For `npm run bench -- kernel` (the issue's "warm re-open" row); not shipped
+// in the extension.
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_BYTES } from '../index/defaults';
+import { WorkspaceEngine } from './workspaceEngine';
+
+async function main(argv: string[]): Promise<number> {
+  const [root, cacheDir, name = 'tcp_sendmsg'] = argv;
+  if (!root || !cacheDir) {
+    process.stderr.write('usage: openProbe <root> <cacheDir> [name]\n');
+    return 2;
+  }
+  const mb = () => Math.round(process.memoryUsage().rss / 1048576);
+  const engine = new WorkspaceEngine(root, cacheDir);
+  try {
+    const t0 = performance.now();
+    const r = await engine.build({
+      include: DEFAULT_INCLUDE,
+      exclude: DEFAULT_EXCLUDE,
+      maxFileSizeBytes: DEFAULT_MAX_FILE_BYTES,
+      followSymlinks: true,
+      workerThreads: 0,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      onProblem: () => {},
+    });
+    const openMs = performance.now() - t0;
+    const rssAfterOpenMb = mb();
+    const t1 = performance.now();
+    const callers = engine.index.callersOf(name).length;
+    const callersMs = performance.now() - t1;
+    const t2 = performance.now();
+    const d = r.catchUp ? await r.catchUp() : { changed: [], deleted: [] };
+    const catchUpMs = performance.now() - t2;
+    process.stdout.write(
+      JSON.stringify({
+        fromStore: r.fromStore === true,
+        openMs: Math.round(openMs),
+        rssAfterOpenMb,
+        callersMs: Math.round(callersMs),
+        callers,
+        catchUpMs: Math.round(catchUpMs),
+        changed: d.changed.length,
+        deleted: d.deleted.length,
+        rssMb: mb(),
+      }) + '\n',
+    );
+    return 0;
+  } finally {
+    engine.dispose();
+  }
+}
+
+void main(process.argv.slice(2)).then(
+  (rc) => (process.exitCode = rc),
+  (e: unknown) => {
+    process.stderr.write(`openProbe: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
