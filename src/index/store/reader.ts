@@ -703,7 +703,15 @@ export class StoreReader {
     const [, strLen] = this.header.sections.strBytes;
     const n = this.header.strings;
     const CHUNK = 1 << 20;
-    const scored: { id: number; name: string; score: number }[] = [];
+    // The best `limit` names that are defined (function, macro or struct), best first: a
+    // bounded list, so a one-letter query over the kernel's strings holds `limit` names, and a
+    // name's definition kinds are read only when it would enter the list.
+    const best: { name: string; kinds: number; score: number }[] = [];
+    const before = (x: { name: string; score: number }, y: { name: string; score: number }) =>
+      x.score > y.score ||
+      (x.score === y.score &&
+        (x.name.length < y.name.length || (x.name.length === y.name.length && x.name < y.name)));
+    const defKinds = (1 << K_FUNC) | (1 << K_MACRO) | (1 << K_STRUCT);
     let id = 0;
     for (let off = 0; off < strLen && id < n;) {
       const len = Math.min(CHUNK, strLen - off);
@@ -727,8 +735,16 @@ export class StoreReader {
         } catch {
           throw new StoreError('index store corrupt: a string is not UTF-8');
         }
-        const sc = score(name);
-        if (sc > 0) scored.push({ id, name, score: sc });
+        const cand = { name, kinds: 0, score: score(name) };
+        if (cand.score <= 0) continue;
+        if (best.length >= limit && !before(cand, best[best.length - 1]!)) continue;
+        const cur = this.recordOf(id, defKinds);
+        for (const k of [K_FUNC, K_MACRO, K_STRUCT]) if (cur[k]) cand.kinds |= 1 << k;
+        if (cand.kinds === 0) continue;
+        let at = best.length;
+        while (at > 0 && before(cand, best[at - 1]!)) at--;
+        best.splice(at, 0, cand);
+        if (best.length > limit) best.pop();
       }
       if (id < n) {
         const [s] = this.range('strOffsets', id);
@@ -736,21 +752,7 @@ export class StoreReader {
         off = s;
       } else break;
     }
-    scored.sort(
-      (x, y) =>
-        y.score - x.score ||
-        x.name.length - y.name.length ||
-        (x.name < y.name ? -1 : x.name > y.name ? 1 : 0),
-    );
-    const defKinds = (1 << K_FUNC) | (1 << K_MACRO) | (1 << K_STRUCT);
-    const out: { name: string; kinds: number }[] = [];
-    for (const s of scored) {
-      if (out.length >= limit) break;
-      const cur = this.recordOf(s.id, defKinds);
-      let kinds = 0;
-      for (const k of [K_FUNC, K_MACRO, K_STRUCT]) if (cur[k]) kinds |= 1 << k;
-      if (kinds !== 0) out.push({ name: s.name, kinds });
-    }
+    const out = best.map(({ name, kinds }) => ({ name, kinds }));
     return out;
   }
 }
