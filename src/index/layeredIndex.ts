@@ -56,11 +56,41 @@ export class LayeredIndex implements CodeIndex {
     this.gone.delete(path);
   }
 
+  /** The store's file ids by path, read once when first needed (the header gives the count). */
+  private storeIds: Map<string, number> | undefined;
+
+  private storeId(path: string): number | undefined {
+    if (!this.storeIds) {
+      this.storeIds = new Map();
+      for (let i = 0; i < this.store.header.files; i++)
+        this.storeIds.set(this.store.file(i).path, i);
+    }
+    return this.storeIds.get(path);
+  }
+
+  /**
+   * The tree's totals without listing it: the store's, less the rows of its files that are
+   * gone or shadowed by the overlay (each file entry carries its counts), plus the overlay's.
+   * Runs after every reparse of an edited document, so it costs the overlay and the gone
+   * files, not the store.
+   */
   stats(): IndexStats {
-    const s = this.store.stats();
+    const s = { ...this.store.stats() };
+    const shadowed = new Set<number>();
+    for (const p of [...this.gone, ...this.overlay.files()]) {
+      const id = this.storeId(p);
+      if (id !== undefined) shadowed.add(id);
+    }
+    for (const id of shadowed) {
+      const [fns, calls, fields] = this.store.file(id).counts;
+      s.files--;
+      s.functions -= fns;
+      s.calls -= calls;
+      s.fieldAccesses -= fields;
+    }
     const o = this.overlay.stats();
     return {
-      files: this.files().length,
+      files: s.files + o.files,
       functions: s.functions + o.functions,
       calls: s.calls + o.calls,
       fieldAccesses: s.fieldAccesses + o.fieldAccesses,

@@ -25,7 +25,7 @@
 //               probing; an empty slot is 0, 0
 //   records     one record per string id, for the rows that name it (see below)
 //   recOffsets  u32 per string id + 1: where each record starts in records
-//   fileMeta    JSON {path, size, mtimeMs, hash, problems} per file, back to back
+//   fileMeta    JSON {path, size, mtimeMs, hash, problems, counts} per file, back to back
 //   fileOffsets u32 per file + 1: where each file's JSON starts in fileMeta
 //
 // A record is varint kind mask (bit k = posting kind k present), a varint byte length per kind
@@ -50,7 +50,7 @@
 
 export const STORE_MAGIC = 'SKLNSTOR';
 /** Bump on any change of the layout above. */
-export const STORE_VERSION = 2;
+export const STORE_VERSION = 3;
 export const PREFIX_BYTES = 64;
 export const PAGE_BYTES = 4096;
 

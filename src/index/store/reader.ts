@@ -51,6 +51,8 @@ export interface StoredFile {
   mtimeMs: number;
   hash: string;
   problems: string[];
+  /** The file's functions, calls and field accesses. */
+  counts: [number, number, number];
 }
 
 /** Bytes of one record kind with a read position; every read is bounds-checked. */
@@ -348,7 +350,13 @@ export class StoreReader {
       if (err instanceof StoreError) throw err;
       throw new StoreError('index store corrupt: bad file entry');
     }
-    if (typeof f?.path !== 'string') throw new StoreError('index store corrupt: bad file entry');
+    if (
+      typeof f?.path !== 'string' ||
+      !Array.isArray(f.counts) ||
+      f.counts.length !== 3 ||
+      !f.counts.every((c) => Number.isSafeInteger(c) && c >= 0)
+    )
+      throw new StoreError('index store corrupt: bad file entry');
     this.fileCache.set(id, f);
     return f;
   }

@@ -400,7 +400,14 @@ function writeTo(fd: number, key: StoreKey, input: StoreInput): number {
     files.forEach((p, i) => {
       fileOffsets[i] = out.length - start;
       const { path, size, mtimeMs, hash, problems } = p;
-      out.write(enc.encode(JSON.stringify({ path, size, mtimeMs, hash, problems })));
+      // Its counts, so an index over the store can take a shadowed file's rows out of the
+      // tree's totals without reading them.
+      const counts = [
+        p.functions.length / FN_W,
+        p.calls.length / CALL_W,
+        p.fieldAccesses.length / FIELD_W,
+      ];
+      out.write(enc.encode(JSON.stringify({ path, size, mtimeMs, hash, problems, counts })));
     });
     fileOffsets[files.length] = out.length - start;
   });
