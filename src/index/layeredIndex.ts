@@ -36,9 +36,21 @@ export class LayeredIndex implements CodeIndex {
     return xs.filter((x) => this.live(x.file));
   }
 
-  /** Marks store files as gone (deleted, or now skipped); overlay files of these paths stay. */
+  /**
+   * Marks store files as gone (deleted, or now skipped); overlay files of these paths stay. A
+   * path that is not a store file is a folder: every store file below it is gone (a deleted
+   * folder, a `git checkout` that removes a directory).
+   */
   forget(paths: Iterable<string>): void {
-    for (const p of paths) this.gone.add(p);
+    const folders: string[] = [];
+    for (const raw of paths) {
+      const p = raw.replace(/\/+$/, '');
+      if (this.storeId(p) !== undefined) this.gone.add(p);
+      else folders.push(p === '' ? '' : p + '/');
+    }
+    if (folders.length === 0) return;
+    for (const f of this.storeIds!.keys())
+      if (folders.some((d) => f.startsWith(d))) this.gone.add(f);
   }
 
   /** Whether a store file is gone. */

@@ -187,3 +187,23 @@ test('the engine opens a folder from its store without parsing, then catches up'
     second.dispose();
   }
 });
+
+test('forgetting a folder drops every store file below it, and only those', () => {
+  const inFolders = facts.slice(0, 4).map((f, i) => ({
+    ...structuredClone(f),
+    path: ['net/ipv4/a.c', 'net/ipv4/sub/b.c', 'net/ipv6/c.c', 'net/ipv4x.c'][i]!,
+  }));
+  const file = join(dir, 'folders.sklens-store');
+  writeStore(file, key, new MemoryCodeIndex(inFolders).packed());
+  const layered = new LayeredIndex(StoreReader.open(file, key));
+  try {
+    layered.forget(['net/ipv4/']);
+    const left = inFolders.filter((f) => f.path === 'net/ipv6/c.c' || f.path === 'net/ipv4x.c');
+    assert.deepEqual(layered.files(), ['net/ipv4x.c', 'net/ipv6/c.c']);
+    assert.deepEqual(layered.stats(), new MemoryCodeIndex(left).stats());
+    const gone = inFolders[0]!.functions[0]!.name;
+    assert.deepEqual(layered.functionDefs(gone), new MemoryCodeIndex(left).functionDefs(gone));
+  } finally {
+    layered.close();
+  }
+});
