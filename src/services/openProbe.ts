@@ -1,4 +1,4 @@
-// `node dist/openProbe.js <root> <cacheDir> [name]`: opens a folder's index as the extension
+// `node dist/openProbe.js <root> <cacheDir> [name] [--include GLOB]...`: opens a folder's index as the extension
 // does (src/services/workspaceEngine.ts: from its store when it holds, else a cold build that
 // writes one), answers `callers <name>` from it and then runs the catch-up walk, printing one
 // JSON line: {fromStore, openMs, rssAfterOpenMb, callersMs, callers, catchUpMs, changed,
@@ -8,9 +8,15 @@ import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_BYTES } from '../ind
 import { WorkspaceEngine } from './workspaceEngine';
 
 async function main(argv: string[]): Promise<number> {
-  const [root, cacheDir, name = 'tcp_sendmsg'] = argv;
+  const include: string[] = [];
+  const pos: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--include' && i + 1 < argv.length) include.push(argv[++i]!);
+    else pos.push(argv[i]!);
+  }
+  const [root, cacheDir, name = 'tcp_sendmsg'] = pos;
   if (!root || !cacheDir) {
-    process.stderr.write('usage: openProbe <root> <cacheDir> [name]\n');
+    process.stderr.write('usage: openProbe <root> <cacheDir> [name] [--include GLOB]...\n');
     return 2;
   }
   const mb = () => Math.round(process.memoryUsage().rss / 1048576);
@@ -18,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const t0 = performance.now();
     const r = await engine.build({
-      include: DEFAULT_INCLUDE,
+      include: include.length > 0 ? include : DEFAULT_INCLUDE,
       exclude: DEFAULT_EXCLUDE,
       maxFileSizeBytes: DEFAULT_MAX_FILE_BYTES,
       followSymlinks: true,
