@@ -20,6 +20,14 @@ export interface BuildOptions {
    * for an event of the whole index (its cache discarded or not written).
    */
   onProblem: (file: string, reason: string) => void;
+  /**
+   * Files of open editors (relative paths). A cold build indexes them and the other C files
+   * of their folders first, then calls onEarly, and answers from those files until the whole
+   * tree is indexed.
+   */
+  priority?: readonly string[];
+  /** The priority files answer (a cold build): `files` are indexed so far. */
+  onEarly?: (files: number) => void;
 }
 
 export interface BuildProgress {
@@ -53,6 +61,11 @@ export interface IndexEngine {
   readonly fromStore?: boolean;
   /** Loads the cache and indexes what is new or changed, off the extension host's thread. */
   build(opts: BuildOptions): Promise<BuildResult>;
+  /**
+   * During a cold build: indexes these files (editors opened meanwhile) and their folders
+   * ahead of the tree; the build's onEarly follows. Does nothing otherwise.
+   */
+  indexEarly?(paths: readonly string[]): void;
   /** Re-reads changed files from disk (off-thread) and drops deleted ones; no full rebuild. */
   refreshFiles(
     changed: readonly string[],

@@ -40,6 +40,11 @@ interface Folder {
   missed: { changed: string[]; deleted: string[] };
   /** Problems of the last build (partial parses, skipped files), for Show Parse Problems. */
   problems: ProblemSummary;
+  /**
+   * While a cold build runs: the open editors' files and their folders are indexed, and
+   * documents among them are answered from those files.
+   */
+  early: boolean;
 }
 
 /** Where the summary line sends a reader for the whole list. */
@@ -184,11 +189,14 @@ export class IndexService implements IndexSource, vscode.Disposable {
   resolve(uri: vscode.Uri): IndexedFolder | undefined {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const f = folder && this.folders.get(folder.uri.toString());
-    if (!f || f.state.kind !== 'ready') return undefined;
+    if (!f) return undefined;
     const root = f.folder.uri;
+    const file = posix.relative(root.path, uri.path);
+    // Before the tree is done, a document indexed first answers from those early files.
+    if (f.state.kind !== 'ready' && !(f.early && f.engine.index.facts(file))) return undefined;
     return {
       index: f.engine.index,
-      file: posix.relative(root.path, uri.path),
+      file,
       toUri: (file) => vscode.Uri.joinPath(root, ...file.split('/')),
     };
   }
@@ -267,6 +275,7 @@ export class IndexService implements IndexSource, vscode.Disposable {
       refreshing: Promise.resolve(),
       missed: { changed: [], deleted: [] },
       problems: new ProblemSummary(),
+      early: false,
     };
     this.folders.set(folder.uri.toString(), f);
     f.built = this.build(f, cacheDir);
@@ -285,6 +294,7 @@ export class IndexService implements IndexSource, vscode.Disposable {
   private async build(f: Folder, cacheDir: string | undefined): Promise<void> {
     const cfg = this.deps.config();
     const log = this.deps.log;
+    const started = performance.now();
     if (cacheDir) await vscode.workspace.fs.createDirectory(vscode.Uri.file(cacheDir));
     this.stalls.indexing.start();
     let lastReport = 0;
@@ -308,6 +318,18 @@ export class IndexService implements IndexSource, vscode.Disposable {
           signal: f.abort.signal,
           // Collected, not logged one by one: a kernel tree has hundreds of partial parses.
           onProblem: (file, reason) => problems.add(file, reason),
+          priority: this.openFilesOf(f),
+          onEarly: (files) =>
+            this.timed('indexing', 'early files', () => {
+              if (buildDone || f.abort.signal.aborted) return;
+              f.early = true;
+              log.info(
+                `${f.folder.name}: ${files} files indexed ahead of the tree (open editors, then ` +
+                  `their folders) ${(performance.now() - started).toFixed(0)} ms after the ` +
+                  `build began; they answer while the rest is indexed`,
+              );
+              this.changed.fire();
+            }),
           onProgress: (p) =>
             this.timed('indexing', 'progress', () => {
               if (buildDone) return;
@@ -325,6 +347,7 @@ export class IndexService implements IndexSource, vscode.Disposable {
             }),
         });
         buildDone = true;
+        f.early = false;
         const { catchUp, fromStore, ...ready } = r;
         this.setState(f, { kind: 'ready', ...ready });
         this.timed('indexing', 'start document worker', () => this.docs.warm());
@@ -405,8 +428,32 @@ export class IndexService implements IndexSource, vscode.Disposable {
     );
   }
 
+  /** The relative paths of the folder's open C documents, visible editors first. */
+  private openFilesOf(f: Folder): string[] {
+    const out = new Set<string>();
+    const docs = [
+      ...vscode.window.visibleTextEditors.map((e) => e.document),
+      ...vscode.workspace.textDocuments,
+    ];
+    for (const d of docs) {
+      if (d.uri.scheme !== 'file' || !isCDocument(d.languageId, d.uri.path)) continue;
+      if (vscode.workspace.getWorkspaceFolder(d.uri)?.uri.toString() !== f.folder.uri.toString())
+        continue;
+      const rel = posix.relative(f.folder.uri.path, d.uri.path);
+      if (this.filter.wanted(rel)) out.add(rel);
+    }
+    return [...out];
+  }
+
   /** An open C document of a store-backed folder: indexed from its text now (no delay). */
   private indexOpened(doc: vscode.TextDocument): void {
+    const building = this.buildingFolderOf(doc);
+    if (building?.engine.indexEarly) {
+      // A cold build: this file and its folder go ahead of the rest of the tree.
+      const rel = posix.relative(building.folder.uri.path, doc.uri.path);
+      if (this.filter.wanted(rel)) building.engine.indexEarly([rel]);
+      return;
+    }
     const f = this.folderOf(doc);
     if (!f || !f.engine.fromStore) return;
     const rel = posix.relative(f.folder.uri.path, doc.uri.path);
@@ -526,6 +573,14 @@ export class IndexService implements IndexSource, vscode.Disposable {
     const wf = vscode.workspace.getWorkspaceFolder(doc.uri);
     const f = wf && this.folders.get(wf.uri.toString());
     return f && f.state.kind === 'ready' ? f : undefined;
+  }
+
+  /** The folder of a C document on disk whose index is still being built. */
+  private buildingFolderOf(doc: vscode.TextDocument): Folder | undefined {
+    if (!isCDocument(doc.languageId, doc.uri.path) || doc.uri.scheme !== 'file') return undefined;
+    const wf = vscode.workspace.getWorkspaceFolder(doc.uri);
+    const f = wf && this.folders.get(wf.uri.toString());
+    return f && (f.state.kind === 'starting' || f.state.kind === 'indexing') ? f : undefined;
   }
 
   private onEdit(e: vscode.TextDocumentChangeEvent): void {

@@ -8,11 +8,12 @@
 // is the overlay's, not the tree's. This adapter maps the extension's settings and callbacks
 // onto them. No vscode import.
 import { existsSync, promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { CodeIndex } from '../index/api';
 import { MemoryCodeIndex } from '../index/codeIndex';
 import { LayeredIndex } from '../index/layeredIndex';
 import type { PackedFacts } from '../index/packed';
+import { PathFilter } from '../index/pathFilter';
 import { StoreError } from '../index/store/format';
 import { StoreReader } from '../index/store/reader';
 import { readCache, writeCache } from '../index/cache';
@@ -27,6 +28,14 @@ import {
 } from '../index/workspaceIndex';
 import type { BuildOptions, BuildResult, EngineFactory, IndexEngine } from './engine';
 
+/** A cold build in progress, and the early index of the files it indexes first. */
+interface ColdBuild {
+  o: WorkspaceIndexOptions;
+  opts: BuildOptions;
+  filter: PathFilter;
+  early?: WorkspaceIndex;
+}
+
 export class WorkspaceEngine implements IndexEngine {
   private ws: WorkspaceIndex | undefined;
   /** Store mode: the store under the overlay, and the overlay's own index (no cache). */
@@ -34,7 +43,12 @@ export class WorkspaceEngine implements IndexEngine {
   private overlay: WorkspaceIndex | undefined;
   /** The overlay changed since the delta was last written. */
   private dirty = false;
-  /** Until the first build completes, queries see an empty index. */
+  /** During a cold build: the open editors' files and their folders, indexed first. */
+  private early: MemoryCodeIndex | undefined;
+  private cold: ColdBuild | undefined;
+  /** Early batches, one at a time. */
+  private earlyChain: Promise<void> = Promise.resolve();
+  /** Until the first build completes (or its early files are in), queries see an empty index. */
   private readonly empty = new MemoryCodeIndex();
 
   constructor(
@@ -43,7 +57,7 @@ export class WorkspaceEngine implements IndexEngine {
   ) {}
 
   get index(): CodeIndex {
-    return this.layered ?? this.ws?.index ?? this.empty;
+    return this.layered ?? this.ws?.index ?? this.early ?? this.empty;
   }
 
   /** Whether answers come from the store: open documents must then be indexed from their text. */
@@ -156,7 +170,66 @@ export class WorkspaceEngine implements IndexEngine {
     return { changed, deleted: [...stored.keys()] };
   }
 
+  /**
+   * During a cold build: indexes `paths` (files of editors opened meanwhile) and the other C
+   * files of their folders ahead of the tree; calls the build's onEarly when they are in.
+   */
+  indexEarly(paths: readonly string[]): void {
+    const c = this.cold;
+    if (!c) return;
+    this.earlyChain = this.earlyChain
+      .then(() => this.addEarly(c, paths))
+      .catch((e: unknown) =>
+        c.opts.onProblem(
+          '',
+          `open files not indexed first: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      );
+  }
+
+  /**
+   * The files of `paths` into the early index, then the other C files of their folders (not
+   * below them: a file at the root brings only itself); onEarly after each step, so an open
+   * file answers after its own parse, and F12 into its folder after the folder's. Problems
+   * are the cold build's to report, so none are reported here.
+   */
+  private async addEarly(c: ColdBuild, paths: readonly string[]): Promise<void> {
+    const own = paths.filter((p) => c.filter.wanted(p));
+    const siblings = new Set<string>();
+    for (const p of own) {
+      const dir = posix.dirname(p);
+      if (dir === '.') continue;
+      const names = await fsp.readdir(join(this.root, dir)).catch(() => [] as string[]);
+      for (const n of names) if (c.filter.wanted(`${dir}/${n}`)) siblings.add(`${dir}/${n}`);
+    }
+    await this.earlyStep(c, own);
+    await this.earlyStep(c, [...siblings]);
+  }
+
+  private async earlyStep(c: ColdBuild, files: readonly string[]): Promise<void> {
+    if (this.cold !== c || c.opts.signal.aborted) return;
+    if (!c.early) {
+      const { onProgress: _progress, onProblem: _problem, log: _log, ...quiet } = c.o;
+      c.early = WorkspaceIndex.empty(this.root, quiet);
+    }
+    const early = c.early;
+    const todo = [...new Set(files)].filter((f) => !early.index.fileInfo(f)).sort();
+    if (todo.length === 0) return;
+    await early.addOrChangeFiles(todo, c.opts.signal);
+    if (this.cold !== c || c.opts.signal.aborted) return;
+    this.early = early.index;
+    c.opts.onEarly?.(early.index.files().length);
+  }
+
+  private endCold(c: ColdBuild): void {
+    if (this.cold !== c) return;
+    this.cold = undefined;
+    this.early = undefined;
+    c.early?.dispose();
+  }
+
   private reset(): void {
+    if (this.cold) this.endCold(this.cold);
     this.ws?.dispose();
     this.ws = undefined;
     this.overlay?.dispose();
@@ -184,7 +257,19 @@ export class WorkspaceEngine implements IndexEngine {
         catchUp: () => this.changesOnDisk(walk, opts.signal),
       };
     }
-    const ws = await WorkspaceIndex.open(this.root, o);
+    // Cold: the open editors' folders first, answering while the tree is indexed.
+    const c: ColdBuild = { o, opts, filter: new PathFilter(opts.include, opts.exclude) };
+    this.cold = c;
+    let ws: WorkspaceIndex;
+    try {
+      if (opts.priority && opts.priority.length > 0) {
+        this.indexEarly(opts.priority);
+        await this.earlyChain;
+      }
+      ws = await WorkspaceIndex.open(this.root, o);
+    } finally {
+      this.endCold(c);
+    }
     const r = ws.report;
     const result: BuildResult = {
       stats: ws.index.stats(),

@@ -32,3 +32,46 @@ test('build passes file problems on as (file, reason), unparsed', async () => {
     engine.dispose();
   }
 });
+
+test('a cold build answers from the open files and their folders first, then the whole tree', async () => {
+  const root = join(tmp, 'early');
+  const body = (name: string, callee: string) => `int ${name}(void)\n{\n\treturn ${callee}();\n}\n`;
+  mkdirSync(join(root, 'net', 'ipv4', 'deeper'), { recursive: true });
+  mkdirSync(join(root, 'mm'));
+  writeFileSync(join(root, 'net', 'ipv4', 'tcp.c'), body('tcp_open_one', 'mm_helper'));
+  writeFileSync(join(root, 'net', 'ipv4', 'tcp_output.c'), body('tcp_sibling', 'tcp_open_one'));
+  writeFileSync(join(root, 'net', 'ipv4', 'deeper', 'below.c'), body('below_fn', 'tcp_sibling'));
+  // The rest of the tree, indexed after the early files answered.
+  for (let i = 0; i < 40; i++)
+    writeFileSync(join(root, 'mm', `m${i}.c`), body(`mm_fn_${i}`, 'tcp_sibling'));
+  const engine = new WorkspaceEngine(root, join(tmp, 'early-cache'));
+  const early: { files: string[]; callers: string[] }[] = [];
+  try {
+    const r = await engine.build({
+      include: ['**/*.c'],
+      exclude: [],
+      maxFileSizeBytes: 1 << 20,
+      followSymlinks: true,
+      workerThreads: 1,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      onProblem: () => {},
+      priority: ['net/ipv4/tcp.c'],
+      onEarly: () =>
+        early.push({
+          files: engine.index.files(),
+          callers: engine.index.callersOf('tcp_open_one').map((e) => e.caller),
+        }),
+    });
+    // First the open file alone, then its folder's other files: not the folder below it, nor
+    // the rest of the tree.
+    assert.deepEqual(early, [
+      { files: ['net/ipv4/tcp.c'], callers: [] },
+      { files: ['net/ipv4/tcp.c', 'net/ipv4/tcp_output.c'], callers: ['tcp_sibling'] },
+    ]);
+    assert.equal(r.stats.files, 43, 'then the whole tree');
+    assert.equal(engine.index.callersOf('tcp_sibling').length, 41);
+  } finally {
+    engine.dispose();
+  }
+});
