@@ -48,6 +48,8 @@ export function statusText(states: { folder: string; state: IndexState }[]): {
     }
   }
   if (busy?.kind === 'indexing') {
+    // Before the walk has counted the files there is no total to show.
+    if (busy.phase === 'scan') return { text: '$(sync~spin) SKLens: looking for C files', lines };
     return { text: `$(sync~spin) SKLens ${busy.done}/${busy.total}`, lines };
   }
   if (busy) return { text: '$(sync~spin) SKLens', lines };

@@ -23,7 +23,7 @@ import { PathFilter } from '../index/pathFilter';
 import { ProblemSummary, SUMMARY_TOP_FILES } from './problemSummary';
 import type { HostTimer, Phase } from './hostTimer';
 import type { IndexedFolder, IndexSource } from './indexSource';
-import { coverageWarning, notReadyText, type IndexState } from './indexState';
+import { coverageWarning, etaText, notReadyText, type IndexState } from './indexState';
 import { isCDocument } from './selector';
 
 export type { IndexState } from './indexState';
@@ -298,6 +298,8 @@ export class IndexService implements IndexSource, vscode.Disposable {
     if (cacheDir) await vscode.workspace.fs.createDirectory(vscode.Uri.file(cacheDir));
     this.stalls.indexing.start();
     let lastReport = 0;
+    /** When the extract phase began, for the notification's time left. */
+    let extractFrom: { at: number; done: number } | undefined;
     const problems = (f.problems = new ProblemSummary());
     const run = async (
       progress: vscode.Progress<{ message?: string; increment?: number }>,
@@ -339,8 +341,14 @@ export class IndexService implements IndexSource, vscode.Disposable {
               lastReport = now;
               this.setState(f, { kind: 'indexing', ...p });
               const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
+              if (p.phase === 'extract' && extractFrom === undefined)
+                extractFrom = { at: now, done: p.done };
+              const eta =
+                p.phase === 'extract' && extractFrom
+                  ? etaText(p.done - extractFrom.done, p.total - p.done, now - extractFrom.at)
+                  : undefined;
               progress.report({
-                message: `${p.phase} ${p.done}/${p.total} files`,
+                message: `${p.phase} ${p.done}/${p.total} files${eta ? `, ${eta}` : ''}`,
                 increment: p.phase === 'extract' && pct > lastPct ? pct - lastPct : 0,
               });
               if (p.phase === 'extract') lastPct = pct;

@@ -65,3 +65,15 @@ export function coverageWarning(
       : `SKLens indexed only ${indexed} of ${seen} C files in ${folder}`;
   return `${what}; ${skipped.length} skipped (${top}).`;
 }
+
+/**
+ * The time left, from the rate so far: `done` files in `elapsedMs`, `left` to go ("about 4 min
+ * left"). Undefined until there is a rate worth showing (a second and some files done).
+ */
+export function etaText(done: number, left: number, elapsedMs: number): string | undefined {
+  if (!(done > 0 && elapsedMs >= 1000 && left >= 0)) return undefined;
+  const s = (left * elapsedMs) / done / 1000;
+  if (s < 60) return `about ${Math.max(1, Math.round(s))} s left`;
+  if (s < 3600) return `about ${Math.round(s / 60)} min left`;
+  return `about ${(s / 3600).toFixed(1)} h left`;
+}

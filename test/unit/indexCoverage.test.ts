@@ -2,7 +2,7 @@
 // fewer files than the C files it met (src/services/indexState.ts).
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { coverageWarning, notReadyText } from '../../src/services/indexState';
+import { coverageWarning, etaText, notReadyText } from '../../src/services/indexState';
 
 test('navigation while indexing says how far the index is, not "no definition found"', () => {
   assert.equal(
@@ -45,4 +45,14 @@ test('a build of 0 files, or of far fewer than the C files met, is a warning wit
   assert.equal(coverageWarning('ws', 100, links), undefined);
   // Folders skipped (loops) are not C files missed.
   assert.equal(coverageWarning('ws', 5, [{ path: 'a/up', reason: 'a symlink loop' }]), undefined);
+});
+
+test('the progress notification says the time left from the rate so far', () => {
+  assert.equal(etaText(0, 100, 5000), undefined, 'no rate yet');
+  assert.equal(etaText(10, 100, 500), undefined, 'under a second is no rate');
+  // 1,000 files in 10 s: 54,000 more take 540 s.
+  assert.equal(etaText(1000, 54_000, 10_000), 'about 9 min left');
+  assert.equal(etaText(1000, 2_000, 10_000), 'about 20 s left');
+  assert.equal(etaText(1000, 0, 10_000), 'about 1 s left');
+  assert.equal(etaText(10, 100_000, 10_000), 'about 27.8 h left');
 });

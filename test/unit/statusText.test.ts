@@ -28,6 +28,14 @@ test('status shows progress while any folder indexes, counts once all are ready'
     { folder: 'passt', state: { kind: 'indexing', phase: 'parse', done: 12, total: 40 } },
   ]);
   assert.equal(busy.text, '$(sync~spin) SKLens 12/40');
+  const scanning = statusText([
+    { folder: 'linux', state: { kind: 'indexing', phase: 'scan', done: 0, total: 0 } },
+  ]);
+  assert.equal(
+    scanning.text,
+    '$(sync~spin) SKLens: looking for C files',
+    'no 0/0 before the count',
+  );
   assert.match(busy.lines[1]!, /passt: parse 12\/40 files/);
   const done = statusText([{ folder: 'linux', state: ready }]);
   assert.equal(done.text, '$(type-hierarchy) SKLens 31k fn · 250k calls');
