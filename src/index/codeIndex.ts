@@ -794,40 +794,25 @@ export class MemoryCodeIndex implements CodeIndex {
     return out;
   }
 
-  references(
-    name: string,
-  ): { file: string; span: Span; kind: 'call' | 'ref' | 'read' | 'write' | 'definition' }[] {
-    type Ref = ReturnType<CodeIndex['references']>[number];
-    const out: Ref[] = [];
-    for (const { file, item } of this.functionDefs(name)) {
-      out.push({ file, span: item.nameSpan, kind: 'definition' });
-    }
-    for (const { file, item } of this.macroDefs(name)) {
-      out.push({ file, span: item.nameSpan, kind: 'definition' });
-    }
-    for (const { file, item } of eachIn(this.structs, name)) {
-      out.push({ file, span: item.nameSpan, kind: 'definition' });
-    }
-    for (const { file, item } of this.callsIn(this.callsByCallee, name)) {
-      out.push({ file, span: item.span, kind: 'call' });
-    }
-    for (const { file, item } of this.fieldsIn(name)) {
-      out.push({ file, span: item.span, kind: item.access });
-    }
+  references(name: string): Reference[] {
     // Plain identifier references are not indexed by name (they are the bulk of the facts):
     // one pass over the files is cheap next to what a References request already costs.
+    const refs: { file: string; span: Span }[] = [];
     const id = this.strings.lookup(name);
     if (id !== undefined) {
       for (const [file, e] of this.byPath) {
-        const refs = e.p.refs;
-        for (let at = 0; at < refs.length; at += REF_W) {
-          if (refs[at + REF.name] === id) {
-            out.push({ file, span: spanAt(refs, at + REF.span), kind: 'ref' });
-          }
+        const rows = e.p.refs;
+        for (let at = 0; at < rows.length; at += REF_W) {
+          if (rows[at + REF.name] === id) refs.push({ file, span: spanAt(rows, at + REF.span) });
         }
       }
     }
-    return out.sort(byPosition);
+    return referencesOf({
+      defs: [this.functionDefs(name), this.macroDefs(name), eachIn(this.structs, name)],
+      calls: this.callsIn(this.callsByCallee, name),
+      fields: this.fieldsIn(name),
+      refs,
+    }).sort(byPosition);
   }
 
   nameUses(name: string): { file: string; calls: Span[]; refs: Span[] }[] {
@@ -922,6 +907,28 @@ export class MemoryCodeIndex implements CodeIndex {
 
 function kindRank(k: SymbolHit['kind']): number {
   return ['function', 'struct', 'macro', 'opsTable', 'field'].indexOf(k);
+}
+
+/** One element of CodeIndex.references. */
+export type Reference = ReturnType<CodeIndex['references']>[number];
+
+/**
+ * The references of a name from its parts, in one shape for every index: its definitions, its
+ * call sites, its field accesses and its plain references (unsorted).
+ */
+export function referencesOf(p: {
+  defs: Iterable<{ file: string; item: { nameSpan: Span } }>[];
+  calls: Iterable<{ file: string; item: { span: Span } }>;
+  fields: Iterable<{ file: string; item: FieldAccess }>;
+  refs: Iterable<{ file: string; span: Span }>;
+}): Reference[] {
+  const out: Reference[] = [];
+  for (const defs of p.defs)
+    for (const { file, item } of defs) out.push({ file, span: item.nameSpan, kind: 'definition' });
+  for (const { file, item } of p.calls) out.push({ file, span: item.span, kind: 'call' });
+  for (const { file, item } of p.fields) out.push({ file, span: item.span, kind: item.access });
+  for (const { file, span } of p.refs) out.push({ file, span, kind: 'ref' });
+  return out;
 }
 
 function byPosition(a: { file: string; span: Span }, b: { file: string; span: Span }): number {

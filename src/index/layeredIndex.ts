@@ -11,12 +11,10 @@
 // until the store is rewritten. Answers that need every file's rows (the outline of a file,
 // the function at a position) come from the overlay: open documents are put there first.
 import type { CallEdge, CodeIndex, IndexStats, Located, SymbolHit } from './api';
-import { MemoryCodeIndex, matchScore } from './codeIndex';
+import { MemoryCodeIndex, matchScore, referencesOf, type Reference } from './codeIndex';
 import type { FieldAccess, FileFacts, FunctionDef, MacroDef, Span, StructDef } from './facts';
 import { K_FUNC, K_MACRO, K_STRUCT } from './store/format';
 import type { StoreReader } from './store/reader';
-
-type Ref = ReturnType<CodeIndex['references']>[number];
 
 export class LayeredIndex implements CodeIndex {
   /** Store files that no longer exist (or are no longer indexed). */
@@ -170,20 +168,18 @@ export class LayeredIndex implements CodeIndex {
       .map((a) => a.item);
   }
 
-  references(name: string): Ref[] {
-    const out: Ref[] = [];
-    for (const { file, item } of this.store.functionDefs(name))
-      out.push({ file, span: item.nameSpan, kind: 'definition' });
-    for (const { file, item } of this.store.macroDefs(name))
-      out.push({ file, span: item.nameSpan, kind: 'definition' });
-    for (const { file, item } of this.store.structDefs(name))
-      out.push({ file, span: item.nameSpan, kind: 'definition' });
-    for (const { file, item } of this.store.callsTo(name))
-      out.push({ file, span: item.span, kind: 'call' });
-    for (const { file, item } of this.store.fieldAccesses(name))
-      out.push({ file, span: item.span, kind: item.access });
-    for (const r of this.store.refsOf(name)) out.push({ file: r.file, span: r.span, kind: 'ref' });
-    return [...this.keep(out), ...this.overlay.references(name)].sort(byPosition);
+  references(name: string): Reference[] {
+    const fromStore = referencesOf({
+      defs: [
+        this.store.functionDefs(name),
+        this.store.macroDefs(name),
+        this.store.structDefs(name),
+      ],
+      calls: this.store.callsTo(name),
+      fields: this.store.fieldAccesses(name),
+      refs: this.store.refsOf(name),
+    });
+    return [...this.keep(fromStore), ...this.overlay.references(name)].sort(byPosition);
   }
 
   nameUses(name: string): { file: string; calls: Span[]; refs: Span[] }[] {
