@@ -905,7 +905,8 @@ export class MemoryCodeIndex implements CodeIndex {
   }
 }
 
-function kindRank(k: SymbolHit['kind']): number {
+/** The order of symbol kinds among equally good matches of one name. */
+export function kindRank(k: SymbolHit['kind']): number {
   return ['function', 'struct', 'macro', 'opsTable', 'field'].indexOf(k);
 }
 

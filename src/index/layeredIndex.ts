@@ -11,9 +11,9 @@
 // until the store is rewritten. Answers that need every file's rows (the outline of a file,
 // the function at a position) come from the overlay: open documents are put there first.
 import type { CallEdge, CodeIndex, IndexStats, Located, SymbolHit } from './api';
-import { MemoryCodeIndex, matchScore, referencesOf, type Reference } from './codeIndex';
+import { kindRank, MemoryCodeIndex, matchScore, referencesOf, type Reference } from './codeIndex';
 import type { FieldAccess, FileFacts, FunctionDef, MacroDef, Span, StructDef } from './facts';
-import { K_FUNC, K_MACRO, K_STRUCT } from './store/format';
+import { K_FUNC, K_MACRO, K_MEMBER, K_OPSTABLE, K_STRUCT } from './store/format';
 import type { StoreReader } from './store/reader';
 
 export class LayeredIndex implements CodeIndex {
@@ -208,10 +208,14 @@ export class LayeredIndex implements CodeIndex {
     const ql = q.toLowerCase();
     const score = (name: string) => matchScore(name, name.toLowerCase(), q, ql);
     const hits: { hit: SymbolHit; score: number }[] = [];
-    for (const { name, kinds } of this.store.searchNames(q, limit, score)) {
-      const s = score(name);
-      const add = (kind: SymbolHit['kind'], file: string, span: Span) => {
-        if (this.live(file)) hits.push({ hit: { name, kind, file, span }, score: s });
+    // A name's symbols in the store, those of live files only.
+    const symbolsOf = (name: string, kinds: number): SymbolHit[] => {
+      const out: SymbolHit[] = [];
+      const add = (kind: SymbolHit['kind'], file: string, span: Span, container?: string) => {
+        if (!this.live(file)) return;
+        const hit: SymbolHit = { name, kind, file, span };
+        if (container !== undefined) hit.container = container;
+        out.push(hit);
       };
       if (kinds & (1 << K_FUNC))
         for (const d of this.store.functionDefs(name)) add('function', d.file, d.item.nameSpan);
@@ -219,6 +223,22 @@ export class LayeredIndex implements CodeIndex {
         for (const d of this.store.structDefs(name)) add('struct', d.file, d.item.nameSpan);
       if (kinds & (1 << K_MACRO))
         for (const d of this.store.macroDefs(name)) add('macro', d.file, d.item.nameSpan);
+      if (kinds & (1 << K_OPSTABLE))
+        for (const d of this.store.opsTableDefs(name)) add('opsTable', d.file, d.item.span);
+      if (kinds & (1 << K_MEMBER))
+        for (const d of this.store.memberDefs(name))
+          add('field', d.file, d.item.span, d.item.struct);
+      return out;
+    };
+    const found = new Map<string, SymbolHit[]>();
+    const keep = (name: string, kinds: number) => {
+      const hs = symbolsOf(name, kinds);
+      if (hs.length > 0) found.set(name, hs);
+      return hs.length > 0;
+    };
+    for (const { name } of this.store.searchNames(q, limit, score, keep)) {
+      const s = score(name);
+      for (const hit of found.get(name) ?? []) hits.push({ hit, score: s });
     }
     for (const hit of this.overlay.searchSymbols(q, limit))
       hits.push({ hit, score: score(hit.name) });
@@ -227,6 +247,7 @@ export class LayeredIndex implements CodeIndex {
         b.score - a.score ||
         a.hit.name.length - b.hit.name.length ||
         (a.hit.name < b.hit.name ? -1 : a.hit.name > b.hit.name ? 1 : 0) ||
+        kindRank(a.hit.kind) - kindRank(b.hit.kind) ||
         (a.hit.file < b.hit.file ? -1 : a.hit.file > b.hit.file ? 1 : 0),
     );
     return hits.slice(0, limit).map((h) => h.hit);

@@ -118,15 +118,16 @@ test('a store under an overlay answers as the index of the tree as it now is', (
     const some = facts[3]!.functions[0]!.name;
     assert.equal(layered.searchSymbols(some, 5)[0]?.name, some);
     assert.equal(layered.searchSymbols('layer_new', 5)[0]?.name, 'layer_new_fn');
-    const q = some.slice(0, 4);
-    assert.deepEqual(
-      layered.searchSymbols(q, 10).map((h) => `${h.kind} ${h.name} ${h.file}`),
-      expected
-        .searchSymbols(q, 100)
-        .filter((h) => h.kind !== 'field' && h.kind !== 'opsTable')
-        .slice(0, 10)
-        .map((h) => `${h.kind} ${h.name} ${h.file}`),
-    );
+    // Every kind, fields (with their struct) and ops tables included, as the in-memory index.
+    const field = facts.flatMap((f) => f.structs).find((st) => st.fields.length > 0)!.fields[0]!;
+    const table = facts.flatMap((f) => f.opsTables)[0]!;
+    assert.ok(field && table, 'the fixtures have a struct field and an ops table');
+    for (const q of [some.slice(0, 4), field.name, table.name, 'sk_', 'e']) {
+      const hits = layered.searchSymbols(q, 10);
+      assert.deepEqual(hits, expected.searchSymbols(q, 10), `search ${q}`);
+    }
+    assert.ok(layered.searchSymbols(field.name, 10).some((h) => h.kind === 'field'));
+    assert.ok(layered.searchSymbols(table.name, 10).some((h) => h.kind === 'opsTable'));
   } finally {
     layered.close();
   }

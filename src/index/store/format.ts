@@ -45,12 +45,14 @@
 //            field count, then per field: name, type, span (inner)
 //   OPSFN    ops table slots by the function assigned: struct, member, table
 //   OPSSLOT  ops table slots by member: struct, fn, table
+//   MEMBER   struct fields by field name: struct, span (for symbol search)
+//   OPSTABLE ops tables by variable name: struct, span (for symbol search)
 // A span is line, col, endLine - line, endCol; an inner span (inside the entry's span) has
 // its line as an offset from the entry's first line.
 
 export const STORE_MAGIC = 'SKLNSTOR';
 /** Bump on any change of the layout above. */
-export const STORE_VERSION = 3;
+export const STORE_VERSION = 4;
 export const PREFIX_BYTES = 64;
 export const PAGE_BYTES = 4096;
 
@@ -64,7 +66,9 @@ export const K_MACRO = 6;
 export const K_STRUCT = 7;
 export const K_OPSFN = 8;
 export const K_OPSSLOT = 9;
-export const KINDS = 10;
+export const K_MEMBER = 10;
+export const K_OPSTABLE = 11;
+export const KINDS = 12;
 
 export const SECTIONS = [
   'strBytes',

@@ -29,6 +29,8 @@ import {
   K_OPSCALL,
   K_OPSFN,
   K_OPSSLOT,
+  K_OPSTABLE,
+  K_MEMBER,
   K_REF,
   K_STRUCT,
   KINDS,
@@ -517,6 +519,26 @@ export class StoreReader {
     return out;
   }
 
+  /** Struct fields named `name`, with their struct (symbol search). */
+  memberDefs(name: string): Located<{ struct: string; span: Span }>[] {
+    const out: Located<{ struct: string; span: Span }>[] = [];
+    this.entries(this.record(name, 1 << K_MEMBER)[K_MEMBER], (file, c) => {
+      const struct = this.str(c.uv());
+      out.push({ file: this.file(file).path, item: { struct, span: c.span() } });
+    });
+    return out;
+  }
+
+  /** Ops tables (`.member = fn` initialisers) named `name` (symbol search). */
+  opsTableDefs(name: string): Located<{ struct: string; span: Span }>[] {
+    const out: Located<{ struct: string; span: Span }>[] = [];
+    this.entries(this.record(name, 1 << K_OPSTABLE)[K_OPSTABLE], (file, c) => {
+      const struct = this.str(c.uv());
+      out.push({ file: this.file(file).path, item: { struct, span: c.span() } });
+    });
+    return out;
+  }
+
   /** The ops tables that assign `fn` to a member. */
   opsSlotsOf(fn: string): Located<OpsSlot>[] {
     const out: Located<OpsSlot>[] = [];
@@ -695,15 +717,17 @@ export class StoreReader {
   }
 
   /**
-   * Names with a definition (function, macro, struct) that match `query` as
+   * Names with a symbol (function, macro, struct, struct field, ops table) that match `query` as
    * MemoryCodeIndex.searchSymbols scores them, best first, at most `limit` names. One pass
    * over the string bytes with a byte-level subsequence filter; only names that pass it are
-   * decoded, and only the best are looked up. Strings read here are not memoised.
+   * decoded, and only the best are looked up. `keep` can refuse a name (one whose symbols are
+   * all in files an overlay replaced). Strings read here are not memoised.
    */
   searchNames(
     query: string,
     limit: number,
     score: (name: string) => number,
+    keep: (name: string, kinds: number) => boolean = () => true,
   ): { name: string; kinds: number }[] {
     const q = query.trim().toLowerCase().replace(/_/g, '');
     if (limit <= 0 || query.trim() === '') return [];
@@ -711,7 +735,7 @@ export class StoreReader {
     const [, strLen] = this.header.sections.strBytes;
     const n = this.header.strings;
     const CHUNK = 1 << 20;
-    // The best `limit` names that are defined (function, macro or struct), best first: a
+    // The best `limit` names that are symbols (see symKinds), best first: a
     // bounded list, so a one-letter query over the kernel's strings holds `limit` names, and a
     // name's definition kinds are read only when it would enter the list.
     const best: { name: string; kinds: number; score: number }[] = [];
@@ -719,7 +743,8 @@ export class StoreReader {
       x.score > y.score ||
       (x.score === y.score &&
         (x.name.length < y.name.length || (x.name.length === y.name.length && x.name < y.name)));
-    const defKinds = (1 << K_FUNC) | (1 << K_MACRO) | (1 << K_STRUCT);
+    const symKinds = [K_FUNC, K_MACRO, K_STRUCT, K_MEMBER, K_OPSTABLE];
+    const defKinds = symKinds.reduce((m, k) => m | (1 << k), 0);
     let id = 0;
     for (let off = 0; off < strLen && id < n;) {
       const len = Math.min(CHUNK, strLen - off);
@@ -747,8 +772,8 @@ export class StoreReader {
         if (cand.score <= 0) continue;
         if (best.length >= limit && !before(cand, best[best.length - 1]!)) continue;
         const cur = this.recordOf(id, defKinds);
-        for (const k of [K_FUNC, K_MACRO, K_STRUCT]) if (cur[k]) cand.kinds |= 1 << k;
-        if (cand.kinds === 0) continue;
+        for (const k of symKinds) if (cur[k]) cand.kinds |= 1 << k;
+        if (cand.kinds === 0 || !keep(name, cand.kinds)) continue;
         let at = best.length;
         while (at > 0 && before(cand, best[at - 1]!)) at--;
         best.splice(at, 0, cand);

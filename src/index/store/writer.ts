@@ -28,6 +28,8 @@ import {
   K_OPSCALL,
   K_OPSFN,
   K_OPSSLOT,
+  K_OPSTABLE,
+  K_MEMBER,
   K_REF,
   K_STRUCT,
   KINDS,
@@ -297,13 +299,17 @@ function buildPostings(files: StoreInput['files'], table: StoreTable): Postings[
       const mr = p.macros;
       for (let row = 0, at = 0; at < mr.length; row++, at += MACRO_W)
         emit(K_MACRO, mr[at + MACRO.name]!, fi, row, 0);
-      p.structs.forEach((s, i) => emit(K_STRUCT, table.id(s.name), fi, i, 0));
-      p.opsTables.forEach((t, ti) =>
+      p.structs.forEach((s, i) => {
+        emit(K_STRUCT, table.id(s.name), fi, i, 0);
+        s.fields.forEach((f, j) => emit(K_MEMBER, table.id(f.name), fi, i, j));
+      });
+      p.opsTables.forEach((t, ti) => {
+        emit(K_OPSTABLE, table.id(t.name), fi, ti, 0);
         t.members.forEach((m, mi) => {
           emit(K_OPSFN, table.id(m.fn), fi, ti, mi);
           emit(K_OPSSLOT, table.id(m.member), fi, ti, mi);
-        }),
-      );
+        });
+      });
     });
   };
   pass((kind, k) => {
@@ -561,6 +567,18 @@ function encodeKind(
         b.uv(table.id(t.struct));
         b.uv(table.id(m.fn));
         b.uv(table.id(t.name));
+        break;
+      }
+      case K_MEMBER: {
+        const st = p.structs[row]!;
+        b.uv(table.id(st.name));
+        b.spanOf(st.fields[e[i + 2]!]!.span);
+        break;
+      }
+      case K_OPSTABLE: {
+        const t = p.opsTables[row]!;
+        b.uv(table.id(t.struct));
+        b.spanOf(t.span);
         break;
       }
     }
