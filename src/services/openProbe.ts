@@ -1,9 +1,9 @@
-// `node dist/openProbe.js <root> <cacheDir> [name] [--include GLOB]...`: opens a folder's index as the extension
-// does (src/services/workspaceEngine.ts: from its store when it holds, else a cold build that
-// writes one), answers `callers <name>` from it and then runs the catch-up walk, printing one
-// JSON line: {fromStore, openMs, rssAfterOpenMb, callersMs, callers, catchUpMs, changed,
-// deleted, rssMb}. For `npm run bench -- kernel` (the issue's "warm re-open" row); not shipped
-// in the extension.
+// `node dist/openProbe.js <root> <cacheDir> [name] [--include GLOB]...`: opens a folder's
+// index as the extension does (src/services/workspaceEngine.ts: from its store when it holds,
+// else a cold build that writes one), answers `callers <name>` and two symbol searches from
+// it, then runs the catch-up walk, printing one JSON line: {fromStore, openMs,
+// rssAfterOpenMb, callersMs, callers, searchMs, catchUpMs, changed, deleted, rssMb}. For
+// `npm run bench -- kernel` (the issue's "warm re-open" row); not shipped in the extension.
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_BYTES } from '../index/defaults';
 import { WorkspaceEngine } from './workspaceEngine';
 
@@ -38,6 +38,13 @@ async function main(argv: string[]): Promise<number> {
     const t1 = performance.now();
     const callers = engine.index.callersOf(name).length;
     const callersMs = performance.now() - t1;
+    // Ctrl+T on the host: a word, and one letter (the widest scan of the names).
+    const search: Record<string, number> = {};
+    for (const q of ['tcpsndbuf', 't']) {
+      const ts = performance.now();
+      engine.index.searchSymbols(q, 100);
+      search[q] = Math.round(performance.now() - ts);
+    }
     const t2 = performance.now();
     const d = r.catchUp ? await r.catchUp() : { changed: [], deleted: [] };
     const catchUpMs = performance.now() - t2;
@@ -48,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
         rssAfterOpenMb,
         callersMs: Math.round(callersMs),
         callers,
+        searchMs: search,
         catchUpMs: Math.round(catchUpMs),
         changed: d.changed.length,
         deleted: d.deleted.length,
