@@ -89,7 +89,8 @@ async function measure({ repo, label, root, include, print }) {
       `warm re-open (the extension's engine, dist/openProbe.js): ready in ${warm.openMs} ms, ` +
         `RSS after open ${warm.rssAfterOpenMb} MB (goal <= 1 s: ${mark(warm.openMs <= 1000)}; ` +
         `RSS <= 300 MB: ${mark(warm.rssAfterOpenMb <= 300)}); first callers ${warm.callersMs} ms ` +
-        `(${warm.callers} rows); catch-up walk after ready ${s(warm.catchUpMs)} ` +
+        `(${warm.callers} rows); Ctrl+T on the host ${warm.searchMs?.tcpsndbuf} ms for ` +
+        `'tcpsndbuf', ${warm.searchMs?.t} ms for 't'; catch-up walk after ready ${s(warm.catchUpMs)} ` +
         `(${warm.changed} changed, ${warm.deleted} deleted), RSS then ${warm.rssMb} MB, ` +
         `process ${s(probe.ms)} with node start-up`,
     );
