@@ -3,7 +3,8 @@
 // Aborting terminates the workers at once: a parse in progress is not waited for.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnOwnWorker } from './ownWorker';
 import { emptyFacts, failure } from './facts';
 import { packBatch, type PackedBatch } from './packed';
 import { DEFAULT_BOUND_MS } from './pipeline';
@@ -29,17 +30,10 @@ function workerLimits(): { maxYoungGenerationSizeMb: number; maxOldGenerationSiz
 function spawnWorker(extractorModule: string | undefined): Worker {
   const workerData = { extractorModule };
   const resourceLimits = workerLimits();
-  if (__filename.endsWith('.ts')) {
-    // Running from source (tests, `tsx src/cli.ts`): Node cannot load a .ts worker by itself
-    // and `--import tsx` in a worker's execArgv is not applied to its entry, so bootstrap tsx's
-    // CommonJS hook first.
-    const src = join(__dirname, 'worker.ts');
-    // Under tsx's namespaced loader (tsImport) the resolved path carries a `?namespace=` query.
-    const tsx = require.resolve('tsx/cjs').replace(/\?.*$/, '');
-    const code = `require(${JSON.stringify(tsx)}); require(${JSON.stringify(src)});`;
-    return new Worker(code, { eval: true, workerData, resourceLimits });
-  }
-  return new Worker(join(__dirname, 'indexWorker.js'), { workerData, resourceLimits });
+  return spawnOwnWorker(join(__dirname, 'worker.ts'), join(__dirname, 'indexWorker.js'), {
+    workerData,
+    resourceLimits,
+  });
 }
 
 export interface PoolOptions {

@@ -3,7 +3,8 @@
 // per message), and resolves with the checked claims. No vscode import (unit-tested with the
 // real worker).
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnOwnWorker } from '../index/ownWorker';
 import { ClaimQueryAnswerer } from '../graph/claimQueries';
 import type { CheckedClaim } from '../graph/claims';
 import type { CodeIndex } from '../index/api';
@@ -11,12 +12,7 @@ import type { ClaimRequest, ClaimResponse } from './claimWorkerProtocol';
 
 /** dist/claimWorker.js beside the bundle, or claimWorker.ts through tsx's hook from source. */
 function spawn(): Worker {
-  if (__filename.endsWith('.ts')) {
-    const src = join(__dirname, 'claimWorker.ts');
-    const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(src)});`;
-    return new Worker(code, { eval: true });
-  }
-  return new Worker(join(__dirname, 'claimWorker.js'));
+  return spawnOwnWorker(join(__dirname, 'claimWorker.ts'), join(__dirname, 'claimWorker.js'));
 }
 
 interface Job {

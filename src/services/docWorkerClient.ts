@@ -3,7 +3,8 @@
 // last is sent next; the superseded callers get `undefined`. No vscode import (unit-tested with
 // the real worker).
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnOwnWorker } from '../index/ownWorker';
 import type { PackedFacts } from '../index/packed';
 import type { DocRequest, DocResponse, ReparseOptions } from './docWorkerProtocol';
 
@@ -18,12 +19,7 @@ export interface DocUpdate {
 
 /** dist/docWorker.js beside the bundle, or docWorker.ts through tsx's hook when run from source. */
 function spawn(): Worker {
-  if (__filename.endsWith('.ts')) {
-    const src = join(__dirname, 'docWorker.ts');
-    const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(src)});`;
-    return new Worker(code, { eval: true });
-  }
-  return new Worker(join(__dirname, 'docWorker.js'));
+  return spawnOwnWorker(join(__dirname, 'docWorker.ts'), join(__dirname, 'docWorker.js'));
 }
 
 interface Waiter {

@@ -37,28 +37,24 @@ const RISKY: { what: string; re: RegExp; allowed: Record<string, number> }[] = [
   { what: 'dynamic import()', re: /(^|[^\w.])import\s*\(/g, allowed: {} },
   {
     // require() of anything but a string literal. The two sites load the test-only
-    // extractorModule option (see the next test: the extension never sets it); the two in each
-    // worker bootstrap text (index, document and claim workers) load tsx and SKLens's own
-    // worker module when running from source.
+    // extractorModule option (see the next test: the extension never sets it); the two in the
+    // one worker bootstrap text (src/index/ownWorker.ts, for the index, document, claim and
+    // symbol-search workers) load tsx and SKLens's own worker module when running from source.
     what: 'require() of a computed path',
     re: /(^|[^\w.])require\s*\(\s*(?!['"][^'"]+['"]\s*\))/g,
     allowed: {
       'src/index/worker.ts': 1,
       'src/index/workspaceIndex.ts': 1,
-      'src/index/pool.ts': 2,
-      'src/services/docWorkerClient.ts': 2,
-      'src/services/claimWorkerClient.ts': 2,
+      'src/index/ownWorker.ts': 2,
     },
   },
   {
-    // Worker code given as text: the three bootstraps are built from require.resolve() of
-    // SKLens's own modules, never from workspace content.
+    // Worker code given as text: the one bootstrap, built from require.resolve() of tsx and
+    // the path of SKLens's own module, never from workspace content.
     what: 'Worker({ eval: true })',
     re: /eval:\s*true/g,
     allowed: {
-      'src/index/pool.ts': 1,
-      'src/services/docWorkerClient.ts': 1,
-      'src/services/claimWorkerClient.ts': 1,
+      'src/index/ownWorker.ts': 1,
     },
   },
 ];
