@@ -36,6 +36,8 @@ const nodeEntries = [
   { in: 'src/services/claimWorker.ts', out: 'claimWorker' },
   // One query from an on-disk index store (docs/index-store.md), until the CLI reads it.
   { in: 'src/index/store/query.ts', out: 'storeQuery' },
+  // Ctrl+T over an index store scans its names here, off the extension host's thread.
+  { in: 'src/index/store/searchWorker.ts', out: 'storeSearchWorker' },
   // Opens a folder's index as the extension does, for the kernel bench's re-open row.
   { in: 'src/services/openProbe.ts', out: 'openProbe' },
 ].filter((e) => existsSync(e.in));

@@ -11,17 +11,22 @@ export class SklensWorkspaceSymbolProvider implements vscode.WorkspaceSymbolProv
     private readonly service: IndexService,
   ) {}
 
-  provideWorkspaceSymbols(query: string): vscode.SymbolInformation[] {
+  async provideWorkspaceSymbols(
+    query: string,
+    token?: vscode.CancellationToken,
+  ): Promise<vscode.SymbolInformation[]> {
     if (query.trim() === '') return [];
-    return this.ctx.timer.run('query', 'workspace symbols', () => {
-      const limit = this.ctx.config.workspaceSymbolsMaxResults;
-      return this.service
-        .all()
-        .flatMap((r) =>
-          r.index.searchSymbols(query, limit).map((h) => toSymbolInformation(vscode, r.toUri, h)),
+    const limit = this.ctx.config.workspaceSymbolsMaxResults;
+    // The scan of a store's names runs in a worker; the host only converts the hits.
+    const found = await this.service.searchSymbols(query, limit);
+    if (!found || token?.isCancellationRequested) return [];
+    return this.ctx.timer.run('query', 'workspace symbols', () =>
+      found
+        .flatMap(({ folder, hits }) =>
+          hits.map((h) => toSymbolInformation(vscode, folder.toUri, h)),
         )
-        .slice(0, limit);
-    });
+        .slice(0, limit),
+    );
   }
 }
 

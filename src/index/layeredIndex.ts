@@ -61,6 +61,12 @@ export class LayeredIndex implements CodeIndex {
     return [...this.gone].sort();
   }
 
+  /** The store files that are gone are exactly `paths` now (the search worker's view). */
+  setGone(paths: Iterable<string>): void {
+    this.gone.clear();
+    this.forget(paths);
+  }
+
   /** A file indexed again (created anew after a delete): no longer gone. */
   revive(path: string): void {
     this.gone.delete(path);
@@ -203,11 +209,19 @@ export class LayeredIndex implements CodeIndex {
    * bytes, not a table in memory), then the overlay's symbols of every kind, best first.
    */
   searchSymbols(query: string, limit: number): SymbolHit[] {
+    return this.withOverlaySymbols(this.storeSymbols(query, limit), query, limit);
+  }
+
+  /**
+   * The store's part of searchSymbols: its live files' symbols, best first (what the search
+   * worker computes off the host's thread, src/index/store/searchWorker.ts).
+   */
+  storeSymbols(query: string, limit: number): SymbolHit[] {
     const q = query.trim();
     if (q === '' || limit <= 0) return [];
     const ql = q.toLowerCase();
     const score = (name: string) => matchScore(name, name.toLowerCase(), q, ql);
-    const hits: { hit: SymbolHit; score: number }[] = [];
+    const hits: SymbolHit[] = [];
     // A name's symbols in the store, those of live files only.
     const symbolsOf = (name: string, kinds: number): SymbolHit[] => {
       const out: SymbolHit[] = [];
@@ -236,10 +250,19 @@ export class LayeredIndex implements CodeIndex {
       if (hs.length > 0) found.set(name, hs);
       return hs.length > 0;
     };
-    for (const { name } of this.store.searchNames(q, limit, score, keep)) {
-      const s = score(name);
-      for (const hit of found.get(name) ?? []) hits.push({ hit, score: s });
-    }
+    for (const { name } of this.store.searchNames(q, limit, score, keep))
+      hits.push(...(found.get(name) ?? []));
+    return hits;
+  }
+
+  /** The store's hits (storeSymbols) with the overlay's, best first, at most `limit`. */
+  withOverlaySymbols(fromStore: readonly SymbolHit[], query: string, limit: number): SymbolHit[] {
+    const q = query.trim();
+    if (q === '' || limit <= 0) return [];
+    const ql = q.toLowerCase();
+    const score = (name: string) => matchScore(name, name.toLowerCase(), q, ql);
+    const hits: { hit: SymbolHit; score: number }[] = [];
+    for (const hit of fromStore) hits.push({ hit, score: score(hit.name) });
     for (const hit of this.overlay.searchSymbols(q, limit))
       hits.push({ hit, score: score(hit.name) });
     hits.sort(

@@ -2,7 +2,7 @@
 // implementation (src/services/workspaceEngine.ts) sits on src/index (workers, cache, CodeIndex)
 // (walk, worker pool, cache, CodeIndex); open documents are reparsed by the document worker
 // (docWorkerClient.ts). The service only schedules and reports. No vscode import.
-import type { CodeIndex, IndexStats } from '../index/api';
+import type { CodeIndex, IndexStats, SymbolHit } from '../index/api';
 import type { PackedFacts } from '../index/packed';
 
 export interface BuildOptions {
@@ -61,6 +61,11 @@ export interface IndexEngine {
   readonly fromStore?: boolean;
   /** Loads the cache and indexes what is new or changed, off the extension host's thread. */
   build(opts: BuildOptions): Promise<BuildResult>;
+  /**
+   * Ctrl+T without blocking the host where the index is large (a store's names are scanned
+   * in a worker). Undefined when a newer search replaced this one.
+   */
+  searchSymbols?(query: string, limit: number): Promise<SymbolHit[] | undefined>;
   /**
    * During a cold build: indexes these files (editors opened meanwhile) and their folders
    * ahead of the tree; the build's onEarly follows. Does nothing otherwise.

@@ -19,6 +19,7 @@ import { ChangeBatcher, expandDeletedFolders, type ChangeBatch } from './changeB
 import { KeyedDebouncer } from './debouncer';
 import { DocumentWorkerClient } from './docWorkerClient';
 import type { EngineFactory, IndexEngine } from './engine';
+import type { SymbolHit } from '../index/api';
 import { PathFilter } from '../index/pathFilter';
 import { ProblemSummary, SUMMARY_TOP_FILES } from './problemSummary';
 import type { HostTimer, Phase } from './hostTimer';
@@ -229,6 +230,42 @@ export class IndexService implements IndexSource, vscode.Disposable {
         file: '',
         toUri: (file) => vscode.Uri.joinPath(root, ...file.split('/')),
       });
+    }
+    return out;
+  }
+
+  /**
+   * Ctrl+T over every ready folder, best first per folder: a folder answered from its store
+   * scans the store's names in a worker, so a query over all of Linux does not stall the host.
+   * Undefined when a newer search replaced this one.
+   */
+  async searchSymbols(
+    query: string,
+    limit: number,
+  ): Promise<{ folder: IndexedFolder; hits: SymbolHit[] }[] | undefined> {
+    const out: { folder: IndexedFolder; hits: SymbolHit[] }[] = [];
+    for (const f of this.folders.values()) {
+      if (f.state.kind !== 'ready') continue;
+      const root = f.folder.uri;
+      const folder: IndexedFolder = {
+        index: f.engine.index,
+        file: '',
+        toUri: (file) => vscode.Uri.joinPath(root, ...file.split('/')),
+      };
+      let hits: SymbolHit[] | undefined;
+      try {
+        hits = f.engine.searchSymbols
+          ? await f.engine.searchSymbols(query, limit)
+          : f.engine.index.searchSymbols(query, limit);
+      } catch (e) {
+        this.deps.log.warn(
+          `symbol search worker failed (${e instanceof Error ? e.message : String(e)}); ` +
+            'searching on the extension host from now on',
+        );
+        hits = f.engine.index.searchSymbols(query, limit);
+      }
+      if (hits === undefined) return undefined;
+      out.push({ folder, hits });
     }
     return out;
   }

@@ -9,13 +9,14 @@
 // onto them. No vscode import.
 import { existsSync, promises as fsp } from 'node:fs';
 import { join, posix } from 'node:path';
-import type { CodeIndex } from '../index/api';
+import type { CodeIndex, SymbolHit } from '../index/api';
 import { MemoryCodeIndex } from '../index/codeIndex';
 import { LayeredIndex } from '../index/layeredIndex';
 import type { PackedFacts } from '../index/packed';
 import { PathFilter } from '../index/pathFilter';
 import { StoreError } from '../index/store/format';
 import { StoreReader } from '../index/store/reader';
+import { StoreSearchClient } from '../index/store/searchClient';
 import { readCache, writeCache } from '../index/cache';
 import { contentHash } from '../index/pipeline';
 import { sameWalk, storeFileFor } from '../index/storeIndex';
@@ -43,6 +44,9 @@ export class WorkspaceEngine implements IndexEngine {
   private overlay: WorkspaceIndex | undefined;
   /** The overlay changed since the delta was last written. */
   private dirty = false;
+  /** Ctrl+T's worker over the store, started on the first search. */
+  private search: StoreSearchClient | undefined;
+  private searchWorkerFailed = false;
   /** During a cold build: the open editors' files and their folders, indexed first. */
   private early: MemoryCodeIndex | undefined;
   private cold: ColdBuild | undefined;
@@ -351,8 +355,44 @@ export class WorkspaceEngine implements IndexEngine {
     if (this.ws?.needsSave) await this.ws.saveCache();
   }
 
+  /**
+   * Ctrl+T: over a store, the scan of its names runs in the search worker and only the
+   * overlay's symbols are searched here; otherwise the in-memory index answers. Undefined when
+   * a newer search replaced this one. Rejects once when the worker fails; later searches
+   * run on this thread.
+   */
+  async searchSymbols(query: string, limit: number): Promise<SymbolHit[] | undefined> {
+    const layered = this.layered;
+    const overlay = this.overlay;
+    if (!layered || !overlay) return this.index.searchSymbols(query, limit);
+    if (!this.searchWorkerFailed) {
+      this.search ??= new StoreSearchClient();
+      try {
+        const fromStore = await this.search.search({
+          file: layered.store.path,
+          storeId: layered.store.id,
+          root: layered.store.header.root,
+          fingerprint: layered.store.header.fingerprint,
+          dead: [...layered.goneFiles(), ...overlay.index.files()],
+          query,
+          limit,
+        });
+        if (fromStore === undefined) return undefined;
+        // The store it searched may have been replaced while it ran: then ask again here.
+        if (this.layered === layered) return layered.withOverlaySymbols(fromStore, query, limit);
+      } catch (e) {
+        // Said once by the caller; later searches run here.
+        this.searchWorkerFailed = true;
+        throw e;
+      }
+    }
+    return this.index.searchSymbols(query, limit);
+  }
+
   dispose(): void {
     this.reset();
+    this.search?.dispose();
+    this.search = undefined;
   }
 }
 

@@ -181,6 +181,16 @@ test('the engine opens a folder from its store without parsing, then catches up'
     assert.equal(r.updated, 1);
     assert.ok(second.index.callersOf('tcp_sendmsg').some((e) => e.caller === 'layer_added'));
     assert.ok(second.index.facts('basic_defs_calls_fields.c'), 'the changed file has its facts');
+    // Ctrl+T through the search worker (the store's part) answers as the host's own search,
+    // the changed file's store rows skipped and its overlay rows found.
+    for (const q of ['layer_added', 'tcp', 'sk_', 'e']) {
+      assert.deepEqual(
+        await second.searchSymbols(q, 20),
+        second.index.searchSymbols(q, 20),
+        `worker search ${q}`,
+      );
+    }
+    assert.equal((await second.searchSymbols('layer_added', 5))?.[0]?.name, 'layer_added');
     await second.refreshFiles([], ['basic_defs_calls_fields.c'], buildOpts());
     assert.ok(!second.index.files().includes('basic_defs_calls_fields.c'));
     assert.ok(!second.index.callersOf('tcp_sendmsg').some((e) => e.caller === 'layer_added'));
