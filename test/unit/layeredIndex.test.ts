@@ -23,7 +23,7 @@ import { StoreReader } from '../../src/index/store/reader';
 import { writeStore } from '../../src/index/store/writer';
 import { WorkspaceEngine } from '../../src/services/workspaceEngine';
 import type { BuildOptions } from '../../src/services/engine';
-import { fn, span } from './helpers/facts';
+import { facts as factsOf, fn, span } from './helpers/facts';
 
 const key = { root: '/tree', fingerprint: 'test' };
 const fx = join(__dirname, '..', 'fixtures');
@@ -214,6 +214,42 @@ test('forgetting a folder drops every store file below it, and only those', () =
     assert.deepEqual(layered.stats(), new MemoryCodeIndex(left).stats());
     const gone = inFolders[0]!.functions[0]!.name;
     assert.deepEqual(layered.functionDefs(gone), new MemoryCodeIndex(left).functionDefs(gone));
+  } finally {
+    layered.close();
+  }
+});
+
+test('symbol search over a store keeps the best names at every limit, as the in-memory index', () => {
+  // Names built so that exact, prefix, word-start and mid-word matches, subsequences and case
+  // differences of the same queries are spread over the string table in every order.
+  const words = ['tcp', 'snd', 'buf', 'sk', 'Snd', 'xsnd', 'mem', 'TCP', 't'];
+  const names = new Set<string>();
+  for (const a of words) {
+    names.add(a);
+    for (const b of words) {
+      names.add(`${a}_${b}`);
+      names.add(`${a}${b}`);
+    }
+  }
+  const list = [...names];
+  // Spread over files in an order unrelated to the names' scores.
+  const files = [0, 1, 2, 3].map((k) =>
+    factsOf(`f${k}.c`, {
+      functions: list.filter((_n, i) => (i * 7) % 4 === k).map((n, i) => fn(n, i * 3, i * 3 + 1)),
+    }),
+  );
+  const file = join(dir, 'names.sklens-store');
+  const mem = new MemoryCodeIndex(files);
+  writeStore(file, key, mem.packed());
+  const layered = new LayeredIndex(StoreReader.open(file, key));
+  try {
+    for (const q of ['snd', 'tcp', 'sndbuf', 't', 's_b', 'SND', 'mem', 'xsnd', 'tsb', 'Tcp_s'])
+      for (const limit of [1, 2, 3, 5, 8, 40])
+        assert.deepEqual(
+          layered.searchSymbols(q, limit),
+          mem.searchSymbols(q, limit),
+          `${q} ${limit}`,
+        );
   } finally {
     layered.close();
   }

@@ -49,6 +49,7 @@
 //   OPSTABLE ops tables by variable name: struct, span (for symbol search)
 // A span is line, col, endLine - line, endCol; an inner span (inside the entry's span) has
 // its line as an offset from the entry's first line.
+import * as zlib from 'node:zlib';
 
 export const STORE_MAGIC = 'SKLNSTOR';
 /** Bump on any change of the layout above. */
@@ -117,11 +118,30 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-/** CRC-32 (IEEE) of `b[start, end)`. */
-export function crc32(b: Uint8Array, start = 0, end = b.length): number {
+function crc32js(b: Uint8Array, start: number, end: number): number {
   let c = 0xffffffff;
   for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * Node's native CRC-32 (zlib.crc32, Node 20.15 and later), used only if it gives the same
+ * checksums as the table above: every page of a store is checked with it when first read.
+ */
+const nativeCrc32 = (() => {
+  const f = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+  if (typeof f !== 'function') return undefined;
+  const probe = new TextEncoder().encode('SKLens store page check 0123456789');
+  return f(probe) >>> 0 === crc32js(probe, 0, probe.length) ? f : undefined;
+})();
+
+/** CRC-32 (IEEE) of `b[start, end)`. */
+export function crc32(b: Uint8Array, start = 0, end = b.length): number {
+  if (nativeCrc32) {
+    const view = start === 0 && end === b.length ? b : b.subarray(start, end);
+    return nativeCrc32(view) >>> 0;
+  }
+  return crc32js(b, start, end);
 }
 
 /** 32-bit FNV-1a of a string's UTF-16 code units (the hash of the strHash section). */

@@ -745,13 +745,32 @@ export class StoreReader {
         (x.name.length < y.name.length || (x.name.length === y.name.length && x.name < y.name)));
     const symKinds = [K_FUNC, K_MACRO, K_STRUCT, K_MEMBER, K_OPSTABLE];
     const defKinds = symKinds.reduce((m, k) => m | (1 << k), 0);
+    // The query as matchScore compares it (lower case, underscores kept), for a bound on a
+    // name's score from its bytes: once the list is full, a name that cannot beat its last
+    // entry is not decoded.
+    const ql = Buffer.from(query.trim().toLowerCase(), 'utf8');
+    // Offsets are read 64k strings at a time, not one range() per string.
+    const OFFS = 1 << 16;
+    let offs: Uint8Array = new Uint8Array(0);
+    let offsFrom = 0;
+    const offAt = (i: number): number => {
+      if (i < offsFrom || i >= offsFrom + offs.length / 4 - 1) {
+        offsFrom = i;
+        const count = Math.min(OFFS, n - i);
+        offs = this.sec('strOffsets', i * 4, (count + 1) * 4);
+      }
+      const k = (i - offsFrom) * 4;
+      return (offs[k]! | (offs[k + 1]! << 8) | (offs[k + 2]! << 16) | (offs[k + 3]! << 24)) >>> 0;
+    };
     let id = 0;
     for (let off = 0; off < strLen && id < n;) {
       const len = Math.min(CHUNK, strLen - off);
       const bytes = this.sec('strBytes', off, len);
       // Strings wholly inside this chunk; the one that runs past it starts the next chunk.
       for (; id < n; id++) {
-        const [s, e] = this.range('strOffsets', id);
+        const s = offAt(id);
+        const e = offAt(id + 1);
+        if (e < s) throw new StoreError('index store corrupt: bad offsets in strOffsets');
         if (e > off + len) break;
         const a = s - off;
         const b = e - off;
@@ -762,6 +781,12 @@ export class StoreReader {
           if (c === want[qi]) qi++;
         }
         if (qi < want.length) continue;
+        if (best.length >= limit) {
+          const last = best[best.length - 1]!;
+          const ub = scoreBound(bytes, a, b, ql);
+          if (ub >= 0 && (ub < last.score || (ub === last.score && b - a > last.name.length)))
+            continue;
+        }
         let name: string;
         try {
           name = this.dec.decode(bytes.subarray(a, b));
@@ -780,7 +805,7 @@ export class StoreReader {
         if (best.length > limit) best.pop();
       }
       if (id < n) {
-        const [s] = this.range('strOffsets', id);
+        const s = offAt(id);
         if (s <= off) throw new StoreError('index store corrupt: a string longer than a chunk');
         off = s;
       } else break;
@@ -788,6 +813,29 @@ export class StoreReader {
     const out = best.map(({ name, kinds }) => ({ name, kinds }));
     return out;
   }
+}
+
+/**
+ * The most matchScore (src/index/codeIndex.ts) can give the ASCII name in `bytes[a, b)` for the
+ * lower-cased query `ql`: 1000 when it equals the query but for case, 850 when it starts with
+ * it, 700 when it contains it, else 500 (a subsequence); -1 for a name that is not ASCII,
+ * where lower-casing bytes says nothing.
+ */
+function scoreBound(bytes: Uint8Array, a: number, b: number, ql: Uint8Array): number {
+  const low = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+  for (let i = a; i < b; i++) if (bytes[i]! >= 128) return -1;
+  const n = b - a;
+  const m = ql.length;
+  if (m > n) return 500;
+  let at = -1;
+  for (let i = a; i + m <= b && at < 0; i++) {
+    let j = 0;
+    while (j < m && low(bytes[i + j]!) === ql[j]) j++;
+    if (j === m) at = i - a;
+  }
+  if (at < 0) return 500;
+  if (at > 0) return 700;
+  return n === m ? 1000 : 850;
 }
 
 function readFully(fd: number, b: Uint8Array, pos: number): void {
