@@ -22,7 +22,7 @@ import { FactsPipeline } from '../../src/index/pipeline';
 import { StoreReader } from '../../src/index/store/reader';
 import { writeStore } from '../../src/index/store/writer';
 import { WorkspaceEngine } from '../../src/services/workspaceEngine';
-import type { BuildOptions } from '../../src/services/engine';
+import { engineOptions } from './helpers/engine';
 import { facts as factsOf, fn, span } from './helpers/facts';
 
 const key = { root: '/tree', fingerprint: 'test' };
@@ -133,19 +133,6 @@ test('a store under an overlay answers as the index of the tree as it now is', (
   }
 });
 
-function buildOpts(): BuildOptions {
-  return {
-    include: ['**/*.c'],
-    exclude: [],
-    maxFileSizeBytes: 1 << 20,
-    followSymlinks: true,
-    workerThreads: 1,
-    signal: new AbortController().signal,
-    onProgress: () => {},
-    onProblem: () => {},
-  };
-}
-
 test('the engine opens a folder from its store without parsing, then catches up', async () => {
   const tree = join(dir, 'tree');
   cpSync(fx, tree, { recursive: true, filter: (s) => !s.includes('claims') });
@@ -153,7 +140,7 @@ test('the engine opens a folder from its store without parsing, then catches up'
   const first = new WorkspaceEngine(tree, cache);
   let cold;
   try {
-    cold = await first.build(buildOpts());
+    cold = await first.build(engineOptions());
     assert.ok(cold.parsedFiles > 5, 'the cold build parses the tree');
     assert.equal(first.fromStore, true, 'after the cold build it answers from the store');
     assert.ok(first.index.callersOf('tcp_sendmsg').length > 0);
@@ -170,14 +157,14 @@ test('the engine opens a folder from its store without parsing, then catches up'
   utimesSync(target, new Date(), new Date(Date.now() + 5000));
   const second = new WorkspaceEngine(tree, cache);
   try {
-    const warm = await second.build(buildOpts());
+    const warm = await second.build(engineOptions());
     assert.equal(warm.fromStore, true);
     assert.equal(warm.parsedFiles, 0, 'nothing is parsed to open from the store');
     assert.equal(warm.stats.files, cold.stats.files);
     assert.ok(!second.index.callersOf('tcp_sendmsg').some((e) => e.caller === 'layer_added'));
     const d = await warm.catchUp!();
     assert.deepEqual(d, { changed: ['basic_defs_calls_fields.c'], deleted: [] });
-    const r = await second.refreshFiles(d.changed, d.deleted, buildOpts());
+    const r = await second.refreshFiles(d.changed, d.deleted, engineOptions());
     assert.equal(r.updated, 1);
     assert.ok(second.index.callersOf('tcp_sendmsg').some((e) => e.caller === 'layer_added'));
     assert.ok(second.index.facts('basic_defs_calls_fields.c'), 'the changed file has its facts');
@@ -191,7 +178,7 @@ test('the engine opens a folder from its store without parsing, then catches up'
       );
     }
     assert.equal((await second.searchSymbols('layer_added', 5))?.[0]?.name, 'layer_added');
-    await second.refreshFiles([], ['basic_defs_calls_fields.c'], buildOpts());
+    await second.refreshFiles([], ['basic_defs_calls_fields.c'], engineOptions());
     assert.ok(!second.index.files().includes('basic_defs_calls_fields.c'));
     assert.ok(!second.index.callersOf('tcp_sendmsg').some((e) => e.caller === 'layer_added'));
   } finally {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { WorkspaceEngine } from '../../src/services/workspaceEngine';
+import { engineOptions } from './helpers/engine';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sklens-engine-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -47,22 +48,16 @@ test('a cold build answers from the open files and their folders first, then the
   const engine = new WorkspaceEngine(root, join(tmp, 'early-cache'));
   const early: { files: string[]; callers: string[] }[] = [];
   try {
-    const r = await engine.build({
-      include: ['**/*.c'],
-      exclude: [],
-      maxFileSizeBytes: 1 << 20,
-      followSymlinks: true,
-      workerThreads: 1,
-      signal: new AbortController().signal,
-      onProgress: () => {},
-      onProblem: () => {},
-      priority: ['net/ipv4/tcp.c'],
-      onEarly: () =>
-        early.push({
-          files: engine.index.files(),
-          callers: engine.index.callersOf('tcp_open_one').map((e) => e.caller),
-        }),
-    });
+    const r = await engine.build(
+      engineOptions({
+        priority: ['net/ipv4/tcp.c'],
+        onEarly: () =>
+          early.push({
+            files: engine.index.files(),
+            callers: engine.index.callersOf('tcp_open_one').map((e) => e.caller),
+          }),
+      }),
+    );
     // First the open file alone, then its folder's other files: not the folder below it, nor
     // the rest of the tree.
     assert.deepEqual(early, [

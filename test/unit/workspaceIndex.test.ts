@@ -23,6 +23,7 @@ import { compileGlob } from '../../src/index/pathFilter';
 import { WorkspaceIndex, type WorkspaceIndexOptions } from '../../src/index/workspaceIndex';
 import { WorkspaceEngine } from '../../src/services/workspaceEngine';
 import { extractLines } from './helpers/lineExtractor';
+import { engineOptions } from './helpers/engine';
 
 const lineExtractor = join(__dirname, 'helpers', 'lineExtractor.ts');
 const tmp = mkdtempSync(join(tmpdir(), 'sklens-ws-'));
@@ -430,16 +431,7 @@ test('an edited-and-saved document: its facts are written to the cache and survi
     'net/b.c': 'int b_send(void)\n{\n\treturn 0;\n}\n',
   });
   const cacheDir = join(root, '..', `cache${n++}`);
-  const opts = {
-    include: ['**/*.c'],
-    exclude: [],
-    maxFileSizeBytes: 1 << 20,
-    followSymlinks: true,
-    workerThreads: 1,
-    signal: new AbortController().signal,
-    onProgress: () => {},
-    onProblem: () => {},
-  };
+  const opts = engineOptions();
   const edited = 'int a_send(void)\n{\n\treturn a_edited();\n}\n';
   const engine = new WorkspaceEngine(root, cacheDir);
   const docs = await FactsPipeline.create();

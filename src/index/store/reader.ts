@@ -521,18 +521,18 @@ export class StoreReader {
 
   /** Struct fields named `name`, with their struct (symbol search). */
   memberDefs(name: string): Located<{ struct: string; span: Span }>[] {
-    const out: Located<{ struct: string; span: Span }>[] = [];
-    this.entries(this.record(name, 1 << K_MEMBER)[K_MEMBER], (file, c) => {
-      const struct = this.str(c.uv());
-      out.push({ file: this.file(file).path, item: { struct, span: c.span() } });
-    });
-    return out;
+    return this.structSpans(name, K_MEMBER);
   }
 
   /** Ops tables (`.member = fn` initialisers) named `name` (symbol search). */
   opsTableDefs(name: string): Located<{ struct: string; span: Span }>[] {
+    return this.structSpans(name, K_OPSTABLE);
+  }
+
+  /** Entries of a kind written as (struct, span): MEMBER and OPSTABLE. */
+  private structSpans(name: string, kind: number): Located<{ struct: string; span: Span }>[] {
     const out: Located<{ struct: string; span: Span }>[] = [];
-    this.entries(this.record(name, 1 << K_OPSTABLE)[K_OPSTABLE], (file, c) => {
+    this.entries(this.record(name, 1 << kind)[kind], (file, c) => {
       const struct = this.str(c.uv());
       out.push({ file: this.file(file).path, item: { struct, span: c.span() } });
     });
