@@ -28,7 +28,12 @@ export function statusText(states: { folder: string; state: IndexState }[]): {
         break;
       case 'indexing':
         busy = state;
-        lines.push(`${folder}: ${state.phase} ${state.done}/${state.total} files`);
+        lines.push(
+          `${folder}: ${state.phase} ${state.done}/${state.total} files` +
+            (state.early
+              ? `; ${state.early} files of the open editors' folders answer already`
+              : ''),
+        );
         break;
       case 'ready':
         total.files += state.stats.files;

@@ -335,6 +335,8 @@ export class IndexService implements IndexSource, vscode.Disposable {
     if (cacheDir) await vscode.workspace.fs.createDirectory(vscode.Uri.file(cacheDir));
     this.stalls.indexing.start();
     let lastReport = 0;
+    /** Files indexed ahead of the tree so far (onEarly), for the status bar's tooltip. */
+    let earlyFiles = 0;
     /** When the extract phase began, for the notification's time left. */
     let extractFrom: { at: number; done: number } | undefined;
     const problems = (f.problems = new ProblemSummary());
@@ -362,6 +364,8 @@ export class IndexService implements IndexSource, vscode.Disposable {
             this.timed('indexing', 'early files', () => {
               if (buildDone || f.abort.signal.aborted) return;
               f.early = true;
+              earlyFiles = files;
+              if (f.state.kind === 'indexing') f.state = { ...f.state, early: files };
               log.info(
                 `${f.folder.name}: ${files} files indexed ahead of the tree (open editors, then ` +
                   `their folders) ${(performance.now() - started).toFixed(0)} ms after the ` +
@@ -376,7 +380,11 @@ export class IndexService implements IndexSource, vscode.Disposable {
               // Status bar and notification at most ten times a second.
               if (now - lastReport < 100 && p.done !== p.total) return;
               lastReport = now;
-              this.setState(f, { kind: 'indexing', ...p });
+              this.setState(f, {
+                kind: 'indexing',
+                ...p,
+                ...(earlyFiles > 0 ? { early: earlyFiles } : {}),
+              });
               const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
               if (p.phase === 'extract' && extractFrom === undefined)
                 extractFrom = { at: now, done: p.done };

@@ -3,7 +3,14 @@ import type { IndexStats } from '../index/api';
 
 export type IndexState =
   | { kind: 'starting' }
-  | { kind: 'indexing'; phase: string; done: number; total: number }
+  | {
+      kind: 'indexing';
+      phase: string;
+      done: number;
+      total: number;
+      /** Files indexed ahead of the tree (open editors and their folders) that answer now. */
+      early?: number;
+    }
   | { kind: 'ready'; stats: IndexStats; ms: number; cachedFiles: number; parsedFiles: number }
   | { kind: 'error'; message: string };
 

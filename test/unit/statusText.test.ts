@@ -36,6 +36,16 @@ test('status shows progress while any folder indexes, counts once all are ready'
     '$(sync~spin) SKLens: looking for C files',
     'no 0/0 before the count',
   );
+  const early = statusText([
+    {
+      folder: 'linux',
+      state: { kind: 'indexing', phase: 'extract', done: 900, total: 55374, early: 104 },
+    },
+  ]);
+  assert.equal(
+    early.lines[0],
+    "linux: extract 900/55374 files; 104 files of the open editors' folders answer already",
+  );
   assert.match(busy.lines[1]!, /passt: parse 12\/40 files/);
   const done = statusText([{ folder: 'linux', state: ready }]);
   assert.equal(done.text, '$(type-hierarchy) SKLens 31k fn · 250k calls');
