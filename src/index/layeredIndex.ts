@@ -75,6 +75,22 @@ export class LayeredIndex implements CodeIndex {
   /** The store's file ids by path, read once when first needed (the header gives the count). */
   private storeIds: Map<string, number> | undefined;
 
+  /**
+   * Reads the store's file table into the path map in slices, yielding between them, so the
+   * first edit or watcher event after open does not decode 55k entries on the host at once.
+   * The catch-up walk calls it; storeId() still fills the map itself if it is first.
+   */
+  async loadStorePaths(slice = 4096): Promise<void> {
+    if (this.storeIds) return;
+    const ids = new Map<string, number>();
+    for (let i = 0; i < this.store.header.files; i++) {
+      ids.set(this.store.file(i).path, i);
+      if ((i + 1) % slice === 0) await new Promise((ok) => setImmediate(ok));
+      if (this.storeIds) return; // filled meanwhile by storeId()
+    }
+    this.storeIds = ids;
+  }
+
   private storeId(path: string): number | undefined {
     if (!this.storeIds) {
       this.storeIds = new Map();

@@ -154,6 +154,8 @@ export class WorkspaceEngine implements IndexEngine {
     const overlay = this.overlay;
     if (!layered || !overlay) return { changed: [], deleted: [] };
     const walked = await walkTree(this.root, { ...walk, signal });
+    // The store's file table, read in slices (and kept for the layered index's own use).
+    await layered.loadStorePaths();
     const stored = new Map<string, { size: number; mtimeMs: number; hash: string }>();
     for (let i = 0; i < layered.store.header.files; i++) {
       const f = layered.store.file(i);
