@@ -393,7 +393,10 @@ export class IndexService implements IndexSource, vscode.Disposable {
                   ? etaText(p.done - extractFrom.done, p.total - p.done, now - extractFrom.at)
                   : undefined;
               progress.report({
-                message: `${p.phase} ${p.done}/${p.total} files${eta ? `, ${eta}` : ''}`,
+                message:
+                  p.phase === 'scan'
+                    ? 'looking for C files'
+                    : `${p.phase} ${p.done}/${p.total} files${eta ? `, ${eta}` : ''}`,
                 increment: p.phase === 'extract' && pct > lastPct ? pct - lastPct : 0,
               });
               if (p.phase === 'extract') lastPct = pct;
