@@ -10,14 +10,14 @@
 //     the real extractor: the build rejects with the reason and every worker thread exits. The
 //     time from abort to the last exit is printed, never asserted.
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ExtractPool } from '../../src/index/pool';
 import { walkTree } from '../../src/index/walk';
 import { WorkspaceIndex } from '../../src/index/workspaceIndex';
+import { runWithPeakRss } from './peakRss';
 import { linuxRoot } from './sources';
 
 const repo = join(__dirname, '..', '..');
@@ -29,37 +29,17 @@ test('peak RSS of a cold index of net/ with two workers stays within the 250 MB 
   const net = join(linuxRoot(), 'net');
   const cli = join(repo, 'dist', 'cli.js');
   assert.ok(existsSync(cli), 'dist/cli.js missing: run node esbuild.mjs');
-  const preload = join(tmp, 'vmhwm.cjs');
-  writeFileSync(
-    preload,
-    `process.on('exit', () => {
-  const s = require('fs').readFileSync('/proc/self/status', 'utf8');
-  require('fs').writeSync(2, 'VMHWM_KB ' + /VmHWM:\\s+(\\d+)/.exec(s)[1] + '\\n');
-});\n`,
-  );
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      preload,
-      cli,
-      'index',
-      net,
-      '--json',
-      '--workers',
-      '2',
-      '--cache-dir',
-      join(tmp, 'cache'),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number | null>((ok) => child.on('exit', ok));
+  const { code, out, err, kb } = await runWithPeakRss(tmp, [
+    cli,
+    'index',
+    net,
+    '--json',
+    '--workers',
+    '2',
+    '--cache-dir',
+    join(tmp, 'cache'),
+  ]);
   assert.equal(code, 0, err);
-  const kb = Number(/VMHWM_KB (\d+)/.exec(err)?.[1]);
   assert.ok(kb > 0, err);
   const report = JSON.parse(out) as { files?: number; extracted?: number };
   const mb = kb / 1024;

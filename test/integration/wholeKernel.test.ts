@@ -11,11 +11,12 @@
 // Heavy: the whole tree's cold index takes minutes on every core. Times are printed, never
 // asserted.
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runWithPeakRss } from './peakRss';
 import { linuxRoot } from './sources';
 
 const repo = join(__dirname, '..', '..');
@@ -61,27 +62,16 @@ describe('the whole kernel, indexed once', { timeout: 1_800_000 }, () => {
 
   before(async () => {
     assert.ok(existsSync(cli), 'dist/cli.js missing: run node esbuild.mjs');
-    const preload = join(tmp, 'vmhwm.cjs');
-    writeFileSync(
-      preload,
-      `process.on('exit', () => {
-  const s = require('fs').readFileSync('/proc/self/status', 'utf8');
-  require('fs').writeSync(2, 'VMHWM_KB ' + /VmHWM:\\s+(\\d+)/.exec(s)[1] + '\\n');
-});\n`,
-    );
     const t0 = Date.now();
-    const child = spawn(
-      process.execPath,
-      ['--require', preload, cli, 'index', linuxFull(), '--json', '--cache-dir', full],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | null>((ok) => child.on('exit', ok));
+    const { code, out, err, kb } = await runWithPeakRss(tmp, [
+      cli,
+      'index',
+      linuxFull(),
+      '--json',
+      '--cache-dir',
+      full,
+    ]);
     assert.equal(code, 0, err.slice(-2000));
-    const kb = Number(/VMHWM_KB (\d+)/.exec(err)?.[1]);
     const report = JSON.parse(out) as { files: number; functions: number };
     const gb = kb / 1048576;
     console.log(
